@@ -1,0 +1,6 @@
+using Comms.Delivery;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comms.Gateway.Email.Persistence;
+
+public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : GatewayDbContext(options);

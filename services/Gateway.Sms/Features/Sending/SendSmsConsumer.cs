@@ -1,0 +1,131 @@
+using Comms.Contracts;
+using Comms.Contracts.Templating;
+using Comms.Delivery.Consent;
+using Comms.Delivery.Messages;
+using Comms.Gateway.Sms.Persistence;
+using Comms.Gateway.Sms.Providers;
+using Comms.ServiceDefaults.Contacts;
+using MassTransit;
+
+namespace Comms.Gateway.Sms.Features.Sending;
+
+/// <summary>
+/// Sends one SMS: drop a repeat of the message id → consent gate (fails closed) → provider call → status.
+/// The message is committed as queued before the provider is called, so a redelivered command after a crash never
+/// sends twice; the consent gate runs again right before the call.
+/// </summary>
+public sealed partial class SendSmsConsumer(
+    SmsDbContext db,
+    ConsentGate gate,
+    DeliveryRecorder recorder,
+    ISmsProvider provider,
+    TimeProvider time,
+    ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
+{
+    /// <summary>Tries for a provider that surely did not send (unavailable, rate limit), with these pauses between.</summary>
+    private static readonly TimeSpan[] NotSentBackoff = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+    public async Task Consume(ConsumeContext<SendSms> context)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        {
+            LogRepeat(logger, command.MessageId);
+            return;
+        }
+
+        var validPhone = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone);
+        var message = new OutgoingMessage
+        {
+            MessageId = command.MessageId,
+            Channel = Channels.Sms,
+            ClinicId = command.ClinicId,
+            PatientId = command.PatientId,
+            AppointmentId = command.AppointmentId,
+            Contact = validPhone ? phone : command.Phone,
+            Purpose = command.Purpose,
+            TemplateKey = command.TemplateKey,
+            ExpectedReply = command.ExpectedReply,
+            Status = "",
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Messages.Add(message);
+
+        if (!validPhone)
+        {
+            recorder.Transition(message, MessageStatuses.Failed, "not a valid phone number");
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        recorder.Transition(message, MessageStatuses.Queued);
+        var decision = await gate.CheckAsync(phone, Channels.Sms, command.Purpose, cancellationToken);
+        if (!decision.Allowed)
+        {
+            recorder.Transition(message, MessageStatuses.Blocked, decision.Reason);
+            await db.SaveChangesAsync(cancellationToken);
+            LogBlocked(logger, command.MessageId, ContactNormalizer.Mask(phone), decision.Reason!);
+            return;
+        }
+
+        message.Provider = provider.Name;
+        message.Attempts = 1;
+        await db.SaveChangesAsync(cancellationToken);
+
+        var result = await SendAsync(message, command.Text, cancellationToken);
+        switch (result)
+        {
+            case SmsSendResult.Accepted accepted:
+                message.ProviderMessageId = accepted.ProviderMessageId;
+                recorder.Transition(message, MessageStatuses.Sent);
+                LogSent(logger, command.MessageId, ContactNormalizer.Mask(phone), provider.Name);
+                break;
+            case SmsSendResult.Rejected rejected:
+                recorder.Transition(message, MessageStatuses.Failed, rejected.Reason);
+                break;
+            case SmsSendResult.NotSent notSent:
+                recorder.Transition(message, MessageStatuses.Failed, $"{notSent.Reason} (gave up after {message.Attempts} tries)");
+                break;
+            case SmsSendResult.Unknown unknown:
+                recorder.Transition(message, MessageStatuses.Failed, unknown.Reason);
+                break;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<SmsSendResult> SendAsync(OutgoingMessage message, string text, CancellationToken cancellationToken)
+    {
+        var result = await provider.SendAsync(message.Contact, text, cancellationToken);
+        foreach (var pause in NotSentBackoff)
+        {
+            if (result is not SmsSendResult.NotSent)
+            {
+                break;
+            }
+
+            await Task.Delay(pause, time, cancellationToken);
+            // The patient may have opted out meanwhile: the gate is asked before every call.
+            var decision = await gate.CheckAsync(message.Contact, Channels.Sms, message.Purpose, cancellationToken);
+            if (!decision.Allowed)
+            {
+                return new SmsSendResult.Rejected(0, decision.Reason!);
+            }
+
+            message.Attempts++;
+            result = await provider.SendAsync(message.Contact, text, cancellationToken);
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} to {Phone} sent via {Provider}")]
+    private static partial void LogSent(ILogger logger, Guid messageId, string phone, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} to {Phone} blocked: {Reason}")]
+    private static partial void LogBlocked(ILogger logger, Guid messageId, string phone, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} already handled; repeat dropped")]
+    private static partial void LogRepeat(ILogger logger, Guid messageId);
+}

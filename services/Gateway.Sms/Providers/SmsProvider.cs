@@ -1,0 +1,24 @@
+namespace Comms.Gateway.Sms.Providers;
+
+/// <summary>An SMS provider's answer to one send.</summary>
+public abstract record SmsSendResult
+{
+    /// <summary>The provider took the message; its receipt will tell the rest.</summary>
+    public sealed record Accepted(string ProviderMessageId) : SmsSendResult;
+
+    /// <summary>The provider refused it for good (bad number, stop-list, no route): retrying cannot help.</summary>
+    public sealed record Rejected(int Code, string Reason) : SmsSendResult;
+
+    /// <summary>The provider surely did not send it (unavailable, rate-limited, no funds): another try or provider may.</summary>
+    public sealed record NotSent(int? Code, string Reason) : SmsSendResult;
+
+    /// <summary>The outcome is unknown (a timeout after the request left): resending could double the SMS.</summary>
+    public sealed record Unknown(string Reason) : SmsSendResult;
+}
+
+public interface ISmsProvider
+{
+    string Name { get; }
+
+    Task<SmsSendResult> SendAsync(string phone, string text, CancellationToken cancellationToken);
+}

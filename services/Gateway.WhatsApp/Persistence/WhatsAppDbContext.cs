@@ -1,0 +1,6 @@
+using Comms.Delivery;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comms.Gateway.WhatsApp.Persistence;
+
+public sealed class WhatsAppDbContext(DbContextOptions<WhatsAppDbContext> options) : GatewayDbContext(options);

@@ -1,0 +1,71 @@
+using Comms.Contracts.Mis;
+using Comms.Scheduling.Features.Reminders;
+using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Messaging;
+using Comms.ServiceDefaults.Mis;
+using Comms.ServiceDefaults.Persistence;
+using MassTransit;
+
+namespace Comms.Scheduling.Features.MisEvents;
+
+/// <summary>The body of a raw MIS CloudEvent as MassTransit sees it; the consumer re-reads the exact bytes.</summary>
+public sealed record RawMisEvent(string? Id, string? Type);
+
+/// <summary>
+/// Appointment and patient events from the MIS (queue <c>scheduling-mis-events</c>). Each event is applied once,
+/// keyed by its CloudEvent (source, id); an invalid one is rejected to the error queue with the reason.
+/// </summary>
+public sealed partial class MisAppointmentEventConsumer(
+    SchedulingDbContext db,
+    AppointmentPlanner planner,
+    TimeProvider time,
+    ILogger<MisAppointmentEventConsumer> logger) : IConsumer<RawMisEvent>
+{
+    public async Task Consume(ConsumeContext<RawMisEvent> context)
+    {
+        var result = MisEventReader.Read(context.ReceiveContext.Body.GetBytes());
+        if (result.Event is not { } misEvent)
+        {
+            throw new MessageRejectedException($"Invalid MIS event: {result.Describe()}");
+        }
+
+        if (!await db.TryBeginAsync(misEvent.Key, context, time))
+        {
+            LogDuplicate(logger, misEvent.Id, misEvent.Type);
+            return;
+        }
+
+        var cancellationToken = context.CancellationToken;
+        switch (misEvent.Data)
+        {
+            case AppointmentData booking:
+                await planner.ApplyBookingAsync(booking, cancellationToken);
+                break;
+            case AppointmentClosedData closing:
+                await planner.ApplyClosingAsync(closing, StatusOf(misEvent.Type), cancellationToken);
+                break;
+            case PatientUpdatedData patient:
+                await planner.ApplyPatientUpdateAsync(patient, cancellationToken);
+                break;
+            default:
+                throw new MessageRejectedException($"Scheduling does not handle '{misEvent.Type}'; check the queue's bindings.");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        LogApplied(logger, misEvent.Type, misEvent.Id);
+    }
+
+    private static string StatusOf(string type) => type switch
+    {
+        MisEventTypes.AppointmentCancelled => AppointmentStatuses.Cancelled,
+        MisEventTypes.AppointmentCompleted => AppointmentStatuses.Completed,
+        MisEventTypes.AppointmentNoShow => AppointmentStatuses.NoShow,
+        _ => throw new MessageRejectedException($"'{type}' does not close an appointment"),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied MIS event {Type} {EventId}")]
+    private static partial void LogApplied(ILogger logger, string type, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped duplicate MIS event {EventId} ({Type})")]
+    private static partial void LogDuplicate(ILogger logger, string eventId, string type);
+}

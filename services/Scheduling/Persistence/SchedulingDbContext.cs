@@ -1,0 +1,151 @@
+using Comms.ServiceDefaults.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comms.Scheduling.Persistence;
+
+public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> options) : ServiceDbContext(options)
+{
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+
+    public DbSet<ScheduledSend> ScheduledSends => Set<ScheduledSend>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        modelBuilder.Entity<Appointment>(appointment =>
+        {
+            appointment.ToTable("appointments");
+            appointment.HasKey(x => new { x.ClinicId, x.AppointmentId });
+            appointment.Property(x => x.ClinicId).HasMaxLength(200);
+            appointment.Property(x => x.AppointmentId).HasMaxLength(200);
+            appointment.Property(x => x.Status).HasMaxLength(20);
+            appointment.Property(x => x.ClinicTimeZone).HasMaxLength(64);
+            appointment.Property(x => x.PatientTimeZone).HasMaxLength(64);
+            appointment.Property(x => x.Phone).HasMaxLength(20);
+            appointment.Property(x => x.Email).HasMaxLength(254);
+            appointment.HasIndex(x => new { x.ClinicId, x.PatientId });
+        });
+
+        modelBuilder.Entity<ScheduledSend>(send =>
+        {
+            send.ToTable("scheduled_sends");
+            send.HasKey(x => x.MessageId);
+            send.Property(x => x.Kind).HasMaxLength(40);
+            send.Property(x => x.TemplateKey).HasMaxLength(200);
+            send.Property(x => x.Purpose).HasMaxLength(20);
+            send.Property(x => x.Status).HasMaxLength(20);
+            send.Property(x => x.StatusReason).HasMaxLength(500);
+            send.Property(x => x.DeliveryStatus).HasMaxLength(20);
+            send.Property(x => x.DeliveryReason).HasMaxLength(500);
+            send.Property(x => x.ExpectedReply).HasMaxLength(40);
+            send.HasIndex(x => new { x.ClinicId, x.AppointmentId });
+            // The due dispatcher's query: pending rows by due time.
+            send.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'pending'");
+        });
+    }
+}
+
+/// <summary>An appointment as the MIS last described it; <see cref="Version"/> is the MIS's revision counter.</summary>
+public sealed class Appointment
+{
+    public required string ClinicId { get; set; }
+
+    public required string AppointmentId { get; set; }
+
+    public long Version { get; set; }
+
+    public required string Status { get; set; }
+
+    public DateTimeOffset StartsAt { get; set; }
+
+    public int? DurationMinutes { get; set; }
+
+    public required string ClinicTimeZone { get; set; }
+
+    public string? ClinicName { get; set; }
+
+    public string? ClinicAddress { get; set; }
+
+    public required string PatientId { get; set; }
+
+    public string? LastName { get; set; }
+
+    public string? FirstName { get; set; }
+
+    public string? MiddleName { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? PatientTimeZone { get; set; }
+
+    public string? DoctorId { get; set; }
+
+    public string? DoctorName { get; set; }
+
+    public string? ServiceCode { get; set; }
+
+    public string? ServiceName { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The zone texts and send windows use: the patient's when the MIS knows it, else the clinic's.</summary>
+    public string EffectiveTimeZone => PatientTimeZone ?? ClinicTimeZone;
+}
+
+public static class AppointmentStatuses
+{
+    public const string Booked = "booked";
+    public const string Cancelled = "cancelled";
+    public const string Completed = "completed";
+    public const string NoShow = "no_show";
+}
+
+/// <summary>
+/// One planned message of an appointment. Its id is the stable message id every later step uses to drop repeats.
+/// Skipped and suppressed sends stay, with the reason: they answer "why didn't this patient get a reminder?".
+/// </summary>
+public sealed class ScheduledSend
+{
+    public Guid MessageId { get; set; }
+
+    public required string ClinicId { get; set; }
+
+    public required string AppointmentId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public required string TemplateKey { get; set; }
+
+    public required string Purpose { get; set; }
+
+    public List<string> Channels { get; set; } = [];
+
+    public string? ExpectedReply { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    public required string Status { get; set; }
+
+    public string? StatusReason { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? DispatchedAt { get; set; }
+
+    public string? DeliveryStatus { get; set; }
+
+    public string? DeliveryReason { get; set; }
+
+    public DateTimeOffset? DeliveryUpdatedAt { get; set; }
+}
+
+public static class SendStatuses
+{
+    public const string Pending = "pending";
+    public const string Dispatched = "dispatched";
+    public const string Skipped = "skipped";
+    public const string Suppressed = "suppressed";
+}

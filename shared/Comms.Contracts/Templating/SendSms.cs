@@ -1,0 +1,17 @@
+namespace Comms.Contracts.Templating;
+
+/// <summary>Templating hands a rendered SMS to Gateway.Sms.</summary>
+/// <param name="Phone">E.164, e.g. "+79161234567".</param>
+/// <param name="ExpectedReply">What a reply to this message answers ("confirmation", "rating"), or null.</param>
+public sealed record SendSms(
+    Guid MessageId,
+    string ClinicId,
+    string? PatientId,
+    string? AppointmentId,
+    string Phone,
+    string Text,
+    string Purpose,
+    string TemplateKey,
+    int TemplateVersion,
+    string? ExpectedReply,
+    DateTimeOffset RequestedAt);

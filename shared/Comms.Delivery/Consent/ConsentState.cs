@@ -1,0 +1,24 @@
+namespace Comms.Delivery.Consent;
+
+/// <summary>The gateway's copy of the ledger's current state for one (contact, channel, purpose).</summary>
+public sealed class ConsentState
+{
+    public required string Contact { get; set; }
+
+    public required string Channel { get; set; }
+
+    public required string Purpose { get; set; }
+
+    public bool Granted { get; set; }
+
+    /// <summary>The ledger sequence this state comes from: an older event never overwrites a newer one.</summary>
+    public long Sequence { get; set; }
+
+    public required string Method { get; set; }
+
+    public string? ClinicId { get; set; }
+
+    public DateTimeOffset CapturedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,24 @@
+using Comms.Delivery.Consent;
+using Comms.Delivery.Messages;
+using Comms.Delivery.Replies;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Comms.Delivery;
+
+public static class DeliveryExtensions
+{
+    /// <summary>The delivery pipeline every gateway shares: consent gate and projection, recorder, reply router.</summary>
+    public static IHostApplicationBuilder AddDeliveryPipeline<TDbContext>(this IHostApplicationBuilder builder)
+        where TDbContext : GatewayDbContext
+    {
+        builder.Services.AddScoped<GatewayDbContext>(services => services.GetRequiredService<TDbContext>());
+        builder.Services.AddScoped<ConsentGate>();
+        builder.Services.AddScoped<DeliveryRecorder>();
+        builder.Services.AddScoped<ReplyRouter>();
+        return builder;
+    }
+
+    public static void AddDeliveryConsumers(this IBusRegistrationConfigurator bus) => bus.AddConsumer<ConsentChangedConsumer>();
+}

@@ -1,0 +1,33 @@
+using Comms.Contracts;
+using Comms.Contracts.Delivery;
+using Comms.ServiceDefaults.Persistence;
+
+namespace Comms.Delivery.Messages;
+
+/// <summary>
+/// Moves a message to a new status: the row, its history entry and the <see cref="MessageStatusChanged"/> event go
+/// into the same SaveChanges. A final status (delivered, failed, blocked) is never left again, so late or repeated
+/// receipts change nothing.
+/// </summary>
+public sealed class DeliveryRecorder(GatewayDbContext db, TimeProvider time)
+{
+    public bool Transition(OutgoingMessage message, string status, string? reason = null)
+    {
+        if (MessageStatuses.IsFinal(message.Status) || message.Status == status)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        message.Status = status;
+        message.Reason = reason;
+        message.UpdatedAt = now;
+        message.History.Add(new MessageStatusEntry { MessageId = message.MessageId, Status = status, Reason = reason, OccurredAt = now });
+
+        db.Publish(
+            new MessageStatusChanged(message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel,
+                status, reason, message.Provider, now),
+            time);
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+namespace Comms.Delivery.Messages;
+
+/// <summary>One message at a gateway: who it is for, under which purpose, and what became of it.</summary>
+public sealed class OutgoingMessage
+{
+    /// <summary>The stable id Scheduling gave the send; a second command with it is a repeat and is dropped.</summary>
+    public Guid MessageId { get; set; }
+
+    public required string Channel { get; set; }
+
+    public required string ClinicId { get; set; }
+
+    public string? PatientId { get; set; }
+
+    public string? AppointmentId { get; set; }
+
+    /// <summary>Normalized: E.164 phone, or lower-case email.</summary>
+    public required string Contact { get; set; }
+
+    public required string Purpose { get; set; }
+
+    public string? TemplateKey { get; set; }
+
+    public string? ExpectedReply { get; set; }
+
+    public required string Status { get; set; }
+
+    public string? Reason { get; set; }
+
+    public string? Provider { get; set; }
+
+    public string? ProviderMessageId { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public List<MessageStatusEntry> History { get; set; } = [];
+}
+
+public sealed class MessageStatusEntry
+{
+    public long Id { get; set; }
+
+    public Guid MessageId { get; set; }
+
+    public required string Status { get; set; }
+
+    public string? Reason { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+}

@@ -1,0 +1,87 @@
+using Comms.ServiceDefaults.Persistence;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Comms.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>The topic exchange the MIS publishes to (routing key = event type).</summary>
+    public const string MisEventsExchange = "mis.events";
+
+    /// <summary>The topic exchange Comms publishes to for the MIS (routing key = event type).</summary>
+    public const string CommsEventsExchange = "comms.events";
+
+    /// <summary>
+    /// MassTransit on RabbitMQ the Comms way: no usage telemetry, WaitUntilStarted (messages published in the first
+    /// moments are not dropped), kebab-case durable queues prefixed with the service name, publisher confirms,
+    /// retries that skip rejected messages, the inbox on every consumer and the outbox relay.
+    /// Call after <see cref="DatabaseExtensions.AddServiceDatabase{TDbContext}"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceMessaging<TDbContext>(
+        this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+        where TDbContext : ServiceDbContext
+    {
+        builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
+            .Validate(o => o.BatchSize is > 0 and <= 1000, "Outbox:BatchSize must be between 1 and 1000")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox:PollInterval must be positive")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RawCloudEventPublisher>();
+
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(60);
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        var prefix = ServiceNames.Kebab(builder.Environment.ApplicationName);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix + "-", includeNamespace: false));
+            configureConsumers?.Invoke(bus);
+
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                var settings = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                cfg.Host(settings.Host, (ushort)settings.Port, settings.VirtualHost, host =>
+                {
+                    host.Username(settings.Username);
+                    host.Password(settings.Password);
+                    host.PublisherConfirmation = true;
+                    host.ConnectionName(builder.Environment.ApplicationName);
+                });
+                cfg.PrefetchCount = settings.PrefetchCount;
+                cfg.Durable = true;
+                cfg.UseMessageRetry(retry =>
+                {
+                    retry.Intervals(100, 500, 2_000, 5_000);
+                    retry.Ignore<MessageRejectedException>();
+                });
+                cfg.UseConsumeFilter(typeof(InboxFilter<>), context);
+                configureBus?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        // Registered after MassTransit's own hosted service, so the bus is up before the relay publishes.
+        builder.Services.AddHostedService<OutboxRelay<TDbContext>>();
+        return builder;
+    }
+}
+
+public static class ServiceNames
+{
+    /// <summary>"Comms.Gateway.WhatsApp" → "gateway-whatsapp": the prefix of every queue the service owns.</summary>
+    public static string Kebab(string applicationName)
+    {
+        var name = applicationName.StartsWith("Comms.", StringComparison.Ordinal) ? applicationName["Comms.".Length..] : applicationName;
+        return name.Replace('.', '-').ToLowerInvariant();
+    }
+}

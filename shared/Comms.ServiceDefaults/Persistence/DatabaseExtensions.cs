@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Comms.ServiceDefaults.Persistence;
+
+public static partial class DatabaseExtensions
+{
+    public const string ConnectionStringName = "Database";
+
+    /// <summary>
+    /// The service's own PostgreSQL database (ConnectionStrings:Database), its migrations applied at start before
+    /// anything consumes or serves, a readiness check, and the outbox wake-up interceptor.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder)
+        where TDbContext : ServiceDbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set (env ConnectionStrings__{ConnectionStringName}): {builder.Environment.ApplicationName} needs its PostgreSQL database.");
+        }
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxSignalInterceptor>();
+        builder.Services.AddDbContext<TDbContext>((services, options) => options
+            .UseNpgsql(connectionString)
+            .AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>()));
+        builder.Services.AddScoped<ServiceDbContext>(services => services.GetRequiredService<TDbContext>());
+        builder.Services.AddHostedService<MigrationHostedService<TDbContext>>();
+        builder.Services.AddHealthChecks().AddDbContextCheck<TDbContext>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+}
+
+/// <summary>Applies pending migrations at start, waiting for PostgreSQL to accept connections (up to a minute).</summary>
+internal sealed partial class MigrationHostedService<TDbContext>(
+    IServiceScopeFactory scopes,
+    ILogger<MigrationHostedService<TDbContext>> logger) : IHostedService
+    where TDbContext : DbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+                await db.Database.MigrateAsync(cancellationToken);
+                LogMigrated(logger, typeof(TDbContext).Name);
+                return;
+            }
+            catch (Npgsql.NpgsqlException ex) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                LogWaiting(logger, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database of {Context} is migrated")]
+    private static partial void LogMigrated(ILogger logger, string context);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for PostgreSQL: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, string reason);
+}

@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Comms.Testing;
+
+namespace Comms.EndToEnd.Tests;
+
+/// <summary>
+/// The whole product as real processes: the provider simulator and the seven services, on free ports, against the
+/// real PostgreSQL (a database per service) and RabbitMQ (a virtual host of its own).
+/// </summary>
+public sealed class CommsSystem : IAsyncLifetime
+{
+    public const string ClinicId = "msk-1";
+    public const string ApiKey = "dev-msk-1-key";
+    private const string CallbackToken = "dev-callback-token";
+
+    private readonly List<string> _databases = [];
+
+    public string VirtualHost { get; private set; } = "";
+
+    public ServiceProcess Simulator { get; private set; } = null!;
+
+    public ServiceProcess Scheduling { get; private set; } = null!;
+
+    public ServiceProcess Templating { get; private set; } = null!;
+
+    public ServiceProcess Consent { get; private set; } = null!;
+
+    public ServiceProcess GatewaySms { get; private set; } = null!;
+
+    public IReadOnlyList<ServiceProcess> Services { get; private set; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        VirtualHost = await TestInfrastructure.NewVirtualHostAsync("e2e");
+        var smsPort = ServiceProcess.FreePort();
+        var simulatorPort = ServiceProcess.FreePort();
+
+        Simulator = new ServiceProcess("provider-simulator", "tools/Comms.ProviderSimulator", "Comms.ProviderSimulator", simulatorPort,
+            new Dictionary<string, string>
+            {
+                ["Simulator__SmsRu__ApiId"] = "dev-smsru-api-id",
+                ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms-ru?token={CallbackToken}",
+                ["Simulator__SmsRu__ReceiptDelayMs"] = "200",
+            });
+        Scheduling = await ServiceAsync("scheduling", "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), new()
+        {
+            // Any time of day is inside the window, so the test does not depend on when it runs.
+            ["Reminders__SendWindow__Start"] = "00:00",
+            ["Reminders__SendWindow__End"] = "00:00",
+            ["Reminders__DispatchInterval"] = "00:00:00.500",
+        });
+        Templating = await ServiceAsync("templating", "services/Templating", "Comms.Templating", ServiceProcess.FreePort(), []);
+        Consent = await ServiceAsync("consent", "services/Consent", "Comms.Consent", ServiceProcess.FreePort(), []);
+        GatewaySms = await ServiceAsync("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", smsPort, new()
+        {
+            ["Sms__SmsRu__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsru",
+        });
+        var whatsApp = await ServiceAsync("gateway-whatsapp", "services/Gateway.WhatsApp", "Comms.Gateway.WhatsApp", ServiceProcess.FreePort(), []);
+        var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), []);
+        var feedback = await ServiceAsync("feedback", "services/Feedback", "Comms.Feedback", ServiceProcess.FreePort(), []);
+        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, email, feedback];
+
+        Simulator.Start();
+        foreach (var service in Services)
+        {
+            service.Start();
+        }
+
+        await Simulator.WaitReadyAsync("health/live", TimeSpan.FromSeconds(90));
+        foreach (var service in Services)
+        {
+            await service.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(120));
+        }
+    }
+
+    private async Task<ServiceProcess> ServiceAsync(string name, string directory, string assembly, int port, Dictionary<string, string> extra)
+    {
+        var database = await TestInfrastructure.NewDatabaseAsync(name.Replace('-', '_'));
+        _databases.Add(database);
+        var settings = await TestInfrastructure.ServiceSettingsAsync(database, VirtualHost);
+        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        foreach (var (key, value) in extra)
+        {
+            environment[key] = value;
+        }
+
+        return new ServiceProcess(name, directory, assembly, port, environment);
+    }
+
+    /// <summary>Everything the processes printed, for a failing test's message.</summary>
+    public string Logs() => string.Join("\n", new[] { Simulator }.Concat(Services).Select(s => s.LogTail(40)));
+
+    public async Task<JsonElement[]> InboxAsync(string phone) =>
+        await Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}") ?? [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Services.Append(Simulator))
+        {
+            await process.DisposeAsync();
+        }
+
+        foreach (var database in _databases)
+        {
+            await TestInfrastructure.DropDatabaseAsync(database);
+        }
+
+        await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using Comms.Contracts.Mis;
+using Comms.ServiceDefaults.Mis;
+
+namespace Comms.ServiceDefaults.Tests;
+
+public sealed class MisEventReaderTests
+{
+    // The example of ARCHITECTURE.md, verbatim: the contract every MIS is told to follow.
+    private const string Booked = """
+        {"specversion":"1.0","id":"evt-000123","source":"mis/clinic-msk-1","type":"appointment.booked",
+         "time":"2026-11-23T09:00:00Z","datacontenttype":"application/json",
+         "data":{"appointmentId":"A-1001","version":1,"startsAt":"2026-11-25T10:30:00+03:00","durationMinutes":30,
+           "clinic":{"clinicId":"msk-1","name":"Клиника на Ленина","address":"ул. Ленина, 5","timeZone":"Europe/Moscow"},
+           "patient":{"patientId":"P-77","lastName":"Иванова","firstName":"Анна","middleName":"Сергеевна",
+                      "phone":"+7 916 123-45-67","email":"anna@example.ru","birthDate":"1990-05-01"},
+           "doctor":{"doctorId":"D-5","name":"Петров Павел Петрович","specialty":"Стоматолог-терапевт"},
+           "service":{"code":"DENT-HYG","name":"Профессиональная гигиена"}}}
+        """;
+
+    private static MisEventReadResult Read(string json) => MisEventReader.Read(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Architecture_example_of_appointment_booked_is_read_with_normalized_contacts()
+    {
+        var result = Read(Booked);
+
+        Assert.True(result.IsValid, result.Describe());
+        var data = Assert.IsType<AppointmentData>(result.Event!.Data);
+        Assert.Equal("mis/clinic-msk-1|evt-000123", result.Event.Key);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 7, 30, 0, TimeSpan.Zero), data.StartsAt);
+        Assert.Equal("+79161234567", data.Patient.Phone);
+        Assert.Equal("anna@example.ru", data.Patient.Email);
+        Assert.Equal(new DateOnly(1990, 5, 1), data.Patient.BirthDate);
+        Assert.Equal("Europe/Moscow", data.Clinic.TimeZone);
+    }
+
+    [Theory]
+    [InlineData("\"startsAt\":\"2026-11-25T10:30:00+03:00\"", "\"startsAt\":\"2026-11-25T10:30:00\"", "data.startsAt")]
+    [InlineData("\"timeZone\":\"Europe/Moscow\"", "\"timeZone\":\"Moscow\"", "data.clinic.timeZone")]
+    [InlineData("\"phone\":\"+7 916 123-45-67\"", "\"phone\":\"12\"", "data.patient.phone")]
+    [InlineData("\"version\":1", "\"version\":\"one\"", "data.version")]
+    [InlineData("\"specversion\":\"1.0\"", "\"specversion\":\"0.3\"", "specversion")]
+    [InlineData("\"type\":\"appointment.booked\"", "\"type\":\"appointment.moved\"", "type")]
+    [InlineData("\"appointmentId\":\"A-1001\",", "", "data.appointmentId")]
+    [InlineData("\"email\":\"anna@example.ru\"", "\"email\":\"anna@\"", "data.patient.email")]
+    public void Each_bad_field_is_named_in_the_errors(string good, string bad, string field)
+    {
+        var result = Read(Booked.Replace(good, bad, StringComparison.Ordinal));
+
+        Assert.False(result.IsValid);
+        Assert.True(result.Errors.ContainsKey(field), result.Describe());
+    }
+
+    [Fact]
+    public void Patient_without_phone_or_email_is_refused()
+    {
+        var json = Booked.Replace("\"phone\":\"+7 916 123-45-67\",\"email\":\"anna@example.ru\",", "", StringComparison.Ordinal);
+
+        var result = Read(json);
+
+        Assert.Contains("data.patient.phone", result.Errors.Keys);
+    }
+
+    [Fact]
+    public void Not_json_is_refused_with_a_reason()
+    {
+        var result = Read("{not json");
+
+        Assert.False(result.IsValid);
+        Assert.Contains("not valid JSON", result.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consent_change_needs_exactly_one_contact_and_known_channel_purpose_and_method()
+    {
+        const string valid = """
+            {"specversion":"1.0","id":"c-1","source":"mis/x","type":"patient.consent_changed",
+             "data":{"patientId":"P-77","clinicId":"msk-1","phone":"8 (916) 123-45-67","channel":"sms","purpose":"service",
+                     "granted":true,"method":"paper_form","documentRef":"form-12","capturedAt":"2026-11-20T10:00:00+03:00","capturedBy":"registrar"}}
+            """;
+        var ok = Read(valid);
+        Assert.True(ok.IsValid, ok.Describe());
+        var consent = Assert.IsType<ConsentChangedData>(ok.Event!.Data);
+        Assert.Equal("+79161234567", consent.Phone);
+
+        Assert.Contains("data.phone", Read(valid.Replace("\"phone\":\"8 (916) 123-45-67\",", "\"phone\":\"8 (916) 123-45-67\",\"email\":\"a@b.ru\",", StringComparison.Ordinal)).Errors.Keys);
+        Assert.Contains("data.channel", Read(valid.Replace("\"sms\"", "\"fax\"", StringComparison.Ordinal)).Errors.Keys);
+        Assert.Contains("data.purpose", Read(valid.Replace("\"service\"", "\"promo\"", StringComparison.Ordinal)).Errors.Keys);
+        Assert.Contains("data.granted", Read(valid.Replace("true", "\"yes\"", StringComparison.Ordinal)).Errors.Keys);
+        Assert.Contains("data.method", Read(valid.Replace("paper_form", "telepathy", StringComparison.Ordinal)).Errors.Keys);
+    }
+
+    [Fact]
+    public void Closing_events_need_only_id_version_and_clinic()
+    {
+        var result = Read("""
+            {"specversion":"1.0","id":"x-1","source":"mis/x","type":"appointment.completed",
+             "data":{"appointmentId":"A-1","version":3,"clinic":{"clinicId":"msk-1"},"amountPaid":4500.50,
+                     "services":[{"code":"DENT-HYG","name":"Гигиена"}]}}
+            """);
+
+        Assert.True(result.IsValid, result.Describe());
+        var data = Assert.IsType<AppointmentClosedData>(result.Event!.Data);
+        Assert.Equal(4500.50m, data.AmountPaid);
+        Assert.Single(data.Services!);
+    }
+
+    [Fact]
+    public void Batch_prefix_is_put_before_every_error_path()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(Booked.Replace("\"version\":1", "\"version\":-1", StringComparison.Ordinal));
+
+        var result = MisEventReader.Read(document.RootElement, "[2].");
+
+        Assert.Contains("[2].data.version", result.Errors.Keys);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using RabbitMQ.Client;
+
+namespace Comms.Testing;
+
+/// <summary>
+/// A real AMQP client in a test's virtual host: publishes raw CloudEvents as the MIS does, and listens on a queue
+/// bound to an exchange to see what Comms published.
+/// </summary>
+public sealed class RabbitQueueProbe : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private RabbitQueueProbe(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<RabbitQueueProbe> ConnectAsync(string virtualHost)
+    {
+        var endpoints = await TestInfrastructure.GetAsync();
+        var factory = new ConnectionFactory
+        {
+            HostName = endpoints.RabbitHost,
+            Port = endpoints.RabbitPort,
+            UserName = endpoints.RabbitUser,
+            Password = endpoints.RabbitPassword,
+            VirtualHost = virtualHost,
+        };
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        return new RabbitQueueProbe(connection, channel);
+    }
+
+    /// <summary>Publishes as the MIS does: durable topic exchange, routing key = type, plain JSON, persistent.</summary>
+    public async Task PublishAsync(string exchange, string routingKey, string json)
+    {
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true);
+        var properties = new BasicProperties { ContentType = "application/cloudevents+json", DeliveryMode = DeliveryModes.Persistent };
+        await _channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Declares a queue bound to <paramref name="exchange"/> with <paramref name="routingKey"/>.</summary>
+    public async Task<string> BindQueueAsync(string exchange, string routingKey, string exchangeType = ExchangeType.Topic)
+    {
+        await _channel.ExchangeDeclareAsync(exchange, exchangeType, durable: true);
+        var queue = await _channel.QueueDeclareAsync($"probe-{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true);
+        await _channel.QueueBindAsync(queue.QueueName, exchange, routingKey);
+        return queue.QueueName;
+    }
+
+    /// <summary>Takes the next message of a queue, or null when it is empty.</summary>
+    public async Task<ReceivedMessage?> GetAsync(string queue)
+    {
+        var result = await _channel.BasicGetAsync(queue, autoAck: true);
+        return result is null
+            ? null
+            : new ReceivedMessage(Encoding.UTF8.GetString(result.Body.Span), result.RoutingKey, result.BasicProperties.Headers ?? new Dictionary<string, object?>());
+    }
+
+    public async Task<uint> CountAsync(string queue) => await _channel.MessageCountAsync(queue);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+public sealed record ReceivedMessage(string Body, string RoutingKey, IDictionary<string, object?> Headers)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        null => null,
+        _ => value.ToString(),
+    } : null;
+}

@@ -1,0 +1,28 @@
+namespace Comms.ProviderSimulator.Inbox;
+
+/// <summary>A message as the patient's phone sees it (and as the provider bills it).</summary>
+/// <param name="Id">The provider's message id (SMS.ru's sms_id).</param>
+/// <param name="To">E.164.</param>
+/// <param name="Sender">The sender name asked for, if any.</param>
+/// <param name="Status">One of <see cref="MessageStatus"/>.</param>
+/// <param name="StatusCode">The provider's code for that status: 100 when accepted, then the receipt's code.</param>
+/// <param name="Test">Sent in the provider's test mode: accepted and billed nothing, never delivered.</param>
+public sealed record InboxMessage(
+    string Id,
+    string To,
+    string Text,
+    string Provider,
+    string? Sender,
+    DateTimeOffset ReceivedAt,
+    string Status,
+    int StatusCode,
+    int Segments,
+    decimal Cost,
+    bool Test);
+
+public static class MessageStatus
+{
+    public const string Accepted = "accepted";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}

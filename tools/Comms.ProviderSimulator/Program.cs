@@ -1,0 +1,27 @@
+using Comms.ProviderSimulator;
+using Comms.ProviderSimulator.Faults;
+using Comms.ProviderSimulator.Inbox;
+using Comms.ProviderSimulator.Replies;
+using Comms.ProviderSimulator.SmsRu;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+var builder = WebApplication.CreateBuilder(args);
+// appsettings.json's "Urls" (the default, port 5199) would otherwise win over ASPNETCORE_URLS; --urls stays last.
+builder.Configuration.AddEnvironmentVariables("ASPNETCORE_").AddCommandLine(args);
+builder.Services.AddProviderSimulator();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapSmsRuApi();
+app.MapInboxApi();
+app.MapFaultsApi();
+app.MapRepliesApi();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,41 @@
+using System.Text.Encodings.Web;
+using Comms.ProviderSimulator.Faults;
+using Comms.ProviderSimulator.Inbox;
+using Comms.ProviderSimulator.Receipts;
+using Comms.ProviderSimulator.Requests;
+using Comms.ProviderSimulator.SmsRu;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Comms.ProviderSimulator;
+
+public static class SimulatorServiceCollectionExtensions
+{
+    public static IServiceCollection AddProviderSimulator(this IServiceCollection services)
+    {
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MessageInbox>();
+        services.AddSingleton<SendRequestLog>();
+        services.AddSingleton<FaultStore>();
+        services.AddSingleton<SmsRuAccount>();
+        services.AddSingleton<SmsRuSender>();
+        services.AddSingleton<ReceiptQueue>();
+        services.AddHostedService<ReceiptWorker>();
+        services.AddHttpClient<SmsRuCallbackClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // Readable Cyrillic and "+7…" as SMS.ru itself sends them; nothing here is ever embedded in HTML.
+            json.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            json.SerializerOptions.Converters.Add(new UtcTimestampJsonConverter());
+        });
+
+        services.AddProblemDetails();
+        services.AddHealthChecks();
+        services.AddOpenApi();
+        return services;
+    }
+}
