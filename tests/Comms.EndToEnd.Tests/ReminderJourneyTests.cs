@@ -153,8 +153,9 @@ public sealed class ReminderJourneyTests(CommsSystem system) : IClassFixture<Com
         using var foreign = await PostEventAsync(booked.Replace("\"clinicId\":\"msk-1\"", "\"clinicId\":\"spb-2\"", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
 
-        var noOffset = JsonDocument.Parse(booked).RootElement.GetProperty("data").GetProperty("startsAt").GetString()!;
-        using var malformed = await PostEventAsync(booked.Replace(noOffset, noOffset[..19], StringComparison.Ordinal));
+        var withoutOffset = System.Text.Json.Nodes.JsonNode.Parse(booked)!;
+        withoutOffset["data"]!["startsAt"] = "2026-11-25T10:30:00";
+        using var malformed = await PostEventAsync(withoutOffset.ToJsonString());
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         var problem = await malformed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("data.startsAt", out _), problem.ToString());

@@ -10,7 +10,7 @@ namespace Comms.Testing;
 public sealed class RabbitQueueProbe : IAsyncDisposable
 {
     private readonly IConnection _connection;
-    private readonly IChannel _channel;
+    private IChannel _channel;
 
     private RabbitQueueProbe(IConnection connection, IChannel channel)
     {
@@ -51,10 +51,22 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
         return queue.QueueName;
     }
 
-    /// <summary>Takes the next message of a queue, or null when it is empty.</summary>
+    /// <summary>Takes the next message of a queue, or null when it is empty or not declared yet.</summary>
     public async Task<ReceivedMessage?> GetAsync(string queue)
     {
-        var result = await _channel.BasicGetAsync(queue, autoAck: true);
+        BasicGetResult? result;
+        try
+        {
+            result = await _channel.BasicGetAsync(queue, autoAck: true);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            // The broker closes a channel that asks for a missing queue; carry on with a fresh one.
+            await _channel.DisposeAsync();
+            _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            return null;
+        }
+
         return result is null
             ? null
             : new ReceivedMessage(Encoding.UTF8.GetString(result.Body.Span), result.RoutingKey, result.BasicProperties.Headers ?? new Dictionary<string, object?>());

@@ -51,6 +51,7 @@ internal sealed partial class MigrationHostedService<TDbContext>(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+                await EnsureDatabaseAsync(db.Database.GetConnectionString()!, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 LogMigrated(logger, typeof(TDbContext).Name);
                 return;
@@ -64,6 +65,32 @@ internal sealed partial class MigrationHostedService<TDbContext>(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Creates the service's database when missing, through the server's maintenance database: quieter and clearer
+    /// than letting the migrator fail its first connection.
+    /// </summary>
+    private static async Task EnsureDatabaseAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.Add(new Npgsql.NpgsqlParameter { Value = target.Database });
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            try
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another replica created it first.
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database of {Context} is migrated")]
     private static partial void LogMigrated(ILogger logger, string context);

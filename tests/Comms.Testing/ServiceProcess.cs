@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Comms.EndToEnd.Tests;
+namespace Comms.Testing;
 
 /// <summary>One real service process (its built dll run with <c>dotnet</c>), its log kept for failure messages.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -140,7 +140,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 }
 
-internal static class Repository
+public static class Repository
 {
     public static readonly string Root = FindRoot();
 

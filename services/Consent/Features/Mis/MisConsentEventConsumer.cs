@@ -1,0 +1,107 @@
+using Comms.Consent.Features.Ledger;
+using Comms.Consent.Persistence;
+using Comms.Contracts;
+using Comms.Contracts.Mis;
+using Comms.ServiceDefaults.Contacts;
+using Comms.ServiceDefaults.Messaging;
+using Comms.ServiceDefaults.Mis;
+using Comms.ServiceDefaults.Persistence;
+using MassTransit;
+
+namespace Comms.Consent.Features.Mis;
+
+/// <summary>
+/// Records a <c>patient.consent_changed</c> CloudEvent from the MIS in the ledger. An invalid event is rejected with
+/// every bad field named (→ consent-mis-events_error, header MT-Fault-Message); a redelivered event ("source|id" seen
+/// before) changes nothing. The record, the inbox row and the ConsentChanged it causes commit in one transaction.
+/// </summary>
+public sealed partial class MisConsentEventConsumer(
+    ConsentDbContext db,
+    ConsentLedger ledger,
+    TimeProvider time,
+    ILogger<MisConsentEventConsumer> logger) : IConsumer<RawMisEvent>
+{
+    public async Task Consume(ConsumeContext<RawMisEvent> context)
+    {
+        var result = MisEventReader.Read(context.ReceiveContext.Body.GetBytes());
+        if (!result.IsValid)
+        {
+            throw new MessageRejectedException(result.Describe());
+        }
+
+        var evt = result.Event!;
+        if (evt.Data is not ConsentChangedData data)
+        {
+            throw new MessageRejectedException(
+                $"type: '{evt.Type}' is not a consent event; this queue takes {MisEventTypes.PatientConsentChanged} only");
+        }
+
+        var (contact, kind) = ContactOf(data);
+        if (ContactMismatch(kind, data.Channel) is { } mismatch)
+        {
+            throw new MessageRejectedException(mismatch);
+        }
+
+        var cancellationToken = context.CancellationToken;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            if (!await db.TryBeginAsync(evt.Key, context, time))
+            {
+                LogDuplicate(logger, evt.Source, evt.Id);
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            var record = new ConsentRecord
+            {
+                ClinicId = data.ClinicId,
+                PatientId = data.PatientId,
+                Contact = contact,
+                ContactKind = kind,
+                Channel = data.Channel,
+                Purpose = data.Purpose,
+                Granted = data.Granted,
+                Method = data.Method,
+                Source = $"mis:{evt.Source}",
+                SourceEventKey = evt.Key,
+                DocumentRef = data.DocumentRef,
+                CapturedAt = (data.CapturedAt ?? evt.Time ?? now).ToUniversalTime(),
+                CapturedBy = data.CapturedBy,
+                RecordedAt = now,
+            };
+            var changed = await ledger.AppendAsync(record, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            LogRecorded(logger, record.Id, ContactNormalizer.Mask(contact), record.Channel, record.Purpose, record.Granted, changed.Granted, evt.Source, evt.Id);
+        }
+        catch
+        {
+            // A retry starts from a clean slate, not from this attempt's half-tracked changes.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>MisEventReader has already normalized the one contact the event carries.</summary>
+    private static (string Contact, string Kind) ContactOf(ConsentChangedData data) =>
+        data.Phone is { } phone ? (phone, ContactKinds.Phone)
+        : data.Email is { } email ? (email, ContactKinds.Email)
+        : (data.MessengerId!, ContactKinds.Messenger);
+
+    private static string? ContactMismatch(string kind, string channel) => (channel, kind) switch
+    {
+        (Channels.Sms, not ContactKinds.Phone) => "data.phone: a consent for sms is for a phone number; give data.phone",
+        (Channels.Email, not ContactKinds.Email) => "data.email: a consent for email is for an email address; give data.email",
+        (Channels.WhatsApp or Channels.Max, ContactKinds.Email) =>
+            $"data.phone: a consent for {channel} is for a phone number or a messenger id; give data.phone or data.messengerId",
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Consent record {RecordId} for {Contact} {Channel}/{Purpose} granted={Granted} (current state granted={CurrentGranted}) from {Source} event {EventId}")]
+    private static partial void LogRecorded(
+        ILogger logger, long recordId, string contact, string channel, string purpose, bool granted, bool currentGranted, string source, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MIS event {Source} {EventId} was recorded before; skipped")]
+    private static partial void LogDuplicate(ILogger logger, string source, string eventId);
+}

@@ -1,0 +1,10 @@
+namespace Comms.Templating.Features.Rendering;
+
+public static class RenderingExtensions
+{
+    public static IHostApplicationBuilder AddTemplateRendering(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TemplateRenderer>();
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+using Comms.ServiceDefaults;
+using Comms.ServiceDefaults.Messaging;
+using Comms.ServiceDefaults.Persistence;
+using Comms.Templating.Features.Compose;
+using Comms.Templating.Features.Rendering;
+using Comms.Templating.Features.Templates;
+using Comms.Templating.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<TemplatingDbContext>();
+builder.AddTemplateRendering();
+builder.AddServiceMessaging<TemplatingDbContext>(bus => bus.AddComposeConsumers());
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapTemplatesApi();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,176 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Comms.Contracts.Consent;
+using Comms.Contracts.Templating;
+using Comms.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comms.Gateway.Sms.Tests;
+
+public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static long _sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    [Fact]
+    public async Task Granted_service_consent_lets_the_sms_through_to_the_provider()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+
+        var message = await SendAndWaitAsync(phone, "service", "sent");
+
+        Assert.Equal("smsru", message.GetProperty("provider").GetString());
+        var inbox = await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}");
+        var sms = Assert.Single(inbox!);
+        Assert.Equal("CLINIC", sms.GetProperty("sender").GetString());
+    }
+
+    [Fact]
+    public async Task No_consent_record_blocks_without_calling_the_provider()
+    {
+        var phone = NewPhone();
+
+        var message = await SendAndWaitAsync(phone, "service", "blocked");
+
+        Assert.Equal("no consent on record for sms/service", message.GetProperty("reason").GetString());
+        Assert.DoesNotContain(phone.TrimStart('+'), await app.Simulator.Http.GetStringAsync("sim/requests"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoked_consent_blocks_the_next_message()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        await ConsentAsync(phone, "service", granted: false);
+
+        var message = await SendAndWaitAsync(phone, "service", "blocked");
+
+        Assert.StartsWith("consent for sms/service revoked", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(phone.TrimStart('+'), await app.Simulator.Http.GetStringAsync("sim/requests"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Older_consent_event_arriving_late_does_not_overwrite_a_newer_one()
+    {
+        var phone = NewPhone();
+        var older = Interlocked.Increment(ref _sequence);
+        var newer = Interlocked.Increment(ref _sequence);
+        await PublishConsentAsync(phone, "service", granted: false, newer);
+        await WaitForConsentSequenceAsync(phone, newer);
+        await PublishConsentAsync(phone, "service", granted: true, older);
+
+        var message = await SendAndWaitAsync(phone, "service", "blocked");
+
+        Assert.Contains("revoked", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Marketing_message_with_only_service_consent_is_blocked()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+
+        var message = await SendAndWaitAsync(phone, "marketing", "blocked");
+
+        Assert.Equal("no consent on record for sms/marketing", message.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Provider_refusal_fails_the_message_with_the_providers_reason()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        await FaultAsync(phone, 207, times: null);
+
+        var message = await SendAndWaitAsync(phone, "service", "failed");
+
+        Assert.Contains("SMS.ru 207", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
+    }
+
+    [Fact]
+    public async Task Provider_briefly_unavailable_is_tried_again_and_the_sms_goes_out_once()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        await FaultAsync(phone, 220, times: 1);
+
+        await SendAndWaitAsync(phone, "service", "sent");
+
+        Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
+    }
+
+    [Fact]
+    public async Task The_same_send_command_twice_sends_one_sms()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        var command = Command(phone, "service");
+        var bus = app.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(command); // two deliveries with different transport ids: only the message id ties them
+        await bus.Publish(command);
+        await WaitForStatusAsync(command.MessageId, "sent");
+        await Task.Delay(1000);
+
+        Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
+    }
+
+    internal static string NewPhone() => "+7916" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static SendSms Command(string phone, string purpose) => new(
+        Guid.CreateVersion7(), "msk-1", "P-1", "A-1", phone, "Анна, напоминаем о приёме завтра в 10:30.", purpose,
+        "appointment.reminder", 1, null, DateTimeOffset.UtcNow);
+
+    private async Task<JsonElement> SendAndWaitAsync(string phone, string purpose, string status)
+    {
+        var command = Command(phone, purpose);
+        await app.Services.GetRequiredService<IBus>().Publish(command);
+        return await WaitForStatusAsync(command.MessageId, status);
+    }
+
+    internal async Task<JsonElement> WaitForStatusAsync(Guid messageId, string status)
+    {
+        using var client = app.CreateClient();
+        return await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            using var response = await client.GetAsync($"/api/v1/messages/{messageId}");
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var message = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return message.GetProperty("status").GetString() == status ? message : null;
+        }, Patience, $"message {messageId} {status}");
+    }
+
+    private async Task ConsentAsync(string phone, string purpose, bool granted)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        await PublishConsentAsync(phone, purpose, granted, sequence);
+        await WaitForConsentSequenceAsync(phone, sequence);
+    }
+
+    private async Task PublishConsentAsync(string phone, string purpose, bool granted, long sequence) =>
+        await app.Services.GetRequiredService<IBus>().Publish(new ConsentChanged(
+            sequence, "msk-1", "P-1", phone, "sms", purpose, granted, "mis_checkbox", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+
+    private async Task WaitForConsentSequenceAsync(string phone, long sequence)
+    {
+        using var client = app.CreateClient();
+        await Eventually.TrueAsync(async () =>
+        {
+            var states = await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={Uri.EscapeDataString(phone)}");
+            return states!.Any(s => s.GetProperty("sequence").GetInt64() == sequence);
+        }, Patience, $"consent sequence {sequence} in the projection");
+    }
+
+    private async Task FaultAsync(string phone, int code, int? times)
+    {
+        using var response = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "smsru", to = phone, sendStatusCode = code, times });
+        response.EnsureSuccessStatusCode();
+    }
+}
