@@ -36,6 +36,7 @@ public sealed class ReminderJourneyTests(CommsSystem system) : IClassFixture<Com
         var phone = MisEvents.NewPhone();
         var appointmentId = "A-" + Guid.NewGuid().ToString("N")[..8];
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
+        var statuses = await mis.BindQueueAsync("comms.events", "message.status_changed");
 
         await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone));
         await WaitForConsentAtGatewayAsync(phone);
@@ -62,6 +63,27 @@ public sealed class ReminderJourneyTests(CommsSystem system) : IClassFixture<Com
         await Eventually.TrueAsync(async () => (await DispatchedSendAsync(appointmentId)).GetProperty("deliveryStatus").GetString() == "delivered",
             Patience, "delivery status at Scheduling");
         Assert.Single(await system.InboxAsync(phone));
+
+        // …and so does the MIS, as plain CloudEvents on comms.events.
+        var seen = new List<string>();
+        await Eventually.TrueAsync(async () =>
+        {
+            while (await mis.GetAsync(statuses) is { } received)
+            {
+                var cloudEvent = JsonDocument.Parse(received.Body).RootElement;
+                Assert.Equal("1.0", cloudEvent.GetProperty("specversion").GetString());
+                Assert.Equal("comms/gateway-sms", cloudEvent.GetProperty("source").GetString());
+                var data = cloudEvent.GetProperty("data");
+                if (data.GetProperty("messageId").GetString() == messageId)
+                {
+                    Assert.Equal(appointmentId, data.GetProperty("appointmentId").GetString());
+                    seen.Add(data.GetProperty("status").GetString()!);
+                }
+            }
+
+            return seen.Contains("delivered");
+        }, Patience, "message.status_changed events on comms.events");
+        Assert.Equal(["queued", "sent", "delivered"], seen);
     }
 
     [Fact]

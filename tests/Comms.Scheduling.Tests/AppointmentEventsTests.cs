@@ -30,6 +30,7 @@ public sealed class AppointmentEventsTests(SchedulingApp app) : IClassFixture<Sc
         Assert.Equal(3, sends.Count(s => s.GetProperty("status").GetString() == "pending"));
         Assert.All(sends.Where(s => s.GetProperty("status").GetString() == "suppressed"),
             s => Assert.Equal("the appointment was rescheduled", s.GetProperty("statusReason").GetString()));
+        Assert.All(sends, s => Assert.Equal(["sms"], s.GetProperty("channels").EnumerateArray().Select(c => c.GetString())));
     }
 
     [Fact]

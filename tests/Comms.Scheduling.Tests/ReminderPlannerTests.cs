@@ -12,9 +12,9 @@ public sealed class ReminderPlannerTests
         MinimumGap = TimeSpan.FromHours(1),
         Rules =
         [
-            new ReminderRule { Kind = "confirmation", Offset = TimeSpan.FromHours(72), TemplateKey = "appointment.confirmation", ExpectedReply = "confirmation" },
-            new ReminderRule { Kind = "reminder", Offset = TimeSpan.FromHours(24), TemplateKey = "appointment.reminder" },
-            new ReminderRule { Kind = "reminder", Offset = TimeSpan.FromHours(2), TemplateKey = "appointment.reminder" },
+            new ReminderRule { Kind = "confirmation", Offset = TimeSpan.FromHours(72), TemplateKey = "appointment.confirmation", ExpectedReply = "confirmation", Channels = ["sms"] },
+            new ReminderRule { Kind = "reminder", Offset = TimeSpan.FromHours(24), TemplateKey = "appointment.reminder", Channels = ["sms"] },
+            new ReminderRule { Kind = "reminder", Offset = TimeSpan.FromHours(2), TemplateKey = "appointment.reminder", Channels = ["sms"] },
         ],
     };
 

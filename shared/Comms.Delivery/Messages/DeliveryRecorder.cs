@@ -1,15 +1,15 @@
 using Comms.Contracts;
 using Comms.Contracts.Delivery;
-using Comms.ServiceDefaults.Persistence;
+using Comms.ServiceDefaults.Messaging;
 
 namespace Comms.Delivery.Messages;
 
 /// <summary>
 /// Moves a message to a new status: the row, its history entry and the <see cref="MessageStatusChanged"/> event go
 /// into the same SaveChanges. A final status (delivered, failed, blocked) is never left again, so late or repeated
-/// receipts change nothing.
+/// receipts change nothing. The MIS hears of every change as a <c>message.status_changed</c> CloudEvent.
 /// </summary>
-public sealed class DeliveryRecorder(GatewayDbContext db, TimeProvider time)
+public sealed class DeliveryRecorder(GatewayDbContext db, MessageStatusPublisher statuses, TimeProvider time)
 {
     public bool Transition(OutgoingMessage message, string status, string? reason = null)
     {
@@ -24,10 +24,8 @@ public sealed class DeliveryRecorder(GatewayDbContext db, TimeProvider time)
         message.UpdatedAt = now;
         message.History.Add(new MessageStatusEntry { MessageId = message.MessageId, Status = status, Reason = reason, OccurredAt = now });
 
-        db.Publish(
-            new MessageStatusChanged(message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel,
-                status, reason, message.Provider, now),
-            time);
+        statuses.Publish(db, new MessageStatusChanged(
+            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now));
         return true;
     }
 }

@@ -32,6 +32,8 @@ public static class MessagingExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox:PollInterval must be positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<RawCloudEventPublisher>();
+        builder.Services.AddSingleton<CommsCloudEvents>();
+        builder.Services.AddSingleton<MessageStatusPublisher>();
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {

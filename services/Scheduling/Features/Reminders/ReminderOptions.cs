@@ -84,7 +84,8 @@ public sealed class ReminderRule
 
     public string Purpose { get; set; } = Purposes.Service;
 
-    public List<string> Channels { get; set; } = [Comms.Contracts.Channels.Sms];
+    /// <summary>Channels in order of preference. No default here: the configuration binder would append to it.</summary>
+    public List<string> Channels { get; set; } = [];
 
     public string? ExpectedReply { get; set; }
 }

@@ -3,6 +3,7 @@ using Comms.Contracts.Delivery;
 using Comms.Contracts.Scheduling;
 using Comms.Contracts.Templating;
 using Comms.ServiceDefaults.Contacts;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Comms.Templating.Features.Rendering;
 using Comms.Templating.Persistence;
@@ -14,12 +15,13 @@ namespace Comms.Templating.Features.Compose;
 /// <summary>
 /// Renders the message Scheduling asks for on the first preferred channel that has a published template, a contact
 /// and a gateway, and hands it to that channel's gateway. When no channel fits, it says so with a failed status naming
-/// what was missing on each channel: a message is never dropped silently. Duplicates are dropped by the inbox filter;
+/// what was missing on each channel (to Scheduling and to the MIS): a message is never dropped silently. Duplicates are dropped by the inbox filter;
 /// the outbox row and the inbox row commit in the same SaveChanges.
 /// </summary>
 public sealed partial class ComposeMessageConsumer(
     TemplatingDbContext db,
     TemplateRenderer renderer,
+    MessageStatusPublisher statuses,
     TimeProvider time,
     ILogger<ComposeMessageConsumer> logger) : IConsumer<ComposeMessage>
 {
@@ -50,7 +52,8 @@ public sealed partial class ComposeMessageConsumer(
         }
 
         var reason = string.Join("; ", problems);
-        db.Publish(
+        statuses.Publish(
+            db,
             new MessageStatusChanged(
                 message.MessageId,
                 message.Recipient.ClinicId,
@@ -60,8 +63,7 @@ public sealed partial class ComposeMessageConsumer(
                 MessageStatuses.Failed,
                 reason,
                 Provider: null,
-                time.GetUtcNow()),
-            time);
+                time.GetUtcNow()));
         await db.SaveChangesAsync(context.CancellationToken);
         LogNotComposed(logger, message.MessageId, message.TemplateKey, reason);
     }

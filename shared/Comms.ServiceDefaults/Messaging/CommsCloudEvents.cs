@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Comms.ServiceDefaults.Persistence;
+using Microsoft.Extensions.Hosting;
+
+namespace Comms.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Events for the MIS: CloudEvents 1.0 in structured JSON on the <c>comms.events</c> topic exchange (routing key =
+/// type), written to the outbox so they leave only with the state change that caused them.
+/// </summary>
+public sealed class CommsCloudEvents(IHostEnvironment environment, TimeProvider time)
+{
+    private readonly string _source = "comms/" + ServiceNames.Kebab(environment.ApplicationName);
+
+    public void Publish(ServiceDbContext db, string type, object data)
+    {
+        var now = time.GetUtcNow();
+        var json = JsonSerializer.Serialize(new
+        {
+            specversion = "1.0",
+            id = Guid.CreateVersion7().ToString(),
+            source = _source,
+            type,
+            time = now,
+            datacontenttype = "application/json",
+            data,
+        }, Outbox.SerializerOptions);
+        db.PublishCloudEvent(MessagingExtensions.CommsEventsExchange, type, json, time);
+    }
+}
