@@ -12,7 +12,7 @@ public sealed class ConsentApiTests(ConsentApp app) : IClassFixture<ConsentApp>
     [InlineData("")]
     public async Task A_contact_that_is_neither_a_phone_nor_an_email_is_a_400_problem(string contact)
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.GetAsync($"/api/v1/consents?contact={Uri.EscapeDataString(contact)}", TestContext.Current.CancellationToken);
 
@@ -25,7 +25,7 @@ public sealed class ConsentApiTests(ConsentApp app) : IClassFixture<ConsentApp>
     [Fact]
     public async Task A_contact_without_records_has_no_consent()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var ledger = await client.GetFromJsonAsync<JsonElement>("/api/v1/consents?contact=NoBody%40Example.ru", TestContext.Current.CancellationToken);
 

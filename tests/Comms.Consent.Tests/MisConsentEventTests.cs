@@ -148,7 +148,7 @@ public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<Consent
 
     private async Task<JsonElement> GetLedgerAsync(string contact)
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
         return await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents?contact={Uri.EscapeDataString(contact)}", TestContext.Current.CancellationToken);
     }
 

@@ -9,7 +9,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task List_shows_the_seeded_published_templates()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var templates = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates", TestContext.Current.CancellationToken);
 
@@ -26,7 +26,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Get_returns_the_latest_published_version_with_its_body()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var template = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates/appointment.reminder/sms/ru", TestContext.Current.CancellationToken);
 
@@ -37,7 +37,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Get_of_an_unknown_template_is_a_404_problem()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.GetAsync("/api/v1/templates/appointment.reminder/email/ru", TestContext.Current.CancellationToken);
 
@@ -48,7 +48,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Preview_renders_a_body_with_a_dotted_model_and_counts_segments()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.PostAsJsonAsync(
             "/api/v1/templates/preview",
@@ -65,7 +65,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Preview_of_a_broken_template_is_a_400_problem_naming_the_scriban_error()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.PostAsJsonAsync(
             "/api/v1/templates/preview",
@@ -82,7 +82,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Preview_refuses_include()
     {
-        using var client = app.Factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.PostAsJsonAsync(
             "/api/v1/templates/preview",
