@@ -48,16 +48,7 @@ public static class MessagesApi
     internal static async Task<Results<Ok<IReadOnlyList<ConsentView>>, ValidationProblem>> GetConsents(
         string? contact, GatewayDbContext db, CancellationToken cancellationToken)
     {
-        string normalized;
-        if (ContactNormalizer.TryNormalizePhone(contact, out var phone))
-        {
-            normalized = phone;
-        }
-        else if (ContactNormalizer.TryNormalizeEmail(contact, out var email))
-        {
-            normalized = email;
-        }
-        else
+        if (!ContactNormalizer.TryNormalize(contact, out var normalized))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contact"] = ["must be a phone number or an email address"] });
         }

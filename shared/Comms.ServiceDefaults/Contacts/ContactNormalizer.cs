@@ -54,6 +54,10 @@ public static class ContactNormalizer
         return true;
     }
 
+    /// <summary>A phone (E.164) or an email (lower case), whichever <paramref name="input"/> is.</summary>
+    public static bool TryNormalize(string? input, out string contact) =>
+        TryNormalizePhone(input, out contact) || TryNormalizeEmail(input, out contact);
+
     /// <summary>"+79161234567" → "+7916***4567": enough to tell numbers apart in logs, not enough to reveal a patient.</summary>
     public static string Mask(string? contact)
     {

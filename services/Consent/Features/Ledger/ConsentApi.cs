@@ -21,7 +21,7 @@ public static class ConsentApi
     private static async Task<Results<Ok<ContactConsents>, ValidationProblem>> GetAsync(
         string? contact, ConsentDbContext db, CancellationToken cancellationToken)
     {
-        if (!TryNormalize(contact, out var normalized))
+        if (!ContactNormalizer.TryNormalize(contact, out var normalized))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
@@ -45,17 +45,6 @@ public static class ConsentApi
                 r.ClinicId, r.PatientId))
             .ToList();
         return TypedResults.Ok(new ContactConsents(normalized, current, history));
-    }
-
-    /// <summary>The same spelling the ledger stores: E.164 for phones (default region RU), lower case for emails.</summary>
-    private static bool TryNormalize(string? contact, out string normalized)
-    {
-        if (ContactNormalizer.TryNormalizePhone(contact, out normalized))
-        {
-            return true;
-        }
-
-        return ContactNormalizer.TryNormalizeEmail(contact, out normalized);
     }
 }
 

@@ -97,7 +97,7 @@ public sealed partial class SendSmsConsumer(
 
     private async Task<SmsSendResult> SendAsync(OutgoingMessage message, string text, CancellationToken cancellationToken)
     {
-        var result = await provider.SendAsync(message.Contact, text, cancellationToken);
+        var result = await CallProviderAsync(message.Contact, text, cancellationToken);
         foreach (var pause in NotSentBackoff)
         {
             if (result is not SmsSendResult.NotSent)
@@ -114,10 +114,27 @@ public sealed partial class SendSmsConsumer(
             }
 
             message.Attempts++;
-            result = await provider.SendAsync(message.Contact, text, cancellationToken);
+            result = await CallProviderAsync(message.Contact, text, cancellationToken);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The message is already committed as queued: an exception escaping here would make the redelivery drop it as a
+    /// repeat and leave it queued for ever, so any surprise becomes an unknown outcome with its reason.
+    /// </summary>
+    private async Task<SmsSendResult> CallProviderAsync(string phone, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await provider.SendAsync(phone, text, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogProviderCrashed(logger, ex, provider.Name);
+            return new SmsSendResult.Unknown($"{provider.Name} call failed unexpectedly ({ex.GetType().Name}); not resent, to avoid a duplicate SMS");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} to {Phone} sent via {Provider}")]
@@ -125,6 +142,9 @@ public sealed partial class SendSmsConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} to {Phone} blocked: {Reason}")]
     private static partial void LogBlocked(ILogger logger, Guid messageId, string phone, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Provider {Provider} call failed unexpectedly")]
+    private static partial void LogProviderCrashed(ILogger logger, Exception exception, string provider);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} already handled; repeat dropped")]
     private static partial void LogRepeat(ILogger logger, Guid messageId);
