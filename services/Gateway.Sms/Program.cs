@@ -14,6 +14,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<SmsDbContext>();
 builder.AddDeliveryPipeline<SmsDbContext>();
 builder.AddSmsRu();
+builder.AddSmsSending();
 builder.AddServiceMessaging<SmsDbContext>(bus =>
 {
     bus.AddDeliveryConsumers();

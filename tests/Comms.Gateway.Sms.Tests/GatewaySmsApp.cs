@@ -3,7 +3,7 @@ using Comms.Testing;
 namespace Comms.Gateway.Sms.Tests;
 
 /// <summary>Gateway.Sms in-process, calling the real provider simulator (a process of its own).</summary>
-public sealed class GatewaySmsApp() : ServiceApp<Program>("gwsms")
+public class GatewaySmsApp() : ServiceApp<Program>("gwsms")
 {
     public const string CallbackToken = "test-callback-token";
 
@@ -23,5 +23,22 @@ public sealed class GatewaySmsApp() : ServiceApp<Program>("gwsms")
         settings["Sms:SmsRu:CallbackToken"] = CallbackToken;
     }
 
+    public async Task<HttpResponseMessage> PostCallbackAsync(string entry)
+    {
+        using var client = CreateClient();
+        return await client.PostAsync($"/webhooks/sms-ru?token={CallbackToken}",
+            new FormUrlEncodedContent([new KeyValuePair<string, string>("data[0]", entry)]));
+    }
+
     protected override async ValueTask ReleaseAsync() => await Simulator.DisposeAsync();
+}
+
+/// <summary>The gateway sending one SMS at a time, so that the others wait in its queue.</summary>
+public sealed class OneAtATimeGatewaySmsApp : GatewaySmsApp
+{
+    protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        await base.ConfigureAsync(settings);
+        settings["Sms:MaxParallelSends"] = "1";
+    }
 }

@@ -1,6 +1,8 @@
 namespace Comms.Contracts.Delivery;
 
 /// <summary>A gateway's message moved to a new status (see <see cref="MessageStatuses"/>).</summary>
+/// <param name="Contact">Normalized contact the message went (or would have gone) to: the consent ledger's evidence
+/// lists every message sent under a consent by it.</param>
 public sealed record MessageStatusChanged(
     Guid MessageId,
     string ClinicId,
@@ -10,4 +12,5 @@ public sealed record MessageStatusChanged(
     string Status,
     string? Reason,
     string? Provider,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string? Contact = null);

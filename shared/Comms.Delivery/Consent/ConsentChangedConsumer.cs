@@ -15,8 +15,10 @@ public sealed class ConsentChangedConsumer(GatewayDbContext db, TimeProvider tim
             state = new ConsentState { Contact = change.Contact, Channel = change.Channel, Purpose = change.Purpose, Method = change.Method };
             db.ConsentStates.Add(state);
         }
-        else if (state.Sequence >= change.Sequence)
+        else if (state.Sequence >= change.Sequence ||
+                 (change.Granted && state.OptedOutAt is { } optedOut && change.CapturedAt <= optedOut))
         {
+            // Older than what we hold, or a grant the patient's own later opt-out overrides.
             return;
         }
 

@@ -1,24 +1,68 @@
+using Comms.Contracts;
+
 namespace Comms.Delivery.Consent;
 
-public sealed record ConsentDecision(bool Allowed, string? Reason);
+/// <summary>
+/// Proof that the consent gate allowed a message to exactly this contact, on this channel, for this purpose, at
+/// <see cref="CheckedAt"/>. Only <see cref="ConsentGate"/> can make one (the constructor is internal to this library),
+/// and provider adapters take it instead of an address: no code path reaches a provider without the gate.
+/// </summary>
+public sealed class ConsentClearance
+{
+    internal ConsentClearance(string contact, string channel, string purpose, DateTimeOffset checkedAt)
+    {
+        Contact = contact;
+        Channel = channel;
+        Purpose = purpose;
+        CheckedAt = checkedAt;
+    }
+
+    public string Contact { get; }
+
+    public string Channel { get; }
+
+    public string Purpose { get; }
+
+    public DateTimeOffset CheckedAt { get; }
+
+    /// <summary>For adapters: refuses a clearance given for another channel.</summary>
+    public string ContactFor(string channel) => Channel == channel
+        ? Contact
+        : throw new InvalidOperationException($"A consent clearance for {Channel} cannot send on {channel}.");
+}
+
+public sealed record ConsentDecision(ConsentClearance? Clearance, string? Reason)
+{
+    public bool Allowed => Clearance is not null;
+}
 
 /// <summary>
 /// The one rule nothing bypasses (126-ФЗ ст. 44.1; 38-ФЗ ст. 18): a message goes out only when the projection holds a
 /// granted consent for exactly this contact, channel and purpose. Unknown means no: the gate fails closed.
 /// Marketing consent never stands in for service consent, nor the reverse.
 /// </summary>
-public sealed class ConsentGate(GatewayDbContext db)
+public sealed class ConsentGate(GatewayDbContext db, TimeProvider time)
 {
     public async Task<ConsentDecision> CheckAsync(string contact, string channel, string purpose, CancellationToken cancellationToken)
     {
+        if (!Purposes.All.Contains(purpose))
+        {
+            return new ConsentDecision(null, $"unknown purpose '{purpose}'");
+        }
+
         var state = await db.ConsentStates.FindAsync([contact, channel, purpose], cancellationToken);
         if (state is null)
         {
-            return new ConsentDecision(false, $"no consent on record for {channel}/{purpose}");
+            return new ConsentDecision(null, $"no consent on record for {channel}/{purpose}");
         }
 
-        return state.Granted
-            ? new ConsentDecision(true, null)
-            : new ConsentDecision(false, $"consent for {channel}/{purpose} revoked ({state.Method}, {state.CapturedAt:u})");
+        if (!state.Granted)
+        {
+            return new ConsentDecision(null, state.OptedOutAt is { } optedOut
+                ? $"the patient opted out of {channel}/{purpose} ({state.Method}, {optedOut:u})"
+                : $"consent for {channel}/{purpose} revoked ({state.Method}, {state.CapturedAt:u})");
+        }
+
+        return new ConsentDecision(new ConsentClearance(contact, channel, purpose, time.GetUtcNow()), null);
     }
 }

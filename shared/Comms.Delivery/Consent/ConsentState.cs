@@ -21,4 +21,10 @@ public sealed class ConsentState
     public DateTimeOffset CapturedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// When the patient opted out through this gateway ("СТОП", a provider stop-list, an unsubscribe link). It takes
+    /// effect here at once, before the ledger hears of it; a grant captured before it can no longer reopen the channel.
+    /// </summary>
+    public DateTimeOffset? OptedOutAt { get; set; }
 }

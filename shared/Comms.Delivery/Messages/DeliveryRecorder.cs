@@ -25,7 +25,7 @@ public sealed class DeliveryRecorder(GatewayDbContext db, MessageStatusPublisher
         message.History.Add(new MessageStatusEntry { MessageId = message.MessageId, Status = status, Reason = reason, OccurredAt = now });
 
         statuses.Publish(db, new MessageStatusChanged(
-            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now));
+            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now, message.Contact));
         return true;
     }
 }

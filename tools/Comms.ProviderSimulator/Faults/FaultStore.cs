@@ -7,11 +7,11 @@ public sealed class FaultStore
     private readonly List<Fault> _faults = [];
     private int _lastId;
 
-    public Fault Add(string provider, string? to, int? sendStatusCode, int? receiptStatusCode, int? times, DateTimeOffset now)
+    public Fault Add(string provider, string? to, int? sendStatusCode, int? receiptStatusCode, int? times, DateTimeOffset now, int? delayMs = null)
     {
         lock (_gate)
         {
-            var fault = new Fault(++_lastId, provider, to, sendStatusCode, receiptStatusCode, times, times, now);
+            var fault = new Fault(++_lastId, provider, to, sendStatusCode, receiptStatusCode, times, times, now, delayMs);
             _faults.Add(fault);
             return fault;
         }

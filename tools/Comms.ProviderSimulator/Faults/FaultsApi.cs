@@ -41,9 +41,14 @@ public static class FaultsApi
             errors["to"] = ["Not a phone number (11 to 15 digits after normalization); leave it null for every number."];
         }
 
-        if (request.SendStatusCode is null && request.ReceiptStatusCode is null)
+        if (request.SendStatusCode is null && request.ReceiptStatusCode is null && request.DelayMs is null)
         {
-            errors["sendStatusCode"] = ["Give sendStatusCode, receiptStatusCode, or both."];
+            errors["sendStatusCode"] = ["Give sendStatusCode, receiptStatusCode, delayMs, or several of them."];
+        }
+
+        if (request.DelayMs is < 1 or > 60_000)
+        {
+            errors["delayMs"] = ["Give 1 to 60000 milliseconds."];
         }
 
         if (request.SendStatusCode is { } send && send is < 200 or > 999)
@@ -66,7 +71,7 @@ public static class FaultsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var fault = store.Add(provider!, to?.E164, request.SendStatusCode, request.ReceiptStatusCode, request.Times, time.GetUtcNow());
+        var fault = store.Add(provider!, to?.E164, request.SendStatusCode, request.ReceiptStatusCode, request.Times, time.GetUtcNow(), request.DelayMs);
         loggers.CreateLogger(typeof(FaultsApi)).FaultInjected(fault.Id, fault.Provider, fault.To is null ? "every number" : PhoneNumber.Mask(fault.To),
             fault.SendStatusCode, fault.ReceiptStatusCode, fault.Times);
         return TypedResults.Created($"/sim/faults/{fault.Id}", fault);

@@ -26,4 +26,5 @@ public sealed record SendAttempt(
     string? StatusText,
     string? SmsId,
     decimal Cost,
-    int Sms);
+    int Sms,
+    int? DelayMs = null);

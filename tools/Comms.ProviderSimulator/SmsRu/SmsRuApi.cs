@@ -23,6 +23,12 @@ public static class SmsRuApi
     {
         var request = await SmsRuSendRequest.ReadAsync(http, cancellationToken);
         var record = sender.Send(request);
+        // A slow-provider fault: the message is taken at once, the answer comes late.
+        if (record.Results.Max(r => r.DelayMs) is { } delay)
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+
         return request.Json
             ? TypedResults.Json(ToJson(record))
             : TypedResults.Text(ToPlainText(record), "text/plain", Encoding.UTF8);

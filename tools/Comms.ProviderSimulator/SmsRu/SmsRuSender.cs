@@ -101,7 +101,7 @@ public sealed class SmsRuSender(
         if (fault?.SendStatusCode is { } faultCode)
         {
             logger.MessageRejected(phone.Masked, faultCode);
-            return Error(key, phone, faultCode);
+            return Error(key, phone, faultCode) with { DelayMs = fault.DelayMs };
         }
 
         var segments = SmsSegments.Count(text).Segments;
@@ -124,7 +124,7 @@ public sealed class SmsRuSender(
         }
 
         logger.MessageAccepted(smsId, phone.Masked, segments, request.Test);
-        return new SendAttempt(key, phone.E164, "OK", SmsRuStatus.Ok, null, smsId, cost, segments);
+        return new SendAttempt(key, phone.E164, "OK", SmsRuStatus.Ok, null, smsId, cost, segments, fault?.DelayMs);
     }
 
     private static SendAttempt Error(string key, PhoneNumber? phone, int statusCode) =>

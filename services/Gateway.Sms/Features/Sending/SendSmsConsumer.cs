@@ -12,11 +12,12 @@ namespace Comms.Gateway.Sms.Features.Sending;
 /// <summary>
 /// Sends one SMS: drop a repeat of the message id → consent gate (fails closed) → provider call → status.
 /// The message is committed as queued before the provider is called, so a redelivered command after a crash never
-/// sends twice; the consent gate runs again right before the call.
+/// sends twice; the gate is asked again right before every call, and its clearance is the only way to the provider.
 /// </summary>
 public sealed partial class SendSmsConsumer(
     SmsDbContext db,
     ConsentGate gate,
+    OptOuts optOuts,
     DeliveryRecorder recorder,
     ISmsProvider provider,
     TimeProvider time,
@@ -61,11 +62,10 @@ public sealed partial class SendSmsConsumer(
 
         recorder.Transition(message, MessageStatuses.Queued);
         var decision = await gate.CheckAsync(phone, Channels.Sms, command.Purpose, cancellationToken);
-        if (!decision.Allowed)
+        if (decision.Clearance is not { } clearance)
         {
-            recorder.Transition(message, MessageStatuses.Blocked, decision.Reason);
+            Block(message, decision.Reason!);
             await db.SaveChangesAsync(cancellationToken);
-            LogBlocked(logger, command.MessageId, ContactNormalizer.Mask(phone), decision.Reason!);
             return;
         }
 
@@ -73,13 +73,18 @@ public sealed partial class SendSmsConsumer(
         message.Attempts = 1;
         await db.SaveChangesAsync(cancellationToken);
 
-        var result = await SendAsync(message, command.Text, cancellationToken);
+        var result = await SendAsync(message, clearance, command.Text, cancellationToken);
         switch (result)
         {
             case SmsSendResult.Accepted accepted:
                 message.ProviderMessageId = accepted.ProviderMessageId;
                 recorder.Transition(message, MessageStatuses.Sent);
                 LogSent(logger, command.MessageId, ContactNormalizer.Mask(phone), provider.Name);
+                break;
+            case SmsSendResult.StopListed stopListed:
+                recorder.Transition(message, MessageStatuses.Failed, stopListed.Reason);
+                await optOuts.RecordAsync(Channels.Sms, phone, OptOutWords.RefusedPurposes, "carrier_stop_list", stopListed.Reason,
+                    message.ClinicId, message.PatientId, message.MessageId, cancellationToken);
                 break;
             case SmsSendResult.Rejected rejected:
                 recorder.Transition(message, MessageStatuses.Failed, rejected.Reason);
@@ -90,14 +95,23 @@ public sealed partial class SendSmsConsumer(
             case SmsSendResult.Unknown unknown:
                 recorder.Transition(message, MessageStatuses.Failed, unknown.Reason);
                 break;
+            case Blocked blocked:
+                Block(message, blocked.Reason);
+                break;
         }
 
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<SmsSendResult> SendAsync(OutgoingMessage message, string text, CancellationToken cancellationToken)
+    private void Block(OutgoingMessage message, string reason)
     {
-        var result = await CallProviderAsync(message.Contact, text, cancellationToken);
+        recorder.Transition(message, MessageStatuses.Blocked, reason);
+        LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), reason);
+    }
+
+    private async Task<SmsSendResult> SendAsync(OutgoingMessage message, ConsentClearance clearance, string text, CancellationToken cancellationToken)
+    {
+        var result = await CallProviderAsync(clearance, text, cancellationToken);
         foreach (var pause in NotSentBackoff)
         {
             if (result is not SmsSendResult.NotSent)
@@ -108,13 +122,13 @@ public sealed partial class SendSmsConsumer(
             await Task.Delay(pause, time, cancellationToken);
             // The patient may have opted out meanwhile: the gate is asked before every call.
             var decision = await gate.CheckAsync(message.Contact, Channels.Sms, message.Purpose, cancellationToken);
-            if (!decision.Allowed)
+            if (decision.Clearance is not { } fresh)
             {
-                return new SmsSendResult.Rejected(0, decision.Reason!);
+                return new Blocked(decision.Reason!);
             }
 
             message.Attempts++;
-            result = await CallProviderAsync(message.Contact, text, cancellationToken);
+            result = await CallProviderAsync(fresh, text, cancellationToken);
         }
 
         return result;
@@ -124,11 +138,11 @@ public sealed partial class SendSmsConsumer(
     /// The message is already committed as queued: an exception escaping here would make the redelivery drop it as a
     /// repeat and leave it queued for ever, so any surprise becomes an unknown outcome with its reason.
     /// </summary>
-    private async Task<SmsSendResult> CallProviderAsync(string phone, string text, CancellationToken cancellationToken)
+    private async Task<SmsSendResult> CallProviderAsync(ConsentClearance clearance, string text, CancellationToken cancellationToken)
     {
         try
         {
-            return await provider.SendAsync(phone, text, cancellationToken);
+            return await provider.SendAsync(clearance, text, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -136,6 +150,9 @@ public sealed partial class SendSmsConsumer(
             return new SmsSendResult.Unknown($"{provider.Name} call failed unexpectedly ({ex.GetType().Name}); not resent, to avoid a duplicate SMS");
         }
     }
+
+    /// <summary>The gate refused a retry: the patient opted out or consent was revoked while the provider was down.</summary>
+    private sealed record Blocked(string Reason) : SmsSendResult;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} to {Phone} sent via {Provider}")]
     private static partial void LogSent(ILogger logger, Guid messageId, string phone, string provider);

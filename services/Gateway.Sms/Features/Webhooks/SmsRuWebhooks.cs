@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Comms.Contracts;
+using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.Delivery.Replies;
 using Comms.Gateway.Sms.Persistence;
@@ -37,6 +38,7 @@ public static partial class SmsRuWebhooks
         SmsDbContext db,
         DeliveryRecorder recorder,
         ReplyRouter replies,
+        OptOuts optOuts,
         TimeProvider time,
         IOptions<SmsRuOptions> options,
         ILoggerFactory loggers,
@@ -78,7 +80,7 @@ public static partial class SmsRuWebhooks
                 case "sms_income" when lines.Length >= 5 && ContactNormalizer.TryNormalizePhone(lines[1].Trim().StartsWith('+') ? lines[1].Trim() : "+" + lines[1].Trim(), out var from):
                     var receivedAt = long.TryParse(lines[3], CultureInfo.InvariantCulture, out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : time.GetUtcNow();
                     var text = string.Join('\n', lines[4..]);
-                    await RecordReplyAsync(db, replies, from, text, lines[3].Trim(), receivedAt, time, cancellationToken);
+                    await RecordReplyAsync(db, replies, optOuts, from, text, lines[3].Trim(), receivedAt, time, cancellationToken);
                     LogReply(logger, ContactNormalizer.Mask(from));
                     break;
                 case "callcheck_status":
@@ -130,8 +132,13 @@ public static partial class SmsRuWebhooks
         return true;
     }
 
-    /// <summary>A callback SMS.ru repeats must not become two replies: (sender, time, text) identifies one inbound SMS.</summary>
-    private static async Task RecordReplyAsync(SmsDbContext db, ReplyRouter replies, string from, string text, string stamp, DateTimeOffset receivedAt, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opt-out words first, always: "СТОП" revokes the channel here and now and goes to the ledger, and is not
+    /// treated as an answer. A callback SMS.ru repeats must not count twice: (sender, time, text) identifies one SMS.
+    /// </summary>
+    private static async Task RecordReplyAsync(
+        SmsDbContext db, ReplyRouter replies, OptOuts optOuts, string from, string text, string stamp, DateTimeOffset receivedAt,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var key = $"smsru-in|{from}|{stamp}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
         const string receiver = "webhook-sms-ru";
@@ -142,6 +149,15 @@ public static partial class SmsRuWebhooks
         }
 
         db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = time.GetUtcNow() });
+        if (OptOutWords.IsOptOut(text))
+        {
+            var last = await db.Messages.AsNoTracking().Where(m => m.Contact == from && m.Channel == Channels.Sms)
+                .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            await optOuts.RecordAsync(Channels.Sms, from, OptOutWords.RefusedPurposes, "reply", text.Trim(),
+                last?.ClinicId, last?.PatientId, last?.MessageId, cancellationToken);
+            return;
+        }
+
         await replies.RecordAsync(Channels.Sms, from, text, receivedAt, cancellationToken);
     }
 

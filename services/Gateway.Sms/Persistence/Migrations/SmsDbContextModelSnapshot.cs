@@ -51,6 +51,9 @@ namespace Comms.Gateway.Sms.Persistence.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<DateTimeOffset?>("OptedOutAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 

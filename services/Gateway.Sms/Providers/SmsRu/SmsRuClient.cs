@@ -1,3 +1,5 @@
+using Comms.Contracts;
+using Comms.Delivery.Consent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -12,10 +14,10 @@ public sealed class SmsRuClient(HttpClient http, IOptions<SmsRuOptions> options)
 {
     public string Name => "smsru";
 
-    public async Task<SmsSendResult> SendAsync(string phone, string text, CancellationToken cancellationToken)
+    public async Task<SmsSendResult> SendAsync(ConsentClearance clearance, string text, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var number = phone.TrimStart('+');
+        var number = clearance.ContactFor(Channels.Sms).TrimStart('+');
         var fields = new Dictionary<string, string>
         {
             ["api_id"] = settings.ApiId,
@@ -92,7 +94,9 @@ public sealed class SmsRuClient(HttpClient http, IOptions<SmsRuOptions> options)
     private static SmsSendResult Classify(int code, string? text)
     {
         var reason = $"SMS.ru {code}: {SmsRuCodes.Describe(code)}{(string.IsNullOrWhiteSpace(text) ? "" : $" ({text})")}";
-        return SmsRuCodes.IsTemporary(code) ? new SmsSendResult.NotSent(code, reason) : new SmsSendResult.Rejected(code, reason);
+        return SmsRuCodes.IsTemporary(code) ? new SmsSendResult.NotSent(code, reason)
+            : SmsRuCodes.IsStopList(code) ? new SmsSendResult.StopListed(code, reason)
+            : new SmsSendResult.Rejected(code, reason);
     }
 
     private sealed record SendResponse(

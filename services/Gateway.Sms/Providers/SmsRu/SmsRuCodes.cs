@@ -9,6 +9,9 @@ public static class SmsRuCodes
     /// <summary>Send-time codes after which the message was surely not sent, and another try may succeed.</summary>
     public static bool IsTemporary(int code) => code is 201 or 220 or (>= 230 and <= 233) or 500;
 
+    /// <summary>The account's stop-list (209) or the carrier's, where the subscriber refused mailings (215).</summary>
+    public static bool IsStopList(int code) => code is 209 or 215;
+
     /// <summary>Receipt codes that end a message as failed.</summary>
     public static bool IsFailedReceipt(int code) => code is (>= 104 and <= 108) or 150;
 

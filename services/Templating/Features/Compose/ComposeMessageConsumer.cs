@@ -63,7 +63,8 @@ public sealed partial class ComposeMessageConsumer(
                 MessageStatuses.Failed,
                 reason,
                 Provider: null,
-                time.GetUtcNow()));
+                time.GetUtcNow(),
+                ContactNormalizer.TryNormalize(message.Recipient.Phone ?? message.Recipient.Email, out var contact) ? contact : null));
         await db.SaveChangesAsync(context.CancellationToken);
         LogNotComposed(logger, message.MessageId, message.TemplateKey, reason);
     }

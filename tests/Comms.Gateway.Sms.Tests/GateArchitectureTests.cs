@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Comms.Delivery.Consent;
+using Comms.Testing;
+
+namespace Comms.Gateway.Sms.Tests;
+
+/// <summary>
+/// "No send without the gate" as a rule of the code, checked on every gateway: provider adapters take the gate's
+/// clearance instead of an address, and nothing outside the gate can make one.
+/// </summary>
+public sealed class GateArchitectureTests
+{
+    private static readonly string[] Gateways = ["Gateway.Sms", "Gateway.WhatsApp", "Gateway.Email"];
+
+    // Clients that talk to the outside world: a type holding one is a provider adapter.
+    private static readonly string[] OutboundClients = ["System.Net.Http.HttpClient", "MailKit.Net.Smtp.SmtpClient", "MailKit.Net.Smtp.ISmtpClient"];
+
+    public static TheoryData<string> GatewayNames => [.. Gateways];
+
+    [Fact]
+    public void Only_the_gate_can_issue_a_clearance()
+    {
+        var type = typeof(ConsentClearance);
+        Assert.True(type.IsSealed);
+        Assert.Empty(type.GetConstructors(BindingFlags.Public | BindingFlags.Instance));
+        Assert.All(type.GetConstructors(BindingFlags.NonPublic | BindingFlags.Instance), c => Assert.True(c.IsAssembly, $"{c} must be internal"));
+        var friends = type.Assembly.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName).ToList();
+        Assert.Empty(friends);
+    }
+
+    [Theory]
+    [MemberData(nameof(GatewayNames))]
+    public void Every_provider_adapter_sends_only_with_a_clearance(string gateway)
+    {
+        var assembly = Load(gateway);
+        var adapters = assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && t.GetConstructors()
+            .Any(c => c.GetParameters().Any(p => OutboundClients.Contains(p.ParameterType.FullName)))).ToList();
+
+        foreach (var adapter in adapters)
+        {
+            var sends = adapter.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(m => m.Name.StartsWith("Send", StringComparison.Ordinal)).ToList();
+            Assert.True(sends.Count > 0, $"{adapter} holds an outbound client but has no Send method to check");
+            Assert.All(sends, m => Assert.True(m.GetParameters().Any(p => p.ParameterType == typeof(ConsentClearance)),
+                $"{adapter}.{m.Name} reaches a provider without a ConsentClearance"));
+        }
+
+        if (gateway == "Gateway.Sms")
+        {
+            Assert.Contains(adapters, a => a.Name == "SmsRuClient"); // the rule really sees the adapters
+        }
+    }
+
+    private static Assembly Load(string gateway)
+    {
+        var path = Path.Combine(Repository.Root, "services", gateway, "bin", Repository.Configuration, "net10.0", $"Comms.{gateway}.dll");
+        return gateway == "Gateway.Sms" ? typeof(Program).Assembly : Assembly.LoadFrom(path);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Comms.Contracts.Consent;
+using Comms.Contracts.Templating;
+using Comms.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comms.Gateway.Sms.Tests;
+
+/// <summary>A patient's own refusal, at the gateway that receives it: effective at once, before the ledger hears of it.</summary>
+public sealed class OptOutTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static long _sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10;
+
+    [Fact]
+    public async Task Stop_reply_revokes_at_once_reaches_the_ledger_and_blocks_the_next_reminder()
+    {
+        var phone = SendingTests.NewPhone();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", "fanout");
+        var replies = await broker.BindQueueAsync("Comms.Contracts.Delivery:PatientReplied", "", "fanout");
+        await GrantAsync(phone, "service");
+        await GrantAsync(phone, "marketing");
+
+        using var callback = await app.PostCallbackAsync($"sms_income\n{phone.TrimStart('+')}\n79000000000\n1795424400\nСтоп!");
+        Assert.Equal("100", await callback.Content.ReadAsStringAsync());
+
+        // Effective before anything was published or consumed: the projection is already revoked.
+        var states = await ConsentsAsync(phone);
+        Assert.All(states, s => Assert.False(s.GetProperty("granted").GetBoolean()));
+        Assert.Equal(["marketing", "service"], states.Select(s => s.GetProperty("purpose").GetString()).Order());
+
+        var published = await Eventually.GetAsync(() => broker.GetAsync(optOuts), Patience, "OptOutReceived");
+        var optOut = JsonDocument.Parse(published.Body).RootElement.GetProperty("message");
+        Assert.Equal("reply", optOut.GetProperty("method").GetString());
+        Assert.Equal("Стоп!", optOut.GetProperty("evidence").GetString());
+        Assert.Equal(phone, optOut.GetProperty("contact").GetString());
+
+        var next = await SendAsync(phone, "service", "blocked");
+        Assert.StartsWith("the patient opted out of sms/service (reply", next.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Null(await broker.GetAsync(replies)); // an opt-out is not an answer
+    }
+
+    [Fact]
+    public async Task Grant_captured_before_the_opt_out_cannot_reopen_the_channel_but_a_later_one_can()
+    {
+        var phone = SendingTests.NewPhone();
+        var grantedAt = DateTimeOffset.UtcNow.AddDays(-30);
+        await GrantAsync(phone, "service", capturedAt: grantedAt);
+        using (await app.PostCallbackAsync($"sms_income\n{phone.TrimStart('+')}\n79000000000\n1795424400\nSTOP"))
+        {
+        }
+
+        // The MIS re-sends its old checkbox (a newer ledger sequence, but captured before the patient's refusal).
+        await PublishConsentAsync(phone, "service", true, Interlocked.Increment(ref _sequence), grantedAt);
+        await Task.Delay(500);
+        Assert.StartsWith("the patient opted out", (await SendAsync(phone, "service", "blocked")).GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // New evidence, captured after the refusal and accepted by the ledger, reopens it.
+        var renewed = Interlocked.Increment(ref _sequence);
+        await PublishConsentAsync(phone, "service", true, renewed, DateTimeOffset.UtcNow.AddSeconds(1));
+        await WaitForSequenceAsync(phone, renewed);
+        await SendAsync(phone, "service", "sent");
+    }
+
+    [Fact]
+    public async Task Carrier_stop_list_answer_is_an_opt_out_and_blocks_what_follows()
+    {
+        var phone = SendingTests.NewPhone();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", "fanout");
+        await GrantAsync(phone, "service");
+        using (var fault = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "smsru", to = phone, sendStatusCode = 215, times = 1 }))
+        {
+            fault.EnsureSuccessStatusCode();
+        }
+
+        var failed = await SendAsync(phone, "service", "failed");
+
+        Assert.Contains("SMS.ru 215", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var optOut = JsonDocument.Parse((await Eventually.GetAsync(() => broker.GetAsync(optOuts), Patience, "OptOutReceived")).Body)
+            .RootElement.GetProperty("message");
+        Assert.Equal("carrier_stop_list", optOut.GetProperty("method").GetString());
+        await SendAsync(phone, "service", "blocked");
+        Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>("sim/requests"))!,
+            r => r.GetProperty("fields").GetProperty("to").GetString() == phone.TrimStart('+'));
+    }
+
+    private async Task<JsonElement> SendAsync(string phone, string purpose, string status)
+    {
+        var command = new SendSms(Guid.CreateVersion7(), "msk-1", "P-1", "A-1", phone, "Напоминаем о приёме.", purpose,
+            "appointment.reminder", 1, null, DateTimeOffset.UtcNow);
+        await app.Services.GetRequiredService<IBus>().Publish(command);
+        return await new SendingTests(app).WaitForStatusAsync(command.MessageId, status);
+    }
+
+    private async Task GrantAsync(string phone, string purpose, DateTimeOffset? capturedAt = null)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        await PublishConsentAsync(phone, purpose, true, sequence, capturedAt ?? DateTimeOffset.UtcNow);
+        await WaitForSequenceAsync(phone, sequence);
+    }
+
+    private async Task PublishConsentAsync(string phone, string purpose, bool granted, long sequence, DateTimeOffset capturedAt) =>
+        await app.Services.GetRequiredService<IBus>().Publish(new ConsentChanged(
+            sequence, "msk-1", "P-1", phone, "sms", purpose, granted, "paper_form", capturedAt, DateTimeOffset.UtcNow));
+
+    private async Task WaitForSequenceAsync(string phone, long sequence) =>
+        await Eventually.TrueAsync(async () => (await ConsentsAsync(phone)).Any(s => s.GetProperty("sequence").GetInt64() == sequence),
+            Patience, $"consent sequence {sequence}");
+
+    private async Task<JsonElement[]> ConsentsAsync(string phone)
+    {
+        using var client = app.CreateClient();
+        return (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!;
+    }
+}
