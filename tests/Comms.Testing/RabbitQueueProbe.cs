@@ -72,6 +72,30 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
             : new ReceivedMessage(Encoding.UTF8.GetString(result.Body.Span), result.RoutingKey, result.BasicProperties.Headers ?? new Dictionary<string, object?>());
     }
 
+    /// <summary>
+    /// Waits for a MassTransit message on <paramref name="queue"/> whose body ("message") matches, skipping the
+    /// others: tests sharing a virtual host see each other's events.
+    /// </summary>
+    public async Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            while (await GetAsync(queue) is { } received)
+            {
+                var message = System.Text.Json.JsonDocument.Parse(received.Body).RootElement.GetProperty("message");
+                if (match(message))
+                {
+                    return message;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what} on {queue}.");
+    }
+
     public async Task<uint> CountAsync(string queue) => await _channel.MessageCountAsync(queue);
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Comms.Contracts;
+using Comms.Delivery.Consent;
+using Comms.Gateway.Email.Persistence;
+using Comms.ServiceDefaults.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Comms.Gateway.Email.Features.Unsubscribe;
+
+/// <summary>
+/// <c>POST /unsubscribe/{token}</c>: RFC 8058 one-click unsubscribe (mail clients post <c>List-Unsubscribe=One-Click</c>),
+/// and the form of the link page. <c>GET /unsubscribe/{token}</c>: the page a patient sees when following the link;
+/// it asks before unsubscribing, because mail scanners follow links too. The refusal takes effect here at once and goes
+/// to the consent ledger as an opt-out with this evidence.
+/// </summary>
+public static class UnsubscribeApi
+{
+    public static IEndpointRouteBuilder MapUnsubscribeApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/unsubscribe").WithTags("Unsubscribe").DisableAntiforgery();
+        group.MapGet("/{token}", ShowPage).WithSummary("The unsubscribe page behind an email's link (asks to confirm)");
+        group.MapPost("/{token}", Unsubscribe).WithSummary("One-click unsubscribe (RFC 8058) or the page's confirmation");
+        return routes;
+    }
+
+    internal static Results<ContentHttpResult, ProblemHttpResult> ShowPage(string token, UnsubscribeLinks links)
+    {
+        if (!links.TryRead(token, out var request))
+        {
+            return InvalidLink();
+        }
+
+        var what = request.Purpose == Purposes.Marketing ? "рекламные и информационные рассылки" : "уведомления о приёмах";
+        return TypedResults.Content(Page("Отписка от писем", $"""
+            <p>Адрес <b>{WebUtility.HtmlEncode(request.Contact)}</b> больше не будет получать {what} по электронной почте.</p>
+            <form method="post"><input type="hidden" name="confirm" value="1">
+            <button type="submit" id="unsubscribe">Отписаться</button></form>
+            """), "text/html; charset=utf-8");
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Unsubscribe(
+        string token,
+        HttpRequest http,
+        UnsubscribeLinks links,
+        EmailDbContext db,
+        OptOuts optOuts,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!links.TryRead(token, out var request))
+        {
+            return InvalidLink();
+        }
+
+        var form = http.HasFormContentType ? await http.ReadFormAsync(cancellationToken) : null;
+        var oneClick = form?["List-Unsubscribe"].ToString() == "One-Click";
+        var confirmed = form?["confirm"].ToString() == "1";
+        if (!oneClick && !confirmed)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an unsubscribe request",
+                detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058), or confirm on the page.");
+        }
+
+        // A client may post the same link again: the refusal is recorded once.
+        var key = "unsubscribe|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        const string receiver = "unsubscribe";
+        if (!await db.InboxMessages.AnyAsync(x => x.MessageKey == key && x.Receiver == receiver, cancellationToken))
+        {
+            db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = time.GetUtcNow() });
+            await optOuts.RecordAsync(Channels.Email, request.Contact, [request.Purpose], "email_link",
+                oneClick ? "List-Unsubscribe=One-Click" : "unsubscribe page, confirmed", request.ClinicId, request.PatientId,
+                request.MessageId, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return oneClick
+            ? TypedResults.Text("Unsubscribed", "text/plain")
+            : TypedResults.Content(Page("Вы отписаны", $"<p id=\"done\">Готово: на адрес <b>{WebUtility.HtmlEncode(request.Contact)}</b> такие письма больше не придут.</p>"),
+                "text/html; charset=utf-8");
+    }
+
+    private static ProblemHttpResult InvalidLink() => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
+        title: "Invalid unsubscribe link", detail: "The link is damaged or was not issued by this clinic's messaging service.");
+
+    private static string Page(string title, string body) => $$"""
+        <!doctype html>
+        <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}}</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+        button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:1px solid #555;background:#fff;cursor:pointer}</style>
+        </head><body><h1>{{title}}</h1>{{body}}</body></html>
+        """;
+}
