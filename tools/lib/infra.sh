@@ -359,6 +359,21 @@ comms_start_infra() {
 }
 
 # Values already set in the environment win: point the tests at your own servers.
+# comms_ensure_chromium: the real browser the page tests drive (Debian's chromium; Playwright cannot download its
+# own here). COMMS_CHROMIUM names another executable.
+comms_ensure_chromium() {
+  local chromium="${COMMS_CHROMIUM:-/usr/bin/chromium}"
+  if [ -x "$chromium" ]; then
+    return 0
+  fi
+  if [ -n "${COMMS_CHROMIUM:-}" ]; then
+    _comms_err "COMMS_CHROMIUM=$COMMS_CHROMIUM is not an executable"
+    return 1
+  fi
+  _comms_apt_install chromium || return 1
+  [ -x /usr/bin/chromium ] || { _comms_err "chromium was installed but /usr/bin/chromium is missing"; return 1; }
+}
+
 comms_export_test_env() {
   export COMMS_TEST_POSTGRES="${COMMS_TEST_POSTGRES:-Host=localhost;Port=$COMMS_PG_PORT;Username=comms;Password=comms}"
   export COMMS_TEST_RABBITMQ_HOST="${COMMS_TEST_RABBITMQ_HOST:-localhost}"
