@@ -1,5 +1,9 @@
+using Comms.Consent.Features.Access;
+using Comms.Consent.Features.Evidence;
+using Comms.Consent.Features.Imports;
 using Comms.Consent.Features.Ledger;
 using Comms.Consent.Features.Mis;
+using Comms.Consent.Features.OptOuts;
 using Comms.Consent.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
@@ -10,14 +14,21 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ConsentDbContext>();
 builder.AddConsentLedger();
+builder.AddConsentAccess();
+builder.AddConsentImports();
 builder.AddServiceMessaging<ConsentDbContext>(
-    bus => bus.AddMisConsentConsumers(),
+    bus => bus.AddMisConsentConsumers().AddOptOutConsumers().AddEvidenceConsumers(),
     (context, cfg) => cfg.ReceiveMisConsentEvents(context));
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.MapConsentApi();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapConsentsGroup()
+    .MapLedgerEndpoints()
+    .MapEvidenceEndpoints()
+    .MapImportEndpoints();
 
 app.Run();
 

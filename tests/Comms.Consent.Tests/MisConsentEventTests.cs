@@ -2,28 +2,23 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Comms.Consent.Persistence;
 using Comms.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using RabbitMQ.Client;
 
 namespace Comms.Consent.Tests;
 
 public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<ConsentApp>
 {
-    private const string ConsentChangedExchange = "Comms.Contracts.Consent:ConsentChanged";
     private const string ErrorQueue = "consent-mis-events_error";
 
     [Fact]
     public async Task Consent_event_from_the_mis_is_recorded_and_announced_with_its_sequence()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
-        var announced = await probe.BindQueueAsync(ConsentChangedExchange, "", ExchangeType.Fanout);
+        var announced = await Ledger.WatchConsentChangedAsync(probe);
 
-        await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, MisEvents.ConsentChanged(NewEventId(), phone: "+7 916 123-45-67"));
+        await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, MisEvents.ConsentChanged(MisEvents.NewEventId(), phone: "+7 916 123-45-67"));
 
-        var ledger = await WaitForHistoryAsync("8 (916) 123-45-67", 1);
+        var ledger = await Ledger.WaitForHistoryAsync(app, "8 (916) 123-45-67", 1);
         Assert.Equal("+79161234567", ledger.GetProperty("contact").GetString());
         var current = Assert.Single(ledger.GetProperty("current").EnumerateArray());
         Assert.True(current.GetProperty("granted").GetBoolean());
@@ -36,7 +31,7 @@ public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<Consent
         Assert.Equal("mis:mis/clinic-msk-1", record.GetProperty("source").GetString());
         Assert.Equal("mis-user:reception-2", record.GetProperty("capturedBy").GetString());
 
-        var changed = await NextConsentChangedAsync(probe, announced, "+79161234567");
+        var changed = await Ledger.NextConsentChangedAsync(probe, announced, "+79161234567");
         Assert.Equal(record.GetProperty("sequence").GetInt64(), changed.GetProperty("sequence").GetInt64());
         Assert.Equal(current.GetProperty("sequence").GetInt64(), changed.GetProperty("sequence").GetInt64());
         Assert.True(changed.GetProperty("granted").GetBoolean());
@@ -50,9 +45,9 @@ public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<Consent
     public async Task The_same_event_published_twice_is_recorded_and_announced_once()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
-        var announced = await probe.BindQueueAsync(ConsentChangedExchange, "", ExchangeType.Fanout);
+        var announced = await Ledger.WatchConsentChangedAsync(probe);
         var finishedBefore = app.Received.Finished(ConsentApp.MisQueue);
-        var body = MisEvents.ConsentChanged(NewEventId(), phone: "+79035551122");
+        var body = MisEvents.ConsentChanged(MisEvents.NewEventId(), phone: "+79035551122");
 
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, body);
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, body);
@@ -60,36 +55,36 @@ public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<Consent
         await Eventually.TrueAsync(
             () => Task.FromResult(app.Received.Finished(ConsentApp.MisQueue) >= finishedBefore + 2),
             TimeSpan.FromSeconds(30), "both copies to be consumed");
-        await Eventually.TrueAsync(OutboxIsEmptyAsync, TimeSpan.FromSeconds(30), "the outbox to be relayed");
-        var ledger = await WaitForHistoryAsync("+79035551122", 1);
+        await Eventually.TrueAsync(() => Ledger.OutboxIsEmptyAsync(app), TimeSpan.FromSeconds(30), "the outbox to be relayed");
+        var ledger = await Ledger.WaitForHistoryAsync(app, "+79035551122", 1);
         Assert.Single(ledger.GetProperty("history").EnumerateArray());
-        await NextConsentChangedAsync(probe, announced, "+79035551122");
-        Assert.Empty(await DrainConsentChangedAsync(probe, announced, "+79035551122"));
+        await Ledger.NextConsentChangedAsync(probe, announced, "+79035551122");
+        Assert.Empty(await Ledger.DrainConsentChangedAsync(probe, announced, "+79035551122"));
     }
 
     [Fact]
     public async Task Invalid_event_goes_to_the_error_queue_with_the_reason_and_does_not_block_the_queue()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
-        var invalid = MisEvents.ConsentChanged(NewEventId(), phone: "+79037770011", channel: "fax");
+        var invalid = MisEvents.ConsentChanged(MisEvents.NewEventId(), phone: "+79037770011", channel: "fax");
 
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, invalid);
-        await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, MisEvents.ConsentChanged(NewEventId(), phone: "+79037770022"));
+        await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, MisEvents.ConsentChanged(MisEvents.NewEventId(), phone: "+79037770022"));
 
-        await WaitForHistoryAsync("+79037770022", 1);
+        await Ledger.WaitForHistoryAsync(app, "+79037770022", 1);
         await Eventually.TrueAsync(() => QueueExistsAsync(ErrorQueue), TimeSpan.FromSeconds(30), $"{ErrorQueue} to be declared");
         var dead = await Eventually.GetAsync(() => probe.GetAsync(ErrorQueue), TimeSpan.FromSeconds(30), $"the invalid event in {ErrorQueue}");
         Assert.Equal(invalid, dead.Body);
         Assert.Contains("data.channel", dead.Header("MT-Fault-Message"));
         Assert.Contains("must be one of sms, whatsapp, email, max", dead.Header("MT-Fault-Message"));
-        Assert.Empty((await GetLedgerAsync("+79037770011")).GetProperty("history").EnumerateArray());
+        Assert.Empty((await Ledger.GetAsync(app, "+79037770011")).GetProperty("history").EnumerateArray());
     }
 
     [Fact]
     public async Task A_consent_for_sms_given_for_an_email_address_is_rejected()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
-        var mismatched = MisEvents.ConsentChanged(NewEventId(), email: "mismatch@example.ru", channel: "sms");
+        var mismatched = MisEvents.ConsentChanged(MisEvents.NewEventId(), email: "mismatch@example.ru", channel: "sms");
 
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, mismatched);
 
@@ -104,19 +99,19 @@ public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<Consent
     public async Task A_consent_captured_earlier_but_reported_later_is_history_not_the_current_state()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
-        var announced = await probe.BindQueueAsync(ConsentChangedExchange, "", ExchangeType.Fanout);
+        var announced = await Ledger.WatchConsentChangedAsync(probe);
         const string email = "anna.ivanova@example.ru";
 
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey,
-            MisEvents.ConsentChanged(NewEventId(), email: "Anna.Ivanova@Example.ru", channel: "email", granted: true, capturedAt: "2026-11-23T12:00:00+03:00"));
-        var first = await NextConsentChangedAsync(probe, announced, email);
+            MisEvents.ConsentChanged(MisEvents.NewEventId(), email: "Anna.Ivanova@Example.ru", channel: "email", granted: true, capturedAt: "2026-11-23T12:00:00+03:00"));
+        var first = await Ledger.NextConsentChangedAsync(probe, announced, email);
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey,
-            MisEvents.ConsentChanged(NewEventId(), email: email, channel: "email", granted: false, capturedAt: "2026-11-20T12:00:00+03:00"));
-        var second = await NextConsentChangedAsync(probe, announced, email);
+            MisEvents.ConsentChanged(MisEvents.NewEventId(), email: email, channel: "email", granted: false, capturedAt: "2026-11-20T12:00:00+03:00"));
+        var second = await Ledger.NextConsentChangedAsync(probe, announced, email);
 
         Assert.True(second.GetProperty("sequence").GetInt64() > first.GetProperty("sequence").GetInt64());
         Assert.True(second.GetProperty("granted").GetBoolean());
-        var ledger = await GetLedgerAsync(email);
+        var ledger = await Ledger.GetAsync(app, email);
         var current = Assert.Single(ledger.GetProperty("current").EnumerateArray());
         Assert.True(current.GetProperty("granted").GetBoolean());
         Assert.Equal(second.GetProperty("sequence").GetInt64(), current.GetProperty("sequence").GetInt64());
@@ -130,60 +125,18 @@ public sealed class MisConsentEventTests(ConsentApp app) : IClassFixture<Consent
     public async Task A_later_revocation_becomes_the_current_state()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
-        var announced = await probe.BindQueueAsync(ConsentChangedExchange, "", ExchangeType.Fanout);
+        var announced = await Ledger.WatchConsentChangedAsync(probe);
 
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey,
-            MisEvents.ConsentChanged(NewEventId(), phone: "+79264440011", granted: true, capturedAt: "2026-11-20T12:00:00+03:00"));
-        await NextConsentChangedAsync(probe, announced, "+79264440011");
+            MisEvents.ConsentChanged(MisEvents.NewEventId(), phone: "+79264440011", granted: true, capturedAt: "2026-11-20T12:00:00+03:00"));
+        await Ledger.NextConsentChangedAsync(probe, announced, "+79264440011");
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey,
-            MisEvents.ConsentChanged(NewEventId(), phone: "+79264440011", granted: false, capturedAt: "2026-11-23T12:00:00+03:00"));
-        var revoked = await NextConsentChangedAsync(probe, announced, "+79264440011");
+            MisEvents.ConsentChanged(MisEvents.NewEventId(), phone: "+79264440011", granted: false, capturedAt: "2026-11-23T12:00:00+03:00"));
+        var revoked = await Ledger.NextConsentChangedAsync(probe, announced, "+79264440011");
 
         Assert.False(revoked.GetProperty("granted").GetBoolean());
-        var current = Assert.Single((await GetLedgerAsync("+79264440011")).GetProperty("current").EnumerateArray());
+        var current = Assert.Single((await Ledger.GetAsync(app, "+79264440011")).GetProperty("current").EnumerateArray());
         Assert.False(current.GetProperty("granted").GetBoolean());
-    }
-
-    private static string NewEventId() => $"evt-{Guid.NewGuid():N}";
-
-    private async Task<JsonElement> GetLedgerAsync(string contact)
-    {
-        using var client = app.CreateClient();
-        return await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents?contact={Uri.EscapeDataString(contact)}", TestContext.Current.CancellationToken);
-    }
-
-    private Task<JsonElement> WaitForHistoryAsync(string contact, int records) =>
-        Eventually.GetAsync<JsonElement>(
-            async () => await GetLedgerAsync(contact) is var ledger && ledger.GetProperty("history").GetArrayLength() >= records ? ledger : null,
-            TimeSpan.FromSeconds(30),
-            $"{records} consent record(s) for {contact}");
-
-    private static Task<JsonElement> NextConsentChangedAsync(RabbitQueueProbe probe, string queue, string contact) =>
-        Eventually.GetAsync<JsonElement>(
-            async () => await DrainConsentChangedAsync(probe, queue, contact, take: 1) is [var first] ? first : null,
-            TimeSpan.FromSeconds(30),
-            $"ConsentChanged for {contact}");
-
-    private static async Task<List<JsonElement>> DrainConsentChangedAsync(RabbitQueueProbe probe, string queue, string contact, int take = int.MaxValue)
-    {
-        var found = new List<JsonElement>();
-        while (found.Count < take && await probe.GetAsync(queue) is { } received)
-        {
-            var message = JsonDocument.Parse(received.Body).RootElement.GetProperty("message").Clone();
-            if (message.GetProperty("contact").GetString() == contact)
-            {
-                found.Add(message);
-            }
-        }
-
-        return found;
-    }
-
-    private async Task<bool> OutboxIsEmptyAsync()
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
-        return !await db.OutboxMessages.AnyAsync();
     }
 
     private async Task<bool> QueueExistsAsync(string queue)

@@ -7,6 +7,7 @@ internal static class MisEvents
 {
     public const string Exchange = "mis.events";
     public const string RoutingKey = "patient.consent_changed";
+    public const string PaperForm = "Согласие на SMS-информирование, ред. 2025-09, бланк № 004512";
 
     public static string ConsentChanged(
         string id,
@@ -15,7 +16,10 @@ internal static class MisEvents
         string channel = "sms",
         string purpose = "service",
         bool granted = true,
-        string capturedAt = "2026-11-23T08:55:00+03:00") =>
+        string capturedAt = "2026-11-23T08:55:00+03:00",
+        string method = "paper_form",
+        string? documentRef = PaperForm,
+        string patientId = "P-77") =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["specversion"] = "1.0",
@@ -26,16 +30,18 @@ internal static class MisEvents
             ["datacontenttype"] = "application/json",
             ["data"] = new Dictionary<string, object?>
             {
-                ["patientId"] = "P-77",
+                ["patientId"] = patientId,
                 ["clinicId"] = "msk-1",
                 [phone is not null ? "phone" : "email"] = phone ?? email,
                 ["channel"] = channel,
                 ["purpose"] = purpose,
                 ["granted"] = granted,
-                ["method"] = "paper_form",
-                ["documentRef"] = "Согласие на SMS-информирование, ред. 2025-09, бланк № 004512",
+                ["method"] = method,
+                ["documentRef"] = documentRef,
                 ["capturedAt"] = capturedAt,
                 ["capturedBy"] = "mis-user:reception-2",
             },
         });
+
+    public static string NewEventId() => $"evt-{Guid.NewGuid():N}";
 }

@@ -109,3 +109,10 @@ public sealed class CommsSystem : IAsyncLifetime
         await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
     }
 }
+
+/// <summary>Every journey test class shares one running system.</summary>
+[CollectionDefinition(Name)]
+public sealed class CommsSystemCollection : ICollectionFixture<CommsSystem>
+{
+    public const string Name = "comms-system";
+}

@@ -12,7 +12,8 @@ namespace Comms.EndToEnd.Tests;
 /// A reminder's whole journey with every real part: MIS event → Scheduling → Templating → consent gate →
 /// SMS.ru (the simulator) → the patient's phone → delivery receipt → status.
 /// </summary>
-public sealed class ReminderJourneyTests(CommsSystem system) : IClassFixture<CommsSystem>
+[Collection(CommsSystemCollection.Name)]
+public sealed class ReminderJourneyTests(CommsSystem system)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 

@@ -1,6 +1,5 @@
 using Comms.Consent.Features.Ledger;
 using Comms.Consent.Persistence;
-using Comms.Contracts;
 using Comms.Contracts.Mis;
 using Comms.ServiceDefaults.Contacts;
 using Comms.ServiceDefaults.Messaging;
@@ -36,10 +35,10 @@ public sealed partial class MisConsentEventConsumer(
                 $"type: '{evt.Type}' is not a consent event; this queue takes {MisEventTypes.PatientConsentChanged} only");
         }
 
-        var (contact, kind) = ContactOf(data);
-        if (ContactMismatch(kind, data.Channel) is { } mismatch)
+        var (contact, kind) = ConsentInputs.ContactOf(data);
+        if (ConsentInputs.ContactMismatch(kind, data.Channel) is { } mismatch)
         {
-            throw new MessageRejectedException(mismatch);
+            throw new MessageRejectedException($"data.{mismatch.Field}: {mismatch.Message}");
         }
 
         var cancellationToken = context.CancellationToken;
@@ -70,9 +69,16 @@ public sealed partial class MisConsentEventConsumer(
                 CapturedBy = data.CapturedBy,
                 RecordedAt = now,
             };
-            var changed = await ledger.AppendAsync(record, cancellationToken);
+            var outcome = await ledger.AppendAsync(record, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            LogRecorded(logger, record.Id, ContactNormalizer.Mask(contact), record.Channel, record.Purpose, record.Granted, changed.Granted, evt.Source, evt.Id);
+            if (outcome.Appended.Count == 0)
+            {
+                LogDuplicate(logger, evt.Source, evt.Id);
+                return;
+            }
+
+            LogRecorded(logger, record.Id, ContactNormalizer.Mask(contact), record.Channel, record.Purpose, record.Granted,
+                record.Effective, outcome.StateOf(record).Record.Granted, evt.Source, evt.Id);
         }
         catch
         {
@@ -82,25 +88,10 @@ public sealed partial class MisConsentEventConsumer(
         }
     }
 
-    /// <summary>MisEventReader has already normalized the one contact the event carries.</summary>
-    private static (string Contact, string Kind) ContactOf(ConsentChangedData data) =>
-        data.Phone is { } phone ? (phone, ContactKinds.Phone)
-        : data.Email is { } email ? (email, ContactKinds.Email)
-        : (data.MessengerId!, ContactKinds.Messenger);
-
-    private static string? ContactMismatch(string kind, string channel) => (channel, kind) switch
-    {
-        (Channels.Sms, not ContactKinds.Phone) => "data.phone: a consent for sms is for a phone number; give data.phone",
-        (Channels.Email, not ContactKinds.Email) => "data.email: a consent for email is for an email address; give data.email",
-        (Channels.WhatsApp or Channels.Max, ContactKinds.Email) =>
-            $"data.phone: a consent for {channel} is for a phone number or a messenger id; give data.phone or data.messengerId",
-        _ => null,
-    };
-
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Consent record {RecordId} for {Contact} {Channel}/{Purpose} granted={Granted} (current state granted={CurrentGranted}) from {Source} event {EventId}")]
+        Message = "Consent record {RecordId} for {Contact} {Channel}/{Purpose} granted={Granted} effective={Effective} (current state granted={CurrentGranted}) from {Source} event {EventId}")]
     private static partial void LogRecorded(
-        ILogger logger, long recordId, string contact, string channel, string purpose, bool granted, bool currentGranted, string source, string eventId);
+        ILogger logger, long recordId, string contact, string channel, string purpose, bool granted, bool effective, bool currentGranted, string source, string eventId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MIS event {Source} {EventId} was recorded before; skipped")]
     private static partial void LogDuplicate(ILogger logger, string source, string eventId);

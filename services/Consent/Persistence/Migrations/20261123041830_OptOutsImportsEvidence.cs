@@ -1,0 +1,216 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Comms.Consent.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class OptOutsImportsEvidence : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "ClinicId",
+                table: "consent_records",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "character varying(200)",
+                oldMaxLength: 200);
+
+            // Records from before the re-grant rule count, as they did; the next append to a contact re-assesses its records.
+            migrationBuilder.AddColumn<bool>(
+                name: "Effective",
+                table: "consent_records",
+                type: "boolean",
+                nullable: false,
+                defaultValue: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Evidence",
+                table: "consent_records",
+                type: "character varying(2000)",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "IneffectiveReason",
+                table: "consent_records",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RecordedBy",
+                table: "consent_records",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RelatedMessageId",
+                table: "consent_records",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "WordingVersion",
+                table: "consent_records",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "consent_imports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Encoding = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Delimiter = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    AcceptValid = table.Column<bool>(type: "boolean", nullable: false),
+                    Rows = table.Column<int>(type: "integer", nullable: false),
+                    RejectedRows = table.Column<int>(type: "integer", nullable: false),
+                    Processed = table.Column<int>(type: "integer", nullable: false),
+                    Applied = table.Column<int>(type: "integer", nullable: false),
+                    Duplicates = table.Column<int>(type: "integer", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_imports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "message_log",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    AppointmentId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Contact = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Provider = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_message_log", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "consent_import_rejections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    ImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Line = table.Column<int>(type: "integer", nullable: false),
+                    Field = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_import_rejections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_consent_import_rejections_consent_imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "consent_imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_import_rejections_ImportId_Line",
+                table: "consent_import_rejections",
+                columns: new[] { "ImportId", "Line" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_consent_imports_StartedAt",
+                table: "consent_imports",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_message_log_Contact",
+                table: "message_log",
+                column: "Contact",
+                filter: "\"Contact\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_message_log_MessageId_Status_OccurredAt",
+                table: "message_log",
+                columns: new[] { "MessageId", "Status", "OccurredAt" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_message_log_PatientId_ClinicId",
+                table: "message_log",
+                columns: new[] { "PatientId", "ClinicId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "consent_import_rejections");
+
+            migrationBuilder.DropTable(
+                name: "message_log");
+
+            migrationBuilder.DropTable(
+                name: "consent_imports");
+
+            migrationBuilder.DropColumn(
+                name: "Effective",
+                table: "consent_records");
+
+            migrationBuilder.DropColumn(
+                name: "Evidence",
+                table: "consent_records");
+
+            migrationBuilder.DropColumn(
+                name: "IneffectiveReason",
+                table: "consent_records");
+
+            migrationBuilder.DropColumn(
+                name: "RecordedBy",
+                table: "consent_records");
+
+            migrationBuilder.DropColumn(
+                name: "RelatedMessageId",
+                table: "consent_records");
+
+            migrationBuilder.DropColumn(
+                name: "WordingVersion",
+                table: "consent_records");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "ClinicId",
+                table: "consent_records",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "character varying(200)",
+                oldMaxLength: 200,
+                oldNullable: true);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Comms.Contracts.Delivery;
+using Comms.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comms.Consent.Tests;
+
+public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
+{
+    private static readonly DateTimeOffset SentAt = DateTimeOffset.Parse("2026-11-24T07:00:00Z");
+
+    [Fact]
+    public async Task Evidence_lists_every_record_and_every_message_sent_to_the_contact()
+    {
+        var phone = Ledger.NewPhone();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+        await RecordAsync(phone, patient);
+        var byPatient = Guid.NewGuid();
+        var byContact = Guid.NewGuid();
+        var otherPatient = Guid.NewGuid();
+        var email = Guid.NewGuid();
+        await PublishAsync(Status(byPatient, patient, "sent", SentAt, provider: "smsru"));
+        await PublishAsync(Status(byPatient, patient, "delivered", SentAt.AddSeconds(5), provider: "smsru"));
+        await PublishAsync(Status(byContact, "P-other-id", "blocked", SentAt.AddHours(2), reason: "consent revoked", contact: phone));
+        await PublishAsync(Status(otherPatient, "P-someone-else", "sent", SentAt));
+        await PublishAsync(Status(email, patient, "sent", SentAt, channel: "email"));
+
+        var evidence = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            var json = await GetEvidenceAsync(phone);
+            return json.GetProperty("messages").GetArrayLength() >= 2 &&
+                   json.GetProperty("messages")[0].GetProperty("statuses").GetArrayLength() >= 2 ? json : null;
+        }, Ledger.Patience, "the logged messages in the evidence");
+
+        Assert.Equal(phone, evidence.GetProperty("contact").GetString());
+        Assert.Equal(ConsentApp.AdminKeyName, evidence.GetProperty("generatedBy").GetString());
+        var records = evidence.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Equal("paper_form", records[0].GetProperty("method").GetString());
+        Assert.Equal("Бланк № 555, ред. 2025-09", records[0].GetProperty("documentRef").GetString());
+        Assert.Equal("sms-wording-3", records[0].GetProperty("wordingVersion").GetString());
+        Assert.Equal("reception-1", records[0].GetProperty("capturedBy").GetString());
+        Assert.Equal(ConsentApp.AdminKeyName, records[0].GetProperty("recordedBy").GetString());
+        Assert.Equal("api:" + ConsentApp.AdminKeyName, records[0].GetProperty("source").GetString());
+        Assert.True(records[0].GetProperty("effective").GetBoolean());
+        Assert.False(records[1].GetProperty("granted").GetBoolean());
+        Assert.Equal(patient, Assert.Single(evidence.GetProperty("patients").EnumerateArray()).GetProperty("patientId").GetString());
+
+        var messages = evidence.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal([byPatient, byContact], messages.Select(m => m.GetProperty("messageId").GetGuid()));
+        var sent = messages[0];
+        Assert.Equal("patient", sent.GetProperty("matchedBy").GetString());
+        Assert.Equal("delivered", sent.GetProperty("lastStatus").GetString());
+        Assert.Equal(SentAt, sent.GetProperty("sentAt").GetDateTimeOffset());
+        Assert.Equal(["sent", "delivered"], sent.GetProperty("statuses").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
+        var service = sent.GetProperty("consentInForce").EnumerateArray().Single(c => c.GetProperty("purpose").GetString() == "service");
+        Assert.True(service.GetProperty("granted").GetBoolean());
+        Assert.Equal(records[0].GetProperty("sequence").GetInt64(), service.GetProperty("record").GetInt64());
+        var blocked = messages[1];
+        Assert.Equal("contact", blocked.GetProperty("matchedBy").GetString());
+        Assert.Equal("consent revoked", blocked.GetProperty("statuses")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task The_printable_evidence_shows_the_document_method_and_messages()
+    {
+        var phone = Ledger.NewPhone();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+        await RecordAsync(phone, patient);
+        var message = Guid.NewGuid();
+        await PublishAsync(Status(message, patient, "sent", SentAt, provider: "smsru"));
+        await Eventually.TrueAsync(async () => (await GetEvidenceAsync(phone)).GetProperty("messages").GetArrayLength() == 1, Ledger.Patience, "the message log");
+        using var client = app.CreateAdminClient();
+
+        var response = await client.GetAsync($"/api/v1/consents/evidence?contact={Uri.EscapeDataString(phone)}&format=html", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.Contains("Выписка из журнала согласий", html, StringComparison.Ordinal);
+        Assert.Contains(phone, html, StringComparison.Ordinal);
+        Assert.Contains("Бланк № 555, ред. 2025-09", html, StringComparison.Ordinal);
+        Assert.Contains("письменная форма (бумажный бланк) (paper_form)", html, StringComparison.Ordinal);
+        Assert.Contains("sms-wording-3", html, StringComparison.Ordinal);
+        Assert.Contains("reception-1", html, StringComparison.Ordinal);
+        Assert.Contains("ответное сообщение пациента (reply)", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains(message.ToString(), html, StringComparison.Ordinal);
+        Assert.Contains("передано оператору", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_format_is_a_400_naming_it()
+    {
+        using var client = app.CreateAdminClient();
+
+        var response = await client.GetAsync("/api/v1/consents/evidence?contact=%2B79161234567&format=pdf", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("format", out _));
+    }
+
+    /// <summary>A paper-form grant through the API, then a "СТОП" reply later (with markup in it, to be escaped).</summary>
+    private async Task RecordAsync(string phone, string patient)
+    {
+        using var client = app.CreateAdminClient();
+        var grant = JsonSerializer.Serialize(new
+        {
+            clinicId = "msk-1", patientId = patient, phone, channel = "sms", purpose = "service", granted = true, method = "paper_form",
+            documentRef = "Бланк № 555, ред. 2025-09", wordingVersion = "sms-wording-3", capturedAt = "2026-11-20T09:00:00Z", capturedBy = "reception-1",
+        });
+        Assert.Equal(HttpStatusCode.Created,
+            (await client.PostAsync("/api/v1/consents", new StringContent(grant, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken)).StatusCode);
+        await app.Services.GetRequiredService<IBus>().Publish(
+            new OptOutReceived(Guid.NewGuid(), "sms", phone, ["service"], "reply", "СТОП <script>", null, null, null, SentAt.AddHours(1)),
+            TestContext.Current.CancellationToken);
+        await Ledger.WaitForHistoryAsync(app, phone, 2);
+    }
+
+    private static MessageStatusChanged Status(
+        Guid messageId, string patient, string status, DateTimeOffset at, string? provider = null, string? reason = null, string? contact = null,
+        string channel = "sms") =>
+        new(messageId, "msk-1", patient, "A-1", channel, status, reason, provider, at, contact);
+
+    private async Task PublishAsync(MessageStatusChanged change) =>
+        await app.Services.GetRequiredService<IBus>().Publish(change, TestContext.Current.CancellationToken);
+
+    private async Task<JsonElement> GetEvidenceAsync(string contact)
+    {
+        using var client = app.CreateAdminClient();
+        return await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/evidence?contact={Uri.EscapeDataString(contact)}", TestContext.Current.CancellationToken);
+    }
+}

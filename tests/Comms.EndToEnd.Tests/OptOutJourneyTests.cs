@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Comms.Testing;
+
+namespace Comms.EndToEnd.Tests;
+
+/// <summary>A patient replies "СТОП": every real service plays its part, and the next reminder is not sent.</summary>
+[Collection(CommsSystemCollection.Name)]
+public sealed class OptOutJourneyTests(CommsSystem system)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Stop_reply_blocks_the_next_reminder_is_recorded_in_the_ledger_and_told_to_the_mis()
+    {
+        var phone = MisEvents.NewPhone();
+        var first = "A-" + Guid.NewGuid().ToString("N")[..8];
+        var second = "A-" + Guid.NewGuid().ToString("N")[..8];
+        await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
+        var consentEvents = await mis.BindQueueAsync("comms.events", "consent.changed");
+        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + first, "P-" + first, phone));
+        await Eventually.TrueAsync(async () => (await GatewayConsentsAsync(phone)).Any(s => s.GetProperty("granted").GetBoolean()),
+            Patience, "the grant at Gateway.Sms\n" + system.Logs());
+        await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + first, first, phone, DateTimeOffset.UtcNow.AddHours(3)));
+        await Eventually.TrueAsync(async () => (await system.InboxAsync(phone)).Length == 1, Patience, "the first SMS\n" + system.Logs());
+
+        using (var stop = await system.Simulator.Http.PostAsJsonAsync("sim/replies", new { from = phone, text = "СТОП" }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
+        }
+
+        // At the gateway at once, before any event travelled.
+        Assert.All(await GatewayConsentsAsync(phone), s => Assert.False(s.GetProperty("granted").GetBoolean()));
+
+        // In the ledger, with its evidence.
+        var ledger = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/consents?contact={Uri.EscapeDataString(phone)}");
+            request.Headers.Add("X-Api-Key", "dev-consent-admin-key");
+            using var response = await system.Consent.Http.SendAsync(request);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return body.GetProperty("current").EnumerateArray().Any(c =>
+                c.GetProperty("purpose").GetString() == "service" && !c.GetProperty("granted").GetBoolean()) ? body : null;
+        }, Patience, "the opt-out in the Consent ledger\n" + system.Logs());
+        var revoked = ledger.GetProperty("current").EnumerateArray().Single(c => c.GetProperty("purpose").GetString() == "service");
+        Assert.Equal("reply", revoked.GetProperty("method").GetString());
+
+        // To the MIS.
+        var changed = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            while (await mis.GetAsync(consentEvents) is { } received)
+            {
+                var data = JsonDocument.Parse(received.Body).RootElement.GetProperty("data");
+                if (!data.GetProperty("granted").GetBoolean() && data.GetProperty("purpose").GetString() == "service")
+                {
+                    return data;
+                }
+            }
+
+            return null;
+        }, Patience, "consent.changed (revoked) on comms.events");
+        Assert.Equal("sms", changed.GetProperty("channel").GetString());
+
+        // The next reminder meets the gate.
+        await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + second, second, phone, DateTimeOffset.UtcNow.AddHours(3)));
+        var appointment = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            using var response = await system.Scheduling.Http.GetAsync($"api/v1/clinics/{CommsSystem.ClinicId}/appointments/{second}");
+            var body = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+            return body.ValueKind == JsonValueKind.Object && body.GetProperty("sends").EnumerateArray()
+                .Any(s => s.GetProperty("deliveryStatus").GetString() == "blocked") ? body : null;
+        }, Patience, "the second appointment's reminder blocked\n" + system.Logs());
+        var blocked = appointment.GetProperty("sends").EnumerateArray().Single(s => s.GetProperty("deliveryStatus").GetString() == "blocked");
+        Assert.StartsWith("the patient opted out of sms/service", blocked.GetProperty("deliveryReason").GetString(), StringComparison.Ordinal);
+        Assert.Single(await system.InboxAsync(phone));
+    }
+
+    private async Task<JsonElement[]> GatewayConsentsAsync(string phone) =>
+        (await system.GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!;
+}
