@@ -150,7 +150,7 @@ public sealed class ConsentLedger(ConsentDbContext db, CommsCloudEvents misEvent
         var (clinicId, patientId) = Patient(state, keyRecords);
         return new ConsentChanged(
             state.Sequence,
-            clinicId ?? "",
+            clinicId,
             patientId,
             state.Record.Contact,
             state.Record.Channel,
