@@ -187,25 +187,8 @@ public sealed partial class ConsentImporter(
             }
 
             var capturedAt = input.CapturedAt!.Value.ToUniversalTime();
-            batch.Add(new ConsentRecord
-            {
-                ClinicId = import.ClinicId,
-                PatientId = input.PatientId,
-                Contact = input.Contact,
-                ContactKind = input.ContactKind,
-                Channel = input.Channel,
-                Purpose = input.Purpose,
-                Granted = input.Granted,
-                Method = input.Method,
-                Source = $"import:{import.Id}",
-                SourceEventKey = ImportColumns.RowKey(import.ClinicId, input, capturedAt),
-                DocumentRef = input.DocumentRef,
-                WordingVersion = input.WordingVersion,
-                CapturedAt = capturedAt,
-                CapturedBy = input.CapturedBy,
-                RecordedBy = import.RequestedBy,
-                RecordedAt = recordedAt,
-            });
+            batch.Add(input.ToRecord(import.ClinicId, $"import:{import.Id}", ImportColumns.RowKey(import.ClinicId, input, capturedAt),
+                import.RequestedBy, recordedAt));
             if (batch.Count >= settings.BatchSize)
             {
                 await AppendBatchAsync(batch, import, progress, cancellationToken);

@@ -94,25 +94,8 @@ public static partial class ConsentApi
 
         var keyName = request.HttpContext.User.KeyName();
         var now = time.GetUtcNow();
-        var record = new ConsentRecord
-        {
-            ClinicId = input.ClinicId,
-            PatientId = input.PatientId,
-            Contact = input.Contact,
-            ContactKind = input.ContactKind,
-            Channel = input.Channel,
-            Purpose = input.Purpose,
-            Granted = input.Granted,
-            Method = input.Method,
-            Source = $"api:{keyName}",
-            SourceEventKey = idempotencyKey.Length == 0 ? null : $"api:{keyName}|{idempotencyKey}",
-            DocumentRef = input.DocumentRef,
-            WordingVersion = input.WordingVersion,
-            CapturedAt = (input.CapturedAt ?? now).ToUniversalTime(),
-            CapturedBy = input.CapturedBy,
-            RecordedBy = keyName,
-            RecordedAt = now,
-        };
+        var record = input.ToRecord(input.ClinicId, $"api:{keyName}",
+            idempotencyKey.Length == 0 ? null : $"api:{keyName}|{idempotencyKey}", keyName, now);
 
         LedgerAppendResult outcome;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))

@@ -20,7 +20,29 @@ public sealed record ConsentInput(
     string? DocumentRef,
     string? WordingVersion,
     DateTimeOffset? CapturedAt,
-    string? CapturedBy);
+    string? CapturedBy)
+{
+    /// <summary>The ledger record of this decision, from <paramref name="source"/>, captured when the input says or else at <paramref name="recordedAt"/>.</summary>
+    public ConsentRecord ToRecord(string clinicId, string source, string? sourceEventKey, string? recordedBy, DateTimeOffset recordedAt) => new()
+    {
+        ClinicId = clinicId,
+        PatientId = PatientId,
+        Contact = Contact,
+        ContactKind = ContactKind,
+        Channel = Channel,
+        Purpose = Purpose,
+        Granted = Granted,
+        Method = Method,
+        Source = source,
+        SourceEventKey = sourceEventKey,
+        DocumentRef = DocumentRef,
+        WordingVersion = WordingVersion,
+        CapturedAt = (CapturedAt ?? recordedAt).ToUniversalTime(),
+        CapturedBy = CapturedBy,
+        RecordedBy = recordedBy,
+        RecordedAt = recordedAt,
+    };
+}
 
 /// <summary>The input, or every problem found keyed by field name (clinicId, phone, channel, …).</summary>
 public sealed record ConsentInputResult(ConsentInput? Input, IReadOnlyDictionary<string, string[]> Errors)
