@@ -138,12 +138,13 @@ public sealed class ReminderJourneyTests(CommsSystem system)
     }
 
     [Fact]
-    public async Task Patient_reply_reaches_comms_as_an_answer_to_the_confirmation_request()
+    public async Task Patient_reply_confirms_the_appointment_for_the_mis()
     {
         var phone = MisEvents.NewPhone();
         var appointmentId = "A-" + Guid.NewGuid().ToString("N")[..8];
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
         var replies = await mis.BindQueueAsync("Comms.Contracts.Delivery:PatientReplied", "", "fanout");
+        var confirmations = await mis.BindQueueAsync("comms.events", "appointment.confirmed");
         await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone));
         await WaitForConsentAtGatewayAsync(phone);
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddHours(3)));
@@ -159,6 +160,12 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         Assert.Equal(messageId, body.GetProperty("inReplyToMessageId").GetString());
         Assert.Equal("confirmation", body.GetProperty("expectedReply").GetString());
         Assert.Equal(appointmentId, body.GetProperty("appointmentId").GetString());
+
+        // The MIS hears that the patient confirmed.
+        var confirmed = await mis.WaitForAsync(confirmations, e => e.GetProperty("data").GetProperty("appointmentId").GetString() == appointmentId,
+            Patience, "appointment.confirmed on comms.events\n" + system.Logs());
+        Assert.Equal(messageId, confirmed.GetProperty("data").GetProperty("messageId").GetString());
+        Assert.Equal("confirmed", (await AppointmentAsync(appointmentId)).GetProperty("confirmation").GetString());
     }
 
     [Fact]

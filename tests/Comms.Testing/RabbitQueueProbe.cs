@@ -73,20 +73,20 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for a MassTransit message on <paramref name="queue"/> whose body ("message") matches, skipping the
-    /// others: tests sharing a virtual host see each other's events.
+    /// Waits for a message on <paramref name="queue"/> whose JSON body matches, skipping the others: tests sharing a
+    /// virtual host see each other's events. For CloudEvents the body is the event itself.
     /// </summary>
-    public async Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what)
+    public async Task<System.Text.Json.JsonElement> WaitForAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             while (await GetAsync(queue) is { } received)
             {
-                var message = System.Text.Json.JsonDocument.Parse(received.Body).RootElement.GetProperty("message");
-                if (match(message))
+                var body = System.Text.Json.JsonDocument.Parse(received.Body).RootElement;
+                if (match(body))
                 {
-                    return message;
+                    return body;
                 }
             }
 
@@ -95,6 +95,10 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
 
         throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what} on {queue}.");
     }
+
+    /// <summary>As <see cref="WaitForAsync"/>, for MassTransit messages: matches and returns the envelope's "message".</summary>
+    public async Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what) =>
+        (await WaitForAsync(queue, body => match(body.GetProperty("message")), timeout, what)).GetProperty("message");
 
     public async Task<uint> CountAsync(string queue) => await _channel.MessageCountAsync(queue);
 

@@ -24,6 +24,7 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             appointment.Property(x => x.PatientTimeZone).HasMaxLength(64);
             appointment.Property(x => x.Phone).HasMaxLength(20);
             appointment.Property(x => x.Email).HasMaxLength(254);
+            appointment.Property(x => x.Confirmation).HasMaxLength(40);
             appointment.HasIndex(x => new { x.ClinicId, x.PatientId });
         });
 
@@ -39,6 +40,7 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             send.Property(x => x.DeliveryStatus).HasMaxLength(20);
             send.Property(x => x.DeliveryReason).HasMaxLength(500);
             send.Property(x => x.ExpectedReply).HasMaxLength(40);
+            send.Property(x => x.Answer).HasMaxLength(40);
             send.HasIndex(x => new { x.ClinicId, x.AppointmentId });
             // The due dispatcher's query: pending rows by due time.
             send.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'pending'");
@@ -91,8 +93,19 @@ public sealed class Appointment
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>The patient's answer to the confirmation request (<see cref="ConfirmationStatuses"/>), if any.</summary>
+    public string? Confirmation { get; set; }
+
+    public DateTimeOffset? AnsweredAt { get; set; }
+
     /// <summary>The zone texts and send windows use: the patient's when the MIS knows it, else the clinic's.</summary>
     public string EffectiveTimeZone => PatientTimeZone ?? ClinicTimeZone;
+}
+
+public static class ConfirmationStatuses
+{
+    public const string Confirmed = "confirmed";
+    public const string CancellationRequested = "cancellation_requested";
 }
 
 public static class AppointmentStatuses
@@ -140,6 +153,9 @@ public sealed class ScheduledSend
     public string? DeliveryReason { get; set; }
 
     public DateTimeOffset? DeliveryUpdatedAt { get; set; }
+
+    /// <summary>What the patient answered to this message, when it asked for an answer.</summary>
+    public string? Answer { get; set; }
 }
 
 public static class SendStatuses

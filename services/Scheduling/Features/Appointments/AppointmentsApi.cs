@@ -19,11 +19,11 @@ public static class AppointmentsApi
 
     public sealed record SendView(
         Guid MessageId, string Kind, string TemplateKey, IReadOnlyList<string> Channels, DateTimeOffset DueAt, string Status,
-        string? StatusReason, DateTimeOffset? DispatchedAt, string? DeliveryStatus, string? DeliveryReason);
+        string? StatusReason, DateTimeOffset? DispatchedAt, string? DeliveryStatus, string? DeliveryReason, string? Answer);
 
     public sealed record AppointmentView(
         string ClinicId, string AppointmentId, long Version, string Status, DateTimeOffset StartsAt, string TimeZone,
-        string PatientId, IReadOnlyList<SendView> Sends);
+        string PatientId, string? Confirmation, DateTimeOffset? AnsweredAt, IReadOnlyList<SendView> Sends);
 
     internal static async Task<Results<Ok<AppointmentView>, ProblemHttpResult>> GetAppointment(
         string clinicId, string appointmentId, SchedulingDbContext db, CancellationToken cancellationToken)
@@ -40,9 +40,10 @@ public static class AppointmentsApi
             .Where(s => s.ClinicId == clinicId && s.AppointmentId == appointmentId)
             .OrderBy(s => s.DueAt)
             .Select(s => new SendView(s.MessageId, s.Kind, s.TemplateKey, s.Channels, s.DueAt, s.Status, s.StatusReason,
-                s.DispatchedAt, s.DeliveryStatus, s.DeliveryReason))
+                s.DispatchedAt, s.DeliveryStatus, s.DeliveryReason, s.Answer))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new AppointmentView(appointment.ClinicId, appointment.AppointmentId, appointment.Version,
-            appointment.Status, appointment.StartsAt, appointment.EffectiveTimeZone, appointment.PatientId, sends));
+            appointment.Status, appointment.StartsAt, appointment.EffectiveTimeZone, appointment.PatientId, appointment.Confirmation,
+            appointment.AnsweredAt, sends));
     }
 }

@@ -19,6 +19,7 @@ public static class MisEventsExtensions
     {
         bus.AddConsumer<MisAppointmentEventConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<MessageStatusChangedConsumer>();
+        bus.AddConsumer<Replies.PatientRepliedConsumer>();
     }
 
     /// <summary>

@@ -33,6 +33,9 @@ namespace Comms.Scheduling.Persistence.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ClinicAddress")
                         .HasColumnType("text");
 
@@ -43,6 +46,10 @@ namespace Comms.Scheduling.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Confirmation")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("DoctorId")
                         .HasColumnType("text");
@@ -110,6 +117,10 @@ namespace Comms.Scheduling.Persistence.Migrations
                     b.Property<Guid>("MessageId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("AppointmentId")
                         .IsRequired()

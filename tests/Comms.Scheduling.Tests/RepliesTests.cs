@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Comms.Contracts.Delivery;
+using Comms.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comms.Scheduling.Tests;
+
+public sealed class RepliesTests(SchedulingApp app) : IClassFixture<SchedulingApp>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Yes_confirms_for_the_mis_and_stops_further_confirmation_requests_but_not_reminders()
+    {
+        var (id, question) = await BookAsync();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var confirmed = await broker.BindQueueAsync("comms.events", "appointment.confirmed");
+
+        await ReplyAsync(id, question, "Да!");
+
+        var cloudEvent = await broker.WaitForAsync(confirmed, e => e.GetProperty("data").GetProperty("appointmentId").GetString() == id, Patience, "appointment.confirmed");
+        Assert.Equal("comms/scheduling", cloudEvent.GetProperty("source").GetString());
+        Assert.Equal("Да!", cloudEvent.GetProperty("data").GetProperty("reply").GetString());
+        Assert.Equal(question.ToString(), cloudEvent.GetProperty("data").GetProperty("messageId").GetString());
+        var appointment = await AppointmentAsync(id);
+        Assert.Equal("confirmed", appointment.GetProperty("confirmation").GetString());
+        var sends = appointment.GetProperty("sends").EnumerateArray().ToList();
+        Assert.Equal("confirmed", sends.Single(s => s.GetProperty("messageId").GetGuid() == question).GetProperty("answer").GetString());
+        Assert.Equal("suppressed", sends.Single(s => s.GetProperty("kind").GetString() == "confirmation").GetProperty("status").GetString());
+        Assert.All(sends.Where(s => s.GetProperty("kind").GetString() == "reminder"), s => Assert.Equal("pending", s.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Two_asks_the_mis_to_cancel()
+    {
+        var (id, question) = await BookAsync();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var requested = await broker.BindQueueAsync("comms.events", "appointment.cancellation_requested");
+
+        await ReplyAsync(id, question, "2");
+
+        await broker.WaitForAsync(requested, e => e.GetProperty("data").GetProperty("appointmentId").GetString() == id, Patience, "appointment.cancellation_requested");
+        Assert.Equal("cancellation_requested", (await AppointmentAsync(id)).GetProperty("confirmation").GetString());
+    }
+
+    [Fact]
+    public async Task Anything_else_goes_to_the_clinic_as_the_patients_message_and_decides_nothing()
+    {
+        var (id, question) = await BookAsync();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var messages = await broker.BindQueueAsync("comms.events", "patient.message_received");
+
+        await ReplyAsync(id, question, "Можно перенести на пятницу?");
+
+        var cloudEvent = await broker.WaitForAsync(messages, e => e.GetProperty("data").GetProperty("appointmentId").GetString() == id, Patience, "patient.message_received");
+        Assert.Equal("Можно перенести на пятницу?", cloudEvent.GetProperty("data").GetProperty("text").GetString());
+        var appointment = await AppointmentAsync(id);
+        Assert.Equal(JsonValueKind.Null, appointment.GetProperty("confirmation").ValueKind);
+        Assert.Equal("pending", appointment.GetProperty("sends").EnumerateArray().Single(s => s.GetProperty("kind").GetString() == "confirmation").GetProperty("status").GetString());
+    }
+
+    private async Task<(string Id, Guid Question)> BookAsync()
+    {
+        var id = "A-" + Guid.NewGuid().ToString("N")[..10];
+        var cloudEvent = JsonSerializer.Serialize(new
+        {
+            specversion = "1.0", id = "b-" + id, source = "mis/test", type = "appointment.booked",
+            data = new
+            {
+                appointmentId = id, version = 1,
+                startsAt = DateTimeOffset.UtcNow.AddDays(5).ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                clinic = new { clinicId = "msk-1", timeZone = "Europe/Moscow" },
+                patient = new { patientId = "P-" + id, firstName = "Анна", phone = "+7 916 123-45-67" },
+            },
+        });
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/mis/events") { Content = new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json") };
+        request.Headers.Add("X-Api-Key", SchedulingApp.ApiKey);
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+        var appointment = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            using var response = await client.GetAsync($"/api/v1/clinics/msk-1/appointments/{id}");
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+        }, Patience, $"appointment {id}");
+        return (id, appointment.GetProperty("sends").EnumerateArray().Single(s => s.GetProperty("kind").GetString() == "confirmation").GetProperty("messageId").GetGuid());
+    }
+
+    private async Task ReplyAsync(string appointmentId, Guid question, string text) =>
+        await app.Services.GetRequiredService<IBus>().Publish(new PatientReplied(
+            Guid.CreateVersion7(), "sms", "+79161234567", text, question, "confirmation", "msk-1", "P-" + appointmentId, appointmentId, DateTimeOffset.UtcNow));
+
+    private async Task<JsonElement> AppointmentAsync(string id)
+    {
+        using var client = app.CreateClient();
+        return await client.GetFromJsonAsync<JsonElement>($"/api/v1/clinics/msk-1/appointments/{id}");
+    }
+}
