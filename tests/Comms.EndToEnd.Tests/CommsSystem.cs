@@ -78,8 +78,7 @@ public sealed class CommsSystem : IAsyncLifetime
     {
         var database = await TestInfrastructure.NewDatabaseAsync(name.Replace('-', '_'));
         _databases.Add(database);
-        var settings = await TestInfrastructure.ServiceSettingsAsync(database, VirtualHost);
-        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = await TestInfrastructure.ServiceEnvironmentAsync(database, VirtualHost);
         foreach (var (key, value) in extra)
         {
             environment[key] = value;

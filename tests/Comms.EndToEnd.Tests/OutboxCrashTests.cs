@@ -52,8 +52,7 @@ public sealed class OutboxCrashTests : IAsyncLifetime
 
     private async Task<ServiceProcess> SchedulingAsync(int port, bool relayEnabled)
     {
-        var settings = await TestInfrastructure.ServiceSettingsAsync(_database, _virtualHost);
-        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = await TestInfrastructure.ServiceEnvironmentAsync(_database, _virtualHost);
         environment["Outbox__RelayEnabled"] = relayEnabled ? "true" : "false";
         var process = new ServiceProcess("scheduling", "services/Scheduling", "Comms.Scheduling", port, environment);
         process.Start();

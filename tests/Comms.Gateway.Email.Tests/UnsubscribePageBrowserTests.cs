@@ -19,8 +19,7 @@ public sealed class UnsubscribePageBrowserTests : IAsyncLifetime
         _database = await TestInfrastructure.NewDatabaseAsync("gwmailui");
         _virtualHost = await TestInfrastructure.NewVirtualHostAsync("gwmailui");
         var port = ServiceProcess.FreePort();
-        var environment = (await TestInfrastructure.ServiceSettingsAsync(_database, _virtualHost))
-            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = await TestInfrastructure.ServiceEnvironmentAsync(_database, _virtualHost);
         environment["Email__Unsubscribe__BaseUrl"] = $"http://127.0.0.1:{port}/unsubscribe";
         environment["Email__Unsubscribe__Secret"] = Secret;
         _gateway = new ServiceProcess("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", port, environment);

@@ -136,6 +136,11 @@ public static class TestInfrastructure
         };
     }
 
+    /// <summary>The same settings as environment variables, for a service started as a process.</summary>
+    public static async Task<Dictionary<string, string>> ServiceEnvironmentAsync(string database, string virtualHost) =>
+        (await ServiceSettingsAsync(database, virtualHost))
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+
     private static HttpClient ManagementClient(Endpoints endpoints)
     {
         var http = new HttpClient { BaseAddress = endpoints.RabbitManagement };

@@ -20,14 +20,11 @@ public sealed class InboxFilter<T>(ServiceDbContext db, TimeProvider time) : IFi
             return;
         }
 
-        var key = messageId.ToString();
-        var receiver = Inbox.ReceiverOf(context);
-        if (await db.InboxMessages.AsNoTracking().AnyAsync(x => x.MessageKey == key && x.Receiver == receiver, context.CancellationToken))
+        if (!await db.TryBeginAsync(messageId.ToString(), Inbox.ReceiverOf(context), time, context.CancellationToken))
         {
             return;
         }
 
-        db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = time.GetUtcNow() });
         try
         {
             await next.Send(context);
@@ -57,10 +54,17 @@ public static class Inbox
     /// Records a domain key (such as a CloudEvent's "source|id") as handled by this endpoint, in the same
     /// SaveChanges as the work it guards. Returns false when it was handled before.
     /// </summary>
-    public static async Task<bool> TryBeginAsync(this ServiceDbContext db, string key, ConsumeContext context, TimeProvider time)
+    public static Task<bool> TryBeginAsync(this ServiceDbContext db, string key, ConsumeContext context, TimeProvider time) =>
+        db.TryBeginAsync(key, ReceiverOf(context), time, context.CancellationToken);
+
+    /// <summary>
+    /// The same for work that does not come from a queue (a provider's webhook, a link a patient follows):
+    /// <paramref name="receiver"/> names the door it came through. A key added earlier in this unit of work counts too.
+    /// </summary>
+    public static async Task<bool> TryBeginAsync(this ServiceDbContext db, string key, string receiver, TimeProvider time, CancellationToken cancellationToken)
     {
-        var receiver = ReceiverOf(context);
-        if (await db.InboxMessages.AsNoTracking().AnyAsync(x => x.MessageKey == key && x.Receiver == receiver, context.CancellationToken))
+        if (db.InboxMessages.Local.Any(x => x.MessageKey == key && x.Receiver == receiver) ||
+            await db.InboxMessages.AsNoTracking().AnyAsync(x => x.MessageKey == key && x.Receiver == receiver, cancellationToken))
         {
             return false;
         }

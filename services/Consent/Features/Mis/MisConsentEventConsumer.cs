@@ -22,7 +22,7 @@ public sealed partial class MisConsentEventConsumer(
 {
     public async Task Consume(ConsumeContext<RawMisEvent> context)
     {
-        var result = MisEventReader.Read(context.ReceiveContext.Body.GetBytes());
+        var result = context.ReadMisEvent();
         if (!result.IsValid)
         {
             throw new MessageRejectedException(result.Describe());

@@ -1,3 +1,4 @@
+using Comms.ServiceDefaults.Mis;
 using MassTransit;
 
 namespace Comms.Consent.Features.Mis;
@@ -16,21 +17,6 @@ public static class MisConsentExtensions
         return bus;
     }
 
-    /// <summary>
-    /// The one hand-made topology: the MIS publishes plain CloudEvent JSON (no MassTransit envelope) to the topic
-    /// exchange mis.events, so this queue binds by routing key and reads raw JSON as any message type.
-    /// </summary>
     public static void ReceiveMisConsentEvents(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint(QueueName, e =>
-        {
-            e.ConfigureConsumeTopology = false;
-            e.ClearSerialization();
-            e.UseRawJsonSerializer(RawSerializerOptions.AnyMessageType, isDefault: true);
-            e.Bind(Comms.ServiceDefaults.Messaging.MessagingExtensions.MisEventsExchange, binding =>
-            {
-                binding.ExchangeType = "topic";
-                binding.RoutingKey = RoutingKey;
-            });
-            e.ConfigureConsumer<MisConsentEventConsumer>(context);
-        });
+        cfg.ReceiveMisEvents<MisConsentEventConsumer>(context, QueueName, RoutingKey);
 }

@@ -6,7 +6,6 @@ using Comms.Delivery.Consent;
 using Comms.Gateway.Email.Persistence;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Gateway.Email.Features.Unsubscribe;
 
@@ -66,10 +65,8 @@ public static class UnsubscribeApi
 
         // A client may post the same link again: the refusal is recorded once.
         var key = "unsubscribe|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        const string receiver = "unsubscribe";
-        if (!await db.InboxMessages.AnyAsync(x => x.MessageKey == key && x.Receiver == receiver, cancellationToken))
+        if (await db.TryBeginAsync(key, "unsubscribe", time, cancellationToken))
         {
-            db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = time.GetUtcNow() });
             await optOuts.RecordAsync(Channels.Email, request.Contact, [request.Purpose], "email_link",
                 oneClick ? "List-Unsubscribe=One-Click" : "unsubscribe page, confirmed", request.ClinicId, request.PatientId,
                 request.MessageId, cancellationToken);

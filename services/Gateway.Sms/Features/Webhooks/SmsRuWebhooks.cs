@@ -141,14 +141,11 @@ public static partial class SmsRuWebhooks
         TimeProvider time, CancellationToken cancellationToken)
     {
         var key = $"smsru-in|{from}|{stamp}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
-        const string receiver = "webhook-sms-ru";
-        if (await db.InboxMessages.AnyAsync(x => x.MessageKey == key && x.Receiver == receiver, cancellationToken) ||
-            db.InboxMessages.Local.Any(x => x.MessageKey == key && x.Receiver == receiver))
+        if (!await db.TryBeginAsync(key, "webhook-sms-ru", time, cancellationToken))
         {
             return;
         }
 
-        db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = time.GetUtcNow() });
         if (OptOutWords.IsOptOut(text))
         {
             var last = await db.Messages.AsNoTracking().Where(m => m.Contact == from && m.Channel == Channels.Sms)

@@ -8,9 +8,6 @@ using MassTransit;
 
 namespace Comms.Scheduling.Features.MisEvents;
 
-/// <summary>The body of a raw MIS CloudEvent as MassTransit sees it; the consumer re-reads the exact bytes.</summary>
-public sealed record RawMisEvent(string? Id, string? Type);
-
 /// <summary>
 /// Appointment and patient events from the MIS (queue <c>scheduling-mis-events</c>). Each event is applied once,
 /// keyed by its CloudEvent (source, id); an invalid one is rejected to the error queue with the reason.
@@ -23,7 +20,7 @@ public sealed partial class MisAppointmentEventConsumer(
 {
     public async Task Consume(ConsumeContext<RawMisEvent> context)
     {
-        var result = MisEventReader.Read(context.ReceiveContext.Body.GetBytes());
+        var result = context.ReadMisEvent();
         if (result.Event is not { } misEvent)
         {
             throw new MessageRejectedException($"Invalid MIS event: {result.Describe()}");

@@ -1,6 +1,6 @@
 using Comms.Contracts.Mis;
 using Comms.Scheduling.Features.Reminders;
-using Comms.ServiceDefaults.Messaging;
+using Comms.ServiceDefaults.Mis;
 using MassTransit;
 
 namespace Comms.Scheduling.Features.MisEvents;
@@ -22,27 +22,7 @@ public static class MisEventsExtensions
         bus.AddConsumer<Replies.PatientRepliedConsumer>();
     }
 
-    /// <summary>
-    /// The queue for MIS events: bound to the <c>mis.events</c> topic exchange by event type, read as raw JSON
-    /// (the MIS sends plain CloudEvents, no MassTransit envelope).
-    /// </summary>
-    public static void ReceiveMisEvents(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
-    {
-        cfg.ReceiveEndpoint(QueueName, endpoint =>
-        {
-            endpoint.ConfigureConsumeTopology = false;
-            endpoint.ClearSerialization();
-            endpoint.UseRawJsonSerializer(RawSerializerOptions.AnyMessageType, isDefault: true);
-            foreach (var type in new[] { "appointment.*", MisEventTypes.PatientUpdated })
-            {
-                endpoint.Bind(MessagingExtensions.MisEventsExchange, binding =>
-                {
-                    binding.ExchangeType = "topic";
-                    binding.RoutingKey = type;
-                });
-            }
-
-            endpoint.ConfigureConsumer<MisAppointmentEventConsumer>(context);
-        });
-    }
+    /// <summary>Appointment and patient events, from <c>mis.events</c>.</summary>
+    public static void ReceiveMisEvents(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveMisEvents<MisAppointmentEventConsumer>(context, QueueName, "appointment.*", MisEventTypes.PatientUpdated);
 }
