@@ -1,6 +1,7 @@
 using Comms.Scheduling.Features.Appointments;
 using Comms.Scheduling.Features.MisEvents;
 using Comms.Scheduling.Features.Reminders;
+using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
@@ -21,6 +22,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapMisEventsApi();
 app.MapAppointmentsApi();
+app.MapRulesApi();
 
 app.Run();
 

@@ -46,10 +46,11 @@ public sealed class CommsSystem : IAsyncLifetime
         Scheduling = await ServiceAsync("scheduling", "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), new()
         {
             // Any time of day is inside the window, so the test does not depend on when it runs.
-            ["Reminders__SendWindow__Start"] = "00:00",
-            ["Reminders__SendWindow__End"] = "00:00",
+            ["Reminders__Defaults__SendWindow__Start"] = "00:00",
+            ["Reminders__Defaults__SendWindow__End"] = "00:00",
             ["Reminders__DispatchInterval"] = "00:00:00.500",
         });
+        Scheduling.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey); // timelines are behind the clinic's key
         Templating = await ServiceAsync("templating", "services/Templating", "Comms.Templating", ServiceProcess.FreePort(), []);
         Consent = await ServiceAsync("consent", "services/Consent", "Comms.Consent", ServiceProcess.FreePort(), []);
         GatewaySms = await ServiceAsync("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", smsPort, new()

@@ -1,22 +1,26 @@
 using Comms.Scheduling.Features.Reminders;
+using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 
 namespace Comms.Scheduling.Tests;
 
 public sealed class ReminderPlannerTests
 {
-    private static ReminderOptions DefaultOptions() => new()
+    private static ClinicRules DefaultOptions() => new()
     {
         SendWindow = new SendWindow { Start = new TimeOnly(9, 0), End = new TimeOnly(21, 0) },
-        MinimumLeadTime = TimeSpan.FromHours(2),
-        MinimumGap = TimeSpan.FromHours(1),
-        Rules =
+        MinimumLeadTimeMinutes = 120,
+        MinimumGapMinutes = 60,
+        Sends =
         [
-            new ReminderRule { Kind = "confirmation", Offset = TimeSpan.FromHours(72), TemplateKey = "appointment.confirmation", ExpectedReply = "confirmation", Channels = ["sms"] },
-            new ReminderRule { Kind = "reminder", Offset = TimeSpan.FromHours(24), TemplateKey = "appointment.reminder", Channels = ["sms"] },
-            new ReminderRule { Kind = "reminder", Offset = TimeSpan.FromHours(2), TemplateKey = "appointment.reminder", Channels = ["sms"] },
+            new SendRule { Kind = "confirmation", HoursBefore = 72, TemplateKey = "appointment.confirmation", Channels = ["sms"] },
+            new SendRule { Kind = "reminder", HoursBefore = 24, TemplateKey = "appointment.reminder", Channels = ["sms"] },
+            new SendRule { Kind = "reminder", HoursBefore = 2, TemplateKey = "appointment.reminder", Channels = ["sms"] },
         ],
     };
+
+    private static IReadOnlyList<PlannedSend> Plan(Appointment appointment, ClinicRules rules, DateTimeOffset now, bool catchUp = true) =>
+        ReminderPlanner.Plan(appointment, rules, ReminderPlanner.ResolveZone(appointment.EffectiveTimeZone, "Europe/Moscow"), now, catchUp);
 
     private static Appointment At(string startsAt, string zone = "Europe/Moscow") => new()
     {
@@ -33,20 +37,20 @@ public sealed class ReminderPlannerTests
     [Fact]
     public void Appointment_days_ahead_gets_confirmation_72h_and_reminders_24h_and_2h_before()
     {
-        var plan = ReminderPlanner.Plan(At("2026-11-28T15:00:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
+        var plan = Plan(At("2026-11-28T15:00:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
 
         Assert.Equal(
             [Utc("2026-11-25T12:00:00Z"), Utc("2026-11-27T12:00:00Z"), Utc("2026-11-28T10:00:00Z")],
             plan.Select(p => p.DueAt));
         Assert.All(plan, p => Assert.Null(p.SkipReason));
-        Assert.Equal("confirmation", plan[0].Rule.Kind);
+        Assert.Equal("confirmation", plan[0].Kind);
     }
 
     [Fact]
     public void Send_due_in_the_evening_waits_for_the_window_to_open_next_morning()
     {
         // 23:30 MSK appointment on the 28th: the 24 h reminder falls at 23:30 on the 27th, outside 09–21.
-        var plan = ReminderPlanner.Plan(At("2026-11-28T23:30:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
+        var plan = Plan(At("2026-11-28T23:30:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
 
         Assert.Equal(Utc("2026-11-28T06:00:00Z"), plan[1].DueAt); // 09:00 MSK on the 28th
         Assert.Null(plan[1].SkipReason);
@@ -55,7 +59,7 @@ public sealed class ReminderPlannerTests
     [Fact]
     public void Early_morning_appointment_skips_the_2h_reminder_that_would_fall_before_the_window()
     {
-        var plan = ReminderPlanner.Plan(At("2026-11-28T10:30:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
+        var plan = Plan(At("2026-11-28T10:30:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
 
         var twoHours = plan[2];
         Assert.NotNull(twoHours.SkipReason);
@@ -66,7 +70,7 @@ public sealed class ReminderPlannerTests
     public void Late_booking_sends_one_message_now_and_merges_the_overdue_ones()
     {
         var now = Utc("2026-11-23T09:00:00Z"); // 12:00 MSK
-        var plan = ReminderPlanner.Plan(At("2026-11-23T15:00:00+03:00"), DefaultOptions(), now);
+        var plan = Plan(At("2026-11-23T15:00:00+03:00"), DefaultOptions(), now);
 
         Assert.Equal(now, plan[0].DueAt);
         Assert.Null(plan[0].SkipReason);
@@ -78,7 +82,7 @@ public sealed class ReminderPlannerTests
     [Fact]
     public void Booking_less_than_the_lead_time_ahead_plans_nothing_to_send()
     {
-        var plan = ReminderPlanner.Plan(At("2026-11-23T13:00:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
+        var plan = Plan(At("2026-11-23T13:00:00+03:00"), DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
 
         Assert.All(plan, p => Assert.NotNull(p.SkipReason));
     }
@@ -88,7 +92,7 @@ public sealed class ReminderPlannerTests
     {
         var appointment = At("2026-11-28T15:00:00+03:00");
         appointment.PatientTimeZone = "Asia/Vladivostok"; // UTC+10: the 12:00Z reminder is 22:00 there
-        var plan = ReminderPlanner.Plan(appointment, DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
+        var plan = Plan(appointment, DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
 
         Assert.Equal(Utc("2026-11-27T23:00:00Z"), plan[1].DueAt); // 09:00 in Vladivostok on the 28th
     }
@@ -99,7 +103,7 @@ public sealed class ReminderPlannerTests
         // Berlin springs forward on 2026-03-29 at 02:00 local. The appointment is 10:00 CEST on the 30th.
         var options = DefaultOptions();
         options.SendWindow = new SendWindow { Start = new TimeOnly(9, 0), End = new TimeOnly(21, 0) };
-        var plan = ReminderPlanner.Plan(At("2026-03-30T10:00:00+02:00", "Europe/Berlin"), options, Utc("2026-03-20T09:00:00Z"));
+        var plan = Plan(At("2026-03-30T10:00:00+02:00", "Europe/Berlin"), options, Utc("2026-03-20T09:00:00Z"));
 
         // 24 h before, exactly: 10:00 CEST on the 29th, the first CEST day.
         Assert.Equal(Utc("2026-03-29T08:00:00Z"), plan[1].DueAt);

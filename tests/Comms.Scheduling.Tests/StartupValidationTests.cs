@@ -7,8 +7,10 @@ namespace Comms.Scheduling.Tests;
 public sealed class StartupValidationTests
 {
     [Theory]
-    [InlineData("Reminders:Rules:0:Offset", "-01:00:00", "Reminders:Rules:0:Offset")]
-    [InlineData("Reminders:Rules:1:Channels:0", "fax", "Reminders:Rules:1:Channels")]
+    [InlineData("Reminders:Defaults:Sends:0:HoursBefore", "-1", "Reminders:Defaults:Sends:0:HoursBefore")]
+    [InlineData("Reminders:Defaults:Sends:1:Channels:0", "fax", "Reminders:Defaults:Sends:1:Channels")]
+    [InlineData("Reminders:Defaults:MinimumLeadTimeMinutes", "-5", "Reminders:Defaults:MinimumLeadTimeMinutes")]
+    [InlineData("Operators:ApiKeys:0:Key", "short", "Operators:ApiKeys:0:Key")]
     [InlineData("Mis:Clinics:0:ApiKey", "short", "Mis:Clinics:0:ApiKey")]
     [InlineData("RabbitMq:Host", "", "Host")]
     public void Misconfigured_service_refuses_to_start_and_names_the_setting(string key, string value, string named)

@@ -26,7 +26,7 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
 
     public IServiceProvider Services => Factory.Services;
 
-    public HttpClient CreateClient() => Factory.CreateClient();
+    public virtual HttpClient CreateClient() => Factory.CreateClient();
 
     /// <summary>Adds or overrides settings before the service starts.</summary>
     protected virtual ValueTask ConfigureAsync(IDictionary<string, string?> settings) => ValueTask.CompletedTask;

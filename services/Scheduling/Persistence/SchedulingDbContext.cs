@@ -9,6 +9,8 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
 
     public DbSet<ScheduledSend> ScheduledSends => Set<ScheduledSend>();
 
+    public DbSet<StoredClinicRules> ClinicRules => Set<StoredClinicRules>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -25,6 +27,7 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             appointment.Property(x => x.Phone).HasMaxLength(20);
             appointment.Property(x => x.Email).HasMaxLength(254);
             appointment.Property(x => x.Confirmation).HasMaxLength(40);
+            appointment.Property(x => x.DoctorSpecialty).HasMaxLength(200);
             appointment.HasIndex(x => new { x.ClinicId, x.PatientId });
         });
 
@@ -35,7 +38,9 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             send.Property(x => x.Kind).HasMaxLength(40);
             send.Property(x => x.TemplateKey).HasMaxLength(200);
             send.Property(x => x.Purpose).HasMaxLength(20);
-            send.Property(x => x.Status).HasMaxLength(20);
+            // Every change of status is conditional on the status read: a send the dispatcher has just sent can't be
+            // marked suppressed by an event applied at the same moment (that event is retried and sees it sent).
+            send.Property(x => x.Status).HasMaxLength(20).IsConcurrencyToken();
             send.Property(x => x.StatusReason).HasMaxLength(500);
             send.Property(x => x.DeliveryStatus).HasMaxLength(20);
             send.Property(x => x.DeliveryReason).HasMaxLength(500);
@@ -44,6 +49,16 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             send.HasIndex(x => new { x.ClinicId, x.AppointmentId });
             // The due dispatcher's query: pending rows by due time.
             send.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'pending'");
+        });
+
+        modelBuilder.Entity<StoredClinicRules>(rules =>
+        {
+            rules.ToTable("clinic_rules");
+            rules.HasKey(x => x.ClinicId);
+            rules.Property(x => x.ClinicId).HasMaxLength(200);
+            rules.Property(x => x.Document).HasColumnType("jsonb");
+            rules.Property(x => x.UpdatedBy).HasMaxLength(200);
+            rules.Property(x => x.Revision).IsConcurrencyToken();
         });
     }
 }
@@ -86,6 +101,8 @@ public sealed class Appointment
     public string? DoctorId { get; set; }
 
     public string? DoctorName { get; set; }
+
+    public string? DoctorSpecialty { get; set; }
 
     public string? ServiceCode { get; set; }
 
@@ -130,6 +147,9 @@ public sealed class ScheduledSend
 
     public required string Kind { get; set; }
 
+    /// <summary>For sends before the appointment: the rule's offset, which identifies the rule when the rules change.</summary>
+    public int? HoursBefore { get; set; }
+
     public required string TemplateKey { get; set; }
 
     public required string Purpose { get; set; }
@@ -156,6 +176,24 @@ public sealed class ScheduledSend
 
     /// <summary>What the patient answered to this message, when it asked for an answer.</summary>
     public string? Answer { get; set; }
+
+    /// <summary>The message this send went out with: the patient had another appointment within the hour.</summary>
+    public Guid? MergedInto { get; set; }
+}
+
+/// <summary>A clinic's own reminder rules (a <c>ClinicRules</c> document as JSON); clinics without a row use the defaults.</summary>
+public sealed class StoredClinicRules
+{
+    public required string ClinicId { get; set; }
+
+    public required string Document { get; set; }
+
+    /// <summary>Counts the changes; a PUT may send it back (If-Match) so two editors cannot overwrite each other unseen.</summary>
+    public int Revision { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public required string UpdatedBy { get; set; }
 }
 
 public static class SendStatuses
@@ -164,4 +202,5 @@ public static class SendStatuses
     public const string Dispatched = "dispatched";
     public const string Skipped = "skipped";
     public const string Suppressed = "suppressed";
+    public const string Merged = "merged";
 }

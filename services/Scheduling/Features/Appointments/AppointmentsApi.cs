@@ -1,3 +1,4 @@
+using Comms.Scheduling.Features.Access;
 using Comms.Scheduling.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,15 @@ public static class AppointmentsApi
     {
         routes.MapGroup("/api/v1/clinics/{clinicId}/appointments")
             .WithTags("Appointments")
+            .RequireClinicAccess()
             .MapGet("/{appointmentId}", GetAppointment)
             .WithSummary("An appointment with its planned sends and their delivery status");
         return routes;
     }
 
     public sealed record SendView(
-        Guid MessageId, string Kind, string TemplateKey, IReadOnlyList<string> Channels, DateTimeOffset DueAt, string Status,
-        string? StatusReason, DateTimeOffset? DispatchedAt, string? DeliveryStatus, string? DeliveryReason, string? Answer);
+        Guid MessageId, string Kind, int? HoursBefore, string TemplateKey, IReadOnlyList<string> Channels, DateTimeOffset DueAt, string Status,
+        string? StatusReason, DateTimeOffset? DispatchedAt, string? DeliveryStatus, string? DeliveryReason, string? Answer, Guid? MergedInto);
 
     public sealed record AppointmentView(
         string ClinicId, string AppointmentId, long Version, string Status, DateTimeOffset StartsAt, string TimeZone,
@@ -39,8 +41,8 @@ public static class AppointmentsApi
         var sends = await db.ScheduledSends.AsNoTracking()
             .Where(s => s.ClinicId == clinicId && s.AppointmentId == appointmentId)
             .OrderBy(s => s.DueAt)
-            .Select(s => new SendView(s.MessageId, s.Kind, s.TemplateKey, s.Channels, s.DueAt, s.Status, s.StatusReason,
-                s.DispatchedAt, s.DeliveryStatus, s.DeliveryReason, s.Answer))
+            .Select(s => new SendView(s.MessageId, s.Kind, s.HoursBefore, s.TemplateKey, s.Channels, s.DueAt, s.Status, s.StatusReason,
+                s.DispatchedAt, s.DeliveryStatus, s.DeliveryReason, s.Answer, s.MergedInto))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new AppointmentView(appointment.ClinicId, appointment.AppointmentId, appointment.Version,
             appointment.Status, appointment.StartsAt, appointment.EffectiveTimeZone, appointment.PatientId, appointment.Confirmation,

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Comms.Contracts.Mis;
+using Comms.Scheduling.Features.Access;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
@@ -18,7 +17,6 @@ namespace Comms.Scheduling.Features.MisEvents;
 /// </summary>
 public static class MisEventsApi
 {
-    public const string ApiKeyHeader = "X-Api-Key";
     private const string SingleContentType = "application/cloudevents+json";
     private const string BatchContentType = "application/cloudevents-batch+json";
 
@@ -44,15 +42,16 @@ public static class MisEventsApi
         SchedulingDbContext db,
         TimeProvider time,
         IOptionsMonitor<MisOptions> options,
+        IOptionsMonitor<OperatorOptions> operators,
         CancellationToken cancellationToken)
     {
-        var clinicId = Authenticate(request, options.CurrentValue);
-        if (clinicId is null)
+        // Only a clinic's own key posts its events: the MIS is the source of truth for its appointments.
+        if (Callers.Identify(request, options.CurrentValue, operators.CurrentValue) is not { ClinicId: { } clinicId })
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Missing or unknown API key",
-                detail: $"Send the clinic's key in the {ApiKeyHeader} header.");
+                detail: $"Send the clinic's key (Mis:Clinics) in the {Callers.ApiKeyHeader} header.");
         }
 
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -148,26 +147,4 @@ public static class MisEventsApi
         ConsentChangedData c => c.ClinicId,
         _ => "",
     };
-
-    /// <summary>The clinic whose key was presented, compared in constant time; null when missing or unknown.</summary>
-    private static string? Authenticate(HttpRequest request, MisOptions options)
-    {
-        var presented = request.Headers[ApiKeyHeader].ToString();
-        if (string.IsNullOrEmpty(presented))
-        {
-            return null;
-        }
-
-        var presentedBytes = Encoding.UTF8.GetBytes(presented);
-        string? clinic = null;
-        foreach (var candidate in options.Clinics)
-        {
-            if (CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(candidate.ApiKey)))
-            {
-                clinic = candidate.ClinicId;
-            }
-        }
-
-        return clinic;
-    }
 }

@@ -1,4 +1,5 @@
 using Comms.Contracts.Mis;
+using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ namespace Comms.Scheduling.Features.Reminders;
 /// </summary>
 public sealed partial class AppointmentPlanner(
     SchedulingDbContext db,
+    ClinicRulesStore clinicRules,
     TimeProvider time,
     IOptionsMonitor<ReminderOptions> options,
     ILogger<AppointmentPlanner> logger)
@@ -27,6 +29,8 @@ public sealed partial class AppointmentPlanner(
 
         var now = time.GetUtcNow();
         var startsAtChanged = appointment is null || appointment.StartsAt != data.StartsAt || appointment.Status != AppointmentStatuses.Booked;
+        var rulesMayDiffer = appointment is not null &&
+            (appointment.ServiceCode != data.Service?.Code || appointment.DoctorSpecialty != data.Doctor?.Specialty);
         if (appointment is null)
         {
             appointment = new Appointment
@@ -56,35 +60,30 @@ public sealed partial class AppointmentPlanner(
         appointment.PatientTimeZone = data.Patient.TimeZone;
         appointment.DoctorId = data.Doctor?.DoctorId;
         appointment.DoctorName = data.Doctor?.Name;
+        appointment.DoctorSpecialty = data.Doctor?.Specialty;
         appointment.ServiceCode = data.Service?.Code;
         appointment.ServiceName = data.Service?.Name;
         appointment.UpdatedAt = now;
 
-        // Same moment, newer details (a new phone, say): keep the plan, the dispatcher reads the details when due.
-        if (!startsAtChanged)
+        var rules = await clinicRules.GetAsync(appointment.ClinicId, cancellationToken);
+        if (startsAtChanged)
         {
-            return;
+            // A new moment: the old plan (and any answer to it) is void; the patient hears of the new time.
+            appointment.Confirmation = null;
+            appointment.AnsweredAt = null;
+            await SuppressPendingAsync(appointment, "the appointment was rescheduled", cancellationToken);
+            Add(appointment, ReminderPlanner.Plan(appointment, rules, ZoneOf(appointment), now), now);
+        }
+        else if (rulesMayDiffer)
+        {
+            // Same moment, another service or specialty: its rules may differ.
+            var sends = await db.ScheduledSends.Where(s => s.ClinicId == appointment.ClinicId && s.AppointmentId == appointment.AppointmentId)
+                .ToListAsync(cancellationToken);
+            Replan(appointment, rules, sends, now, "the appointment's service or specialty changed");
         }
 
-        await SuppressPendingAsync(appointment, "the appointment was rescheduled", cancellationToken);
-        foreach (var planned in ReminderPlanner.Plan(appointment, options.CurrentValue, now))
-        {
-            db.ScheduledSends.Add(new ScheduledSend
-            {
-                MessageId = Guid.CreateVersion7(),
-                ClinicId = appointment.ClinicId,
-                AppointmentId = appointment.AppointmentId,
-                Kind = planned.Rule.Kind,
-                TemplateKey = planned.Rule.TemplateKey,
-                Purpose = planned.Rule.Purpose,
-                Channels = [.. planned.Rule.Channels],
-                ExpectedReply = planned.Rule.ExpectedReply,
-                DueAt = planned.DueAt,
-                Status = planned.SkipReason is null ? SendStatuses.Pending : SendStatuses.Skipped,
-                StatusReason = planned.SkipReason,
-                CreatedAt = now,
-            });
-        }
+        // Otherwise the same moment with newer details (a new phone, say): the plan stays, the dispatcher reads the
+        // details when a send is due.
     }
 
     /// <summary>Cancelled, completed or no-show: every pending send of the appointment is withdrawn at once.</summary>
@@ -111,18 +110,35 @@ public sealed partial class AppointmentPlanner(
             db.Appointments.Add(appointment);
         }
 
+        var now = time.GetUtcNow();
         appointment.Version = data.Version;
         appointment.Status = status;
-        appointment.UpdatedAt = time.GetUtcNow();
+        appointment.UpdatedAt = now;
         await SuppressPendingAsync(appointment, $"the appointment is {status.Replace('_', '-')}", cancellationToken);
+        if (appointment.PatientId.Length == 0)
+        {
+            return; // Nothing is known of the patient: nobody to write to.
+        }
+
+        var rules = await clinicRules.GetAsync(appointment.ClinicId, cancellationToken);
+        var zone = ZoneOf(appointment);
+        if (status == AppointmentStatuses.NoShow && ReminderPlanner.PlanMissed(rules, zone, now) is { } missed)
+        {
+            Add(appointment, [missed], now);
+        }
+        else if (status == AppointmentStatuses.Completed)
+        {
+            IEnumerable<string?> codes = [appointment.ServiceCode, .. (data.Services ?? []).Select(s => s.Code)];
+            Add(appointment, ReminderPlanner.PlanRecalls(appointment, codes.OfType<string>(), rules, zone), now);
+        }
     }
 
-    /// <summary>New contact details apply to the patient's future appointments (their pending sends read them when due).</summary>
+    /// <summary>New contact details apply to every appointment of the patient, so recalls and follow-ups reach them too.</summary>
     public async Task ApplyPatientUpdateAsync(PatientUpdatedData data, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var appointments = await db.Appointments
-            .Where(a => a.ClinicId == data.ClinicId && a.PatientId == data.PatientId && a.StartsAt > now)
+            .Where(a => a.ClinicId == data.ClinicId && a.PatientId == data.PatientId)
             .ToListAsync(cancellationToken);
         foreach (var appointment in appointments)
         {
@@ -135,6 +151,92 @@ public sealed partial class AppointmentPlanner(
             appointment.UpdatedAt = now;
         }
     }
+
+    /// <summary>
+    /// The clinic's rules changed: every booked future appointment gets the plan the new rules give. A pending send the
+    /// new rules still give is kept as it is; one they no longer give is suppressed with the reason; a send already
+    /// made is never made again, and one whose moment has passed is only recorded as skipped.
+    /// </summary>
+    public async Task<int> ReplanClinicAsync(string clinicId, ClinicRules rules, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var appointments = await db.Appointments
+            .Where(a => a.ClinicId == clinicId && a.Status == AppointmentStatuses.Booked && a.StartsAt > now)
+            .ToListAsync(cancellationToken);
+        var ids = appointments.Select(a => a.AppointmentId).ToList();
+        var sends = (await db.ScheduledSends
+                .Where(s => s.ClinicId == clinicId && ids.Contains(s.AppointmentId))
+                .ToListAsync(cancellationToken))
+            .ToLookup(s => s.AppointmentId);
+        foreach (var appointment in appointments)
+        {
+            Replan(appointment, rules, [.. sends[appointment.AppointmentId]], now, "the clinic's reminder rules changed");
+        }
+
+        return appointments.Count;
+    }
+
+    private void Replan(Appointment appointment, ClinicRules rules, List<ScheduledSend> sends, DateTimeOffset now, string reason)
+    {
+        var lastSent = sends.Where(s => s.Status == SendStatuses.Dispatched).Max(s => s.DispatchedAt);
+        var pending = sends.Where(s => s.Status == SendStatuses.Pending).ToList();
+        var additions = new List<PlannedSend>();
+        foreach (var planned in ReminderPlanner.Plan(appointment, rules, ZoneOf(appointment), now, catchUp: false, lastSent))
+        {
+            var hoursBefore = ((SendRule)planned.Rule).HoursBefore;
+            var same = sends.Where(s => s.Kind == planned.Kind && s.HoursBefore == hoursBefore).ToList();
+            if (planned.SkipReason is null && pending.Find(s => IsSame(s, planned)) is { } kept)
+            {
+                pending.Remove(kept);
+            }
+            else if (same.Any(s => s.Status == SendStatuses.Dispatched || (planned.SkipReason is not null && s.Status != SendStatuses.Pending)))
+            {
+                // Already sent under this rule, or its skipping already on record.
+            }
+            else
+            {
+                additions.Add(planned);
+            }
+        }
+
+        foreach (var stale in pending)
+        {
+            stale.Status = SendStatuses.Suppressed;
+            stale.StatusReason = reason;
+        }
+
+        Add(appointment, additions, now);
+    }
+
+    private static bool IsSame(ScheduledSend send, PlannedSend planned) =>
+        send.Kind == planned.Kind && send.HoursBefore == ((SendRule)planned.Rule).HoursBefore && send.DueAt == planned.DueAt &&
+        send.TemplateKey == planned.Rule.TemplateKey && send.Purpose == planned.Rule.Purpose && send.Channels.SequenceEqual(planned.Rule.Channels);
+
+    private void Add(Appointment appointment, IEnumerable<PlannedSend> plan, DateTimeOffset now)
+    {
+        foreach (var planned in plan)
+        {
+            db.ScheduledSends.Add(new ScheduledSend
+            {
+                MessageId = Guid.CreateVersion7(),
+                ClinicId = appointment.ClinicId,
+                AppointmentId = appointment.AppointmentId,
+                Kind = planned.Kind,
+                HoursBefore = (planned.Rule as SendRule)?.HoursBefore,
+                TemplateKey = planned.Rule.TemplateKey,
+                Purpose = planned.Rule.Purpose,
+                Channels = [.. planned.Rule.Channels],
+                ExpectedReply = planned.ExpectedReply,
+                DueAt = planned.DueAt,
+                Status = planned.SkipReason is null ? SendStatuses.Pending : SendStatuses.Skipped,
+                StatusReason = planned.SkipReason,
+                CreatedAt = now,
+            });
+        }
+    }
+
+    private TimeZoneInfo ZoneOf(Appointment appointment) =>
+        ReminderPlanner.ResolveZone(appointment.EffectiveTimeZone, options.CurrentValue.DefaultTimeZone);
 
     private async Task SuppressPendingAsync(Appointment appointment, string reason, CancellationToken cancellationToken)
     {

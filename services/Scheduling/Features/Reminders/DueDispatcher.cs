@@ -1,4 +1,5 @@
 using Comms.Contracts.Scheduling;
+using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -65,26 +66,30 @@ public sealed partial class DueDispatcher(
         var appointments = await db.Appointments
             .Where(a => keys.Contains(a.AppointmentId))
             .ToDictionaryAsync(a => (a.ClinicId, a.AppointmentId), cancellationToken);
+        var rules = scope.ServiceProvider.GetRequiredService<ClinicRulesStore>();
+        var companions = await AppointmentCompanions.FindAsync(db, due, appointments, settings.MergeAppointmentsWithin, now, cancellationToken);
 
-        foreach (var send in due)
+        foreach (var send in due.Where(s => s.Status == SendStatuses.Pending))
         {
-            if (!appointments.TryGetValue((send.ClinicId, send.AppointmentId), out var appointment) ||
-                appointment.Status != AppointmentStatuses.Booked)
+            appointments.TryGetValue((send.ClinicId, send.AppointmentId), out var appointment);
+            var clinicRules = await rules.GetAsync(send.ClinicId, cancellationToken);
+            if (await RefusalAsync(db, send, appointment, clinicRules, settings, now, cancellationToken) is { } refusal)
             {
-                send.Status = SendStatuses.Suppressed;
-                send.StatusReason = "the appointment is no longer booked";
+                send.Status = refusal.Status;
+                send.StatusReason = refusal.Reason;
                 continue;
             }
 
-            if (now > appointment.StartsAt - settings.MinimumLeadTime + settings.LateTolerance)
+            var together = companions.For(send, appointment!);
+            foreach (var (other, otherAppointment) in together)
             {
-                // The dispatcher was down or behind: a reminder that would now arrive too late helps nobody.
-                send.Status = SendStatuses.Skipped;
-                send.StatusReason = "came due too close to the appointment";
-                continue;
+                other.Status = SendStatuses.Merged;
+                other.MergedInto = send.MessageId;
+                other.DispatchedAt = now;
+                other.StatusReason = $"sent in one message with appointment {appointment!.AppointmentId}: the patient's appointments are within {settings.MergeAppointmentsWithin:hh\\:mm} of each other";
             }
 
-            var zone = ReminderPlanner.ResolveZone(appointment.EffectiveTimeZone, settings.DefaultTimeZone);
+            var zone = ReminderPlanner.ResolveZone(appointment!.EffectiveTimeZone, settings.DefaultTimeZone);
             db.Publish(
                 new ComposeMessage(
                     send.MessageId,
@@ -93,7 +98,7 @@ public sealed partial class DueDispatcher(
                     send.Channels,
                     new MessageRecipient(appointment.ClinicId, appointment.PatientId, appointment.Phone, appointment.Email, null, appointment.EffectiveTimeZone),
                     "ru",
-                    MessageModel.For(appointment, zone),
+                    MessageModel.For([appointment, .. together.Select(t => t.Appointment)], zone),
                     appointment.AppointmentId,
                     send.ExpectedReply,
                     now),
@@ -106,6 +111,51 @@ public sealed partial class DueDispatcher(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
+    }
+
+    private sealed record Refusal(string Status, string Reason);
+
+    /// <summary>Why a due send must not go out now, if it must not: each kind has its own conditions.</summary>
+    private static async Task<Refusal?> RefusalAsync(
+        SchedulingDbContext db, ScheduledSend send, Appointment? appointment, ClinicRules rules, ReminderOptions settings, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (appointment is null || appointment.PatientId.Length == 0)
+        {
+            return new Refusal(SendStatuses.Suppressed, "the appointment is not known");
+        }
+
+        switch (send.Kind)
+        {
+            case SendKinds.Missed:
+                return appointment.Status == AppointmentStatuses.NoShow
+                    ? null
+                    : new Refusal(SendStatuses.Suppressed, $"the appointment is no longer a no-show but {appointment.Status}");
+            case SendKinds.Recall:
+                if (appointment.Status != AppointmentStatuses.Completed)
+                {
+                    return new Refusal(SendStatuses.Suppressed, $"the visit is no longer completed but {appointment.Status}");
+                }
+
+                var next = await db.Appointments.AsNoTracking()
+                    .Where(a => a.ClinicId == appointment.ClinicId && a.PatientId == appointment.PatientId &&
+                                a.Status == AppointmentStatuses.Booked && a.StartsAt > now)
+                    .OrderBy(a => a.StartsAt)
+                    .FirstOrDefaultAsync(cancellationToken);
+                return next is null
+                    ? null
+                    : new Refusal(SendStatuses.Skipped, $"the patient has already booked again: appointment {next.AppointmentId} at {next.StartsAt:u}");
+            default:
+                if (appointment.Status != AppointmentStatuses.Booked)
+                {
+                    return new Refusal(SendStatuses.Suppressed, "the appointment is no longer booked");
+                }
+
+                // The dispatcher was down or behind: a reminder that would now arrive too late helps nobody.
+                return now > appointment.StartsAt - rules.MinimumLeadTime + settings.LateTolerance
+                    ? new Refusal(SendStatuses.Skipped, "came due too close to the appointment")
+                    : null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatched {Kind} {MessageId} for appointment {AppointmentId}")]

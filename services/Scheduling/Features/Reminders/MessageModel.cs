@@ -11,9 +11,16 @@ public static class MessageModel
 {
     private static readonly CultureInfo Russian = CultureInfo.GetCultureInfo("ru-RU");
 
-    public static Dictionary<string, string?> For(Appointment appointment, TimeZoneInfo zone)
+    /// <summary>
+    /// The model of one message about one or more appointments (a patient's appointments within the hour go in one
+    /// message): the earliest gives the date and details, <c>appointment.time</c> lists every start ("10:00 и 10:30").
+    /// </summary>
+    public static Dictionary<string, string?> For(IReadOnlyList<Appointment> appointments, TimeZoneInfo zone)
     {
+        var ordered = appointments.OrderBy(a => a.StartsAt).ToList();
+        var appointment = ordered[0];
         var local = TimeZoneInfo.ConvertTime(appointment.StartsAt, zone);
+        var times = ordered.Select(a => TimeZoneInfo.ConvertTime(a.StartsAt, zone).ToString("HH:mm", Russian)).Distinct().ToList();
         return new Dictionary<string, string?>
         {
             ["patient.firstName"] = appointment.FirstName,
@@ -21,9 +28,10 @@ public static class MessageModel
             ["patient.lastName"] = appointment.LastName,
             ["appointment.id"] = appointment.AppointmentId,
             ["appointment.date"] = local.ToString("dd.MM.yyyy", Russian),
-            ["appointment.time"] = local.ToString("HH:mm", Russian),
+            ["appointment.time"] = times.Count == 1 ? times[0] : $"{string.Join(", ", times[..^1])} и {times[^1]}",
             ["appointment.weekday"] = local.ToString("dddd", Russian),
             ["appointment.startsAt"] = local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["appointment.count"] = ordered.Count.ToString(CultureInfo.InvariantCulture),
             ["clinic.id"] = appointment.ClinicId,
             ["clinic.name"] = appointment.ClinicName,
             ["clinic.address"] = appointment.ClinicAddress,

@@ -47,40 +47,56 @@ public sealed partial class PatientRepliedConsumer(
         }
 
         var outcome = answer == ConfirmationAnswer.Confirmed ? ConfirmationStatuses.Confirmed : ConfirmationStatuses.CancellationRequested;
-        appointment!.Confirmation = outcome;
-        appointment.AnsweredAt = reply.ReceivedAt;
+        var answered = new List<Appointment> { appointment! };
         if (reply.InReplyToMessageId is { } asked && await db.ScheduledSends.FindAsync([asked], cancellationToken) is { } question)
         {
             question.Answer = outcome;
+
+            // A question about several appointments within the hour (merged into one message) is answered for each.
+            var merged = await db.ScheduledSends.Where(s => s.MergedInto == asked).ToListAsync(cancellationToken);
+            foreach (var send in merged)
+            {
+                send.Answer = outcome;
+                if (await db.Appointments.FindAsync([send.ClinicId, send.AppointmentId], cancellationToken) is { Status: AppointmentStatuses.Booked } other)
+                {
+                    answered.Add(other);
+                }
+            }
         }
 
-        var pendingQuestions = await db.ScheduledSends
-            .Where(s => s.ClinicId == appointment.ClinicId && s.AppointmentId == appointment.AppointmentId &&
-                        s.Status == SendStatuses.Pending && s.ExpectedReply == "confirmation")
-            .ToListAsync(cancellationToken);
-        foreach (var send in pendingQuestions)
+        foreach (var each in answered)
         {
-            send.Status = SendStatuses.Suppressed;
-            send.StatusReason = "the patient already answered the confirmation request";
+            each.Confirmation = outcome;
+            each.AnsweredAt = reply.ReceivedAt;
+            var pendingQuestions = await db.ScheduledSends
+                .Where(s => s.ClinicId == each.ClinicId && s.AppointmentId == each.AppointmentId &&
+                            s.Status == SendStatuses.Pending && s.ExpectedReply == "confirmation")
+                .ToListAsync(cancellationToken);
+            foreach (var send in pendingQuestions)
+            {
+                send.Status = SendStatuses.Suppressed;
+                send.StatusReason = "the patient already answered the confirmation request";
+            }
+
+            misEvents.Publish(db, answer == ConfirmationAnswer.Confirmed ? "appointment.confirmed" : "appointment.cancellation_requested", new
+            {
+                appointmentId = each.AppointmentId,
+                clinicId = each.ClinicId,
+                patientId = each.PatientId,
+                version = each.Version,
+                messageId = reply.InReplyToMessageId,
+                channel = reply.Channel,
+                reply = reply.Text,
+                answeredAt = reply.ReceivedAt,
+            });
         }
 
-        misEvents.Publish(db, answer == ConfirmationAnswer.Confirmed ? "appointment.confirmed" : "appointment.cancellation_requested", new
-        {
-            appointmentId = appointment.AppointmentId,
-            clinicId = appointment.ClinicId,
-            patientId = appointment.PatientId,
-            version = appointment.Version,
-            messageId = reply.InReplyToMessageId,
-            channel = reply.Channel,
-            reply = reply.Text,
-            answeredAt = reply.ReceivedAt,
-        });
         await db.SaveChangesAsync(cancellationToken);
-        LogAnswered(logger, appointment.AppointmentId, outcome);
+        LogAnswered(logger, string.Join(", ", answered.Select(a => a.AppointmentId)), outcome);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {AppointmentId}: patient answered {Outcome}")]
-    private static partial void LogAnswered(ILogger logger, string appointmentId, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment(s) {AppointmentIds}: patient answered {Outcome}")]
+    private static partial void LogAnswered(ILogger logger, string appointmentIds, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reply {ReplyId} is not an answer; forwarded to the clinic")]
     private static partial void LogForwarded(ILogger logger, Guid replyId);

@@ -57,6 +57,10 @@ namespace Comms.Scheduling.Persistence.Migrations
                     b.Property<string>("DoctorName")
                         .HasColumnType("text");
 
+                    b.Property<string>("DoctorSpecialty")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int?>("DurationMinutes")
                         .HasColumnType("integer");
 
@@ -158,10 +162,16 @@ namespace Comms.Scheduling.Persistence.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<int?>("HoursBefore")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -169,6 +179,7 @@ namespace Comms.Scheduling.Persistence.Migrations
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -190,6 +201,33 @@ namespace Comms.Scheduling.Persistence.Migrations
                     b.HasIndex("ClinicId", "AppointmentId");
 
                     b.ToTable("scheduled_sends", (string)null);
+                });
+
+            modelBuilder.Entity("Comms.Scheduling.Persistence.StoredClinicRules", b =>
+                {
+                    b.Property<string>("ClinicId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("ClinicId");
+
+                    b.ToTable("clinic_rules", (string)null);
                 });
 
             modelBuilder.Entity("Comms.ServiceDefaults.Persistence.InboxMessage", b =>
