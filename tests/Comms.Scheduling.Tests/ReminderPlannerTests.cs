@@ -141,4 +141,70 @@ public sealed class ReminderPlannerTests
         Assert.Equal(Utc("2026-11-23T23:00:00Z"), window.NextOpen(Utc("2026-11-23T23:00:00Z"), utc));
         Assert.Equal(Utc("2026-11-23T22:00:00Z"), window.NextOpen(Utc("2026-11-23T12:00:00Z"), utc));
     }
+
+    [Fact]
+    public void After_a_rules_change_a_send_whose_moment_passed_is_recorded_not_sent()
+    {
+        var now = Utc("2026-11-23T09:00:00Z");
+        var plan = Plan(At("2026-11-24T15:00:00+03:00"), DefaultOptions(), now, catchUp: false);
+
+        Assert.Equal("its moment had passed when the clinic's rules changed", plan[0].SkipReason); // 72 h: long gone
+        Assert.Null(plan[1].SkipReason); // 24 h: 12:00Z today, still ahead
+        Assert.Null(plan[2].SkipReason);
+    }
+
+    [Fact]
+    public void Answered_appointment_gets_no_new_confirmation_request()
+    {
+        var appointment = At("2026-11-28T15:00:00+03:00");
+        appointment.Confirmation = ConfirmationStatuses.Confirmed;
+
+        var plan = Plan(appointment, DefaultOptions(), Utc("2026-11-23T09:00:00Z"));
+
+        Assert.Equal("the patient already answered the confirmation request", plan[0].SkipReason);
+        Assert.All(plan.Skip(1), p => Assert.Null(p.SkipReason));
+    }
+
+    [Fact]
+    public void Missed_you_message_waits_for_the_window_and_only_when_enabled()
+    {
+        var rules = DefaultOptions();
+        var moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+        var lateEvening = Utc("2026-11-23T18:30:00Z"); // 21:30 MSK
+
+        Assert.Null(ReminderPlanner.PlanMissed(rules, moscow, lateEvening));
+        rules.NoShow = new NoShowRule { Enabled = true, HoursAfter = 1, Channels = ["sms"] };
+        var missed = ReminderPlanner.PlanMissed(rules, moscow, lateEvening)!;
+        Assert.Equal(Utc("2026-11-24T06:00:00Z"), missed.DueAt); // 09:00 MSK next morning
+        Assert.Equal("appointment.missed", missed.Rule.TemplateKey);
+    }
+
+    [Fact]
+    public void Recall_counts_from_the_visit_per_service_that_has_one()
+    {
+        var rules = DefaultOptions();
+        rules.Services =
+        [
+            new ServiceRules { Code = "DENT-HYG", Recall = new RecallRule { AfterDays = 180, Channels = ["sms"] } },
+            new ServiceRules { Code = "CHECKUP", Recall = new RecallRule { AfterDays = 365, TemplateKey = "checkup.recall", Channels = ["sms"] } },
+        ];
+        var visit = At("2026-05-20T10:00:00+03:00");
+
+        var recalls = ReminderPlanner.PlanRecalls(visit, ["DENT-HYG", "DENT-CONS", "CHECKUP", "DENT-HYG"], rules, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"));
+
+        Assert.Equal([Utc("2026-11-16T07:00:00Z"), Utc("2027-05-20T07:00:00Z")], recalls.Select(r => r.DueAt));
+        Assert.Equal(["appointment.recall", "checkup.recall"], recalls.Select(r => r.Rule.TemplateKey));
+    }
+
+    [Fact]
+    public void Rule_errors_name_the_field_as_json_path_and_as_configuration_key()
+    {
+        var rules = DefaultOptions();
+        rules.Sends[1].HoursBefore = 0;
+
+        var error = Assert.Single(rules.Validate());
+
+        Assert.Equal("sends[1].hoursBefore", error.JsonPath);
+        Assert.Equal("Reminders:Defaults:Sends:1:HoursBefore", error.ConfigurationKey("Reminders:Defaults"));
+    }
 }

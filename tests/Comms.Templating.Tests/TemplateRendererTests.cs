@@ -73,6 +73,18 @@ public sealed class TemplateRendererTests
     }
 
     [Fact]
+    public void Recall_names_the_last_visit_and_no_service()
+    {
+        var model = new Dictionary<string, string?>(Anna) { ["service.name"] = "Профессиональная гигиена" };
+
+        var recall = _renderer.Render(TemplateSeed.RecallBody, model).Text;
+        var anonymous = _renderer.Render(TemplateSeed.RecallBody, new Dictionary<string, string?> { ["appointment.date"] = "25.05.2026" }).Text;
+
+        Assert.Equal("Анна, подошёл срок планового визита, рекомендованного после приёма 25.11.2026, Клиника на Ленина. Запишитесь, пожалуйста.", recall);
+        Assert.Equal("Подошёл срок планового визита, рекомендованного после приёма 25.05.2026. Запишитесь, пожалуйста.", anonymous);
+    }
+
+    [Fact]
     public void Confirmation_asks_for_1_or_2()
     {
         var text = _renderer.Render(TemplateSeed.ConfirmationBody, Anna).Text!;

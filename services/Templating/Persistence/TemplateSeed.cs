@@ -12,6 +12,7 @@ public static class TemplateSeed
     public const string ConfirmationKey = "appointment.confirmation";
     public const string ReminderKey = "appointment.reminder";
     public const string MissedKey = "appointment.missed";
+    public const string RecallKey = "appointment.recall";
 
     public const string ConfirmationBody =
         "{{ if patient.firstName }}{{ patient.firstName }}, вы{{ else }}Вы{{ end }} записаны на приём " +
@@ -28,6 +29,12 @@ public static class TemplateSeed
         "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. " +
         "Если приём ещё нужен, запишитесь снова{{ if clinic.phone }} по тел. {{ clinic.phone }}{{ end }}.";
 
+    /// <summary>A care recall, not an offer: it names no service (the visit is a medical secret) and promotes nothing.</summary>
+    public const string RecallBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, подошёл{{ else }}Подошёл{{ end }} срок планового визита, " +
+        "рекомендованного после приёма {{ appointment.date }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. " +
+        "Запишитесь{{ if clinic.phone }} по тел. {{ clinic.phone }}{{ end }}, пожалуйста.";
+
     private static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IReadOnlyList<MessageTemplate> All { get; } =
@@ -35,6 +42,7 @@ public static class TemplateSeed
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000001"), ConfirmationKey, ConfirmationBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000002"), ReminderKey, ReminderBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000003"), MissedKey, MissedBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-000000000004"), RecallKey, RecallBody),
     ];
 
     private static MessageTemplate Sms(Guid id, string key, string body) => new()
