@@ -100,6 +100,21 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
     public async Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what) =>
         (await WaitForAsync(queue, body => match(body.GetProperty("message")), timeout, what)).GetProperty("message");
 
+    /// <summary>
+    /// Takes every message <paramref name="queue"/> holds now. Once a publisher has its confirms, its messages are all
+    /// in the queue: drain after the publisher is known to be done, not to wait for it.
+    /// </summary>
+    public async Task<List<ReceivedMessage>> DrainAsync(string queue)
+    {
+        var messages = new List<ReceivedMessage>();
+        while (await GetAsync(queue) is { } message)
+        {
+            messages.Add(message);
+        }
+
+        return messages;
+    }
+
     public async Task<uint> CountAsync(string queue) => await _channel.MessageCountAsync(queue);
 
     public async ValueTask DisposeAsync()
