@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Comms.Scheduling.Features.Reminders;
+using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using Comms.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -47,6 +48,8 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
             .AddLogging()
             .AddSingleton(TimeProvider.System)
             .AddDbContext<SchedulingDbContext>(options => options.UseNpgsql(_database))
+            .AddScoped<ClinicRulesStore>()
+            .AddOptions()
             .BuildServiceProvider();
     }
 
@@ -173,8 +176,8 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
         var environment = await TestInfrastructure.ServiceEnvironmentAsync(database, _virtualHost);
         environment["Reminders__DispatchInterval"] = "00:00:00.200";
         environment["Reminders__DispatchBatchSize"] = DispatchBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["Reminders__SendWindow__Start"] = "00:00";
-        environment["Reminders__SendWindow__End"] = "00:00";
+        environment["Reminders__Defaults__SendWindow__Start"] = "00:00";
+        environment["Reminders__Defaults__SendWindow__End"] = "00:00";
         environment["Outbox__BatchSize"] = RelayBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = new ServiceProcess(name, "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), environment);
         process.Start();

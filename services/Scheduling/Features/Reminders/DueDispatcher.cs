@@ -81,7 +81,7 @@ public sealed partial class DueDispatcher(
             }
 
             var together = companions.For(send, appointment!);
-            foreach (var (other, otherAppointment) in together)
+            foreach (var (other, _) in together)
             {
                 other.Status = SendStatuses.Merged;
                 other.MergedInto = send.MessageId;
@@ -105,11 +105,17 @@ public sealed partial class DueDispatcher(
                 time);
             send.Status = SendStatuses.Dispatched;
             send.DispatchedAt = now;
-            LogDispatched(logger, send.MessageId, send.Kind, send.AppointmentId);
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        // Only now is it so: a replica that dies before the commit has dispatched nothing, and its log must not say otherwise.
+        foreach (var send in due.Where(s => s.Status == SendStatuses.Dispatched))
+        {
+            LogDispatched(logger, send.MessageId, send.Kind, send.AppointmentId);
+        }
+
         return due.Count;
     }
 
