@@ -21,9 +21,9 @@ public sealed class OptOutJourneyTests(CommsSystem system)
         var consentEvents = await mis.BindQueueAsync("comms.events", "consent.changed");
         await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + first, "P-" + first, phone));
         await Eventually.TrueAsync(async () => (await GatewayConsentsAsync(phone)).Any(s => s.GetProperty("granted").GetBoolean()),
-            Patience, "the grant at Gateway.Sms\n" + system.Logs());
+            Patience, () => "the grant at Gateway.Sms\n" + system.Logs());
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + first, first, phone, DateTimeOffset.UtcNow.AddHours(3)));
-        await Eventually.TrueAsync(async () => (await system.InboxAsync(phone)).Length == 1, Patience, "the first SMS\n" + system.Logs());
+        await Eventually.TrueAsync(async () => (await system.InboxAsync(phone)).Length == 1, Patience, () => "the first SMS\n" + system.Logs());
 
         using (var stop = await system.Simulator.Http.PostAsJsonAsync("sim/replies", new { from = phone, text = "СТОП" }))
         {
@@ -42,7 +42,7 @@ public sealed class OptOutJourneyTests(CommsSystem system)
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             return body.GetProperty("current").EnumerateArray().Any(c =>
                 c.GetProperty("purpose").GetString() == "service" && !c.GetProperty("granted").GetBoolean()) ? body : null;
-        }, Patience, "the opt-out in the Consent ledger\n" + system.Logs());
+        }, Patience, () => "the opt-out in the Consent ledger\n" + system.Logs());
         var revoked = ledger.GetProperty("current").EnumerateArray().Single(c => c.GetProperty("purpose").GetString() == "service");
         Assert.Equal("reply", revoked.GetProperty("method").GetString());
 
@@ -64,13 +64,15 @@ public sealed class OptOutJourneyTests(CommsSystem system)
 
         // The next reminder meets the gate.
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + second, second, phone, DateTimeOffset.UtcNow.AddHours(3)));
+        var lastSeen = "";
         var appointment = await Eventually.GetAsync<JsonElement>(async () =>
         {
             using var response = await system.Scheduling.Http.GetAsync($"api/v1/clinics/{CommsSystem.ClinicId}/appointments/{second}");
+            lastSeen = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             var body = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
             return body.ValueKind == JsonValueKind.Object && body.GetProperty("sends").EnumerateArray()
                 .Any(s => s.GetProperty("deliveryStatus").GetString() == "blocked") ? body : null;
-        }, Patience, "the second appointment's reminder blocked\n" + system.Logs());
+        }, Patience, () => $"the second appointment's reminder blocked; its timeline: {lastSeen}\n" + system.Logs());
         var blocked = appointment.GetProperty("sends").EnumerateArray().Single(s => s.GetProperty("deliveryStatus").GetString() == "blocked");
         Assert.StartsWith("the patient opted out of sms/service", blocked.GetProperty("deliveryReason").GetString(), StringComparison.Ordinal);
         Assert.Single(await system.InboxAsync(phone));

@@ -44,7 +44,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddHours(3)));
 
         var sms = await Eventually.GetAsync<JsonElement>(async () => (await system.InboxAsync(phone)).FirstOrDefault() is { ValueKind: JsonValueKind.Object } m ? (JsonElement?)m : null,
-            Patience, "the SMS at the patient's phone\n" + system.Logs());
+            Patience, () => "the SMS at the patient's phone\n" + system.Logs());
         var text = sms.GetProperty("text").GetString()!;
         Assert.Contains("Анна", text, StringComparison.Ordinal);
         Assert.Equal("smsru", sms.GetProperty("provider").GetString());
@@ -56,7 +56,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         {
             var m = await system.GatewaySms.Http.GetFromJsonAsync<JsonElement>($"api/v1/messages/{messageId}");
             return m.GetProperty("status").GetString() == "delivered" ? (JsonElement?)m : null;
-        }, Patience, "status delivered at Gateway.Sms\n" + system.Logs());
+        }, Patience, () => "status delivered at Gateway.Sms\n" + system.Logs());
         var history = message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()).ToList();
         Assert.Equal(["queued", "sent", "delivered"], history);
 
@@ -101,7 +101,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         {
             using var r = await system.GatewaySms.Http.GetAsync($"api/v1/messages/{messageId}");
             return r.IsSuccessStatusCode ? (JsonElement?)await r.Content.ReadFromJsonAsync<JsonElement>() : null;
-        }, Patience, "the message at Gateway.Sms\n" + system.Logs());
+        }, Patience, () => "the message at Gateway.Sms\n" + system.Logs());
         Assert.Equal("blocked", message.GetProperty("status").GetString());
         Assert.Contains("no consent", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Empty(await system.InboxAsync(phone));
@@ -129,7 +129,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         var messageId = (await DispatchedSendAsync(appointmentId)).GetProperty("messageId").GetString()!;
         await Eventually.TrueAsync(async () =>
             (await system.GatewaySms.Http.GetFromJsonAsync<JsonElement>($"api/v1/messages/{messageId}")).GetProperty("status").GetString() == "delivered",
-            Patience, "delivery\n" + system.Logs());
+            Patience, () => "delivery\n" + system.Logs());
         await WaitForQueueDrainedAsync("scheduling-mis-events");
 
         Assert.Single(await system.InboxAsync(phone));
@@ -154,7 +154,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         using var reply = await system.Simulator.Http.PostAsJsonAsync("sim/replies", new { from = phone, text = "1" });
         Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
 
-        var body = await mis.WaitForMessageAsync(replies, m => m.GetProperty("contact").GetString() == phone, Patience, "PatientReplied\n" + system.Logs());
+        var body = await mis.WaitForMessageAsync(replies, m => m.GetProperty("contact").GetString() == phone, Patience, () => "PatientReplied\n" + system.Logs());
         Assert.Equal("1", body.GetProperty("text").GetString());
         Assert.Equal(messageId, body.GetProperty("inReplyToMessageId").GetString());
         Assert.Equal("confirmation", body.GetProperty("expectedReply").GetString());
@@ -162,7 +162,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
 
         // The MIS hears that the patient confirmed.
         var confirmed = await mis.WaitForAsync(confirmations, e => e.GetProperty("data").GetProperty("appointmentId").GetString() == appointmentId,
-            Patience, "appointment.confirmed on comms.events\n" + system.Logs());
+            Patience, () => "appointment.confirmed on comms.events\n" + system.Logs());
         Assert.Equal(messageId, confirmed.GetProperty("data").GetProperty("messageId").GetString());
         Assert.Equal("confirmed", (await AppointmentAsync(appointmentId)).GetProperty("confirmation").GetString());
     }
@@ -172,7 +172,8 @@ public sealed class ReminderJourneyTests(CommsSystem system)
     {
         var booked = MisEvents.Booked("b-x", "A-x", MisEvents.NewPhone(), DateTimeOffset.UtcNow.AddDays(2));
 
-        using var noKey = await system.Scheduling.Http.PostAsync("api/v1/mis/events", new StringContent(booked, Encoding.UTF8, "application/cloudevents+json"));
+        using var anonymous = new HttpClient { BaseAddress = system.Scheduling.Http.BaseAddress };
+        using var noKey = await anonymous.PostAsync("api/v1/mis/events", new StringContent(booked, Encoding.UTF8, "application/cloudevents+json"));
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);
 
@@ -242,14 +243,14 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         {
             var states = await system.GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}");
             return states!.Any(s => s.GetProperty("channel").GetString() == "sms" && s.GetProperty("granted").GetBoolean());
-        }, Patience, "the consent in Gateway.Sms's projection\n" + system.Logs());
+        }, Patience, () => "the consent in Gateway.Sms's projection\n" + system.Logs());
 
     private async Task<JsonElement> AppointmentAsync(string appointmentId) =>
         await Eventually.GetAsync<JsonElement>(async () =>
         {
             using var r = await system.Scheduling.Http.GetAsync($"api/v1/clinics/{CommsSystem.ClinicId}/appointments/{appointmentId}");
             return r.IsSuccessStatusCode ? (JsonElement?)await r.Content.ReadFromJsonAsync<JsonElement>() : null;
-        }, Patience, $"appointment {appointmentId} at Scheduling\n" + system.Logs());
+        }, Patience, () => $"appointment {appointmentId} at Scheduling\n" + system.Logs());
 
     private async Task<JsonElement> DispatchedSendAsync(string appointmentId) =>
         await Eventually.GetAsync<JsonElement>(async () =>
@@ -257,7 +258,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
             var appointment = await AppointmentAsync(appointmentId);
             return appointment.GetProperty("sends").EnumerateArray().Where(s => s.GetProperty("status").GetString() == "dispatched")
                 .Select(s => (JsonElement?)s).FirstOrDefault();
-        }, Patience, $"a dispatched send of {appointmentId}\n" + system.Logs());
+        }, Patience, () => $"a dispatched send of {appointmentId}\n" + system.Logs());
 
     private async Task WaitForQueueDrainedAsync(string queue)
     {

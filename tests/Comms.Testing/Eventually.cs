@@ -3,11 +3,20 @@ namespace Comms.Testing;
 /// <summary>Waits for an asynchronous outcome (a row, a message at the simulator) without fixed sleeps.</summary>
 public static class Eventually
 {
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    public static Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : struct => GetAsync(probe, timeout, () => what);
+
+    public static Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : class => GetAsync(probe, timeout, () => what);
+
+    public static Task TrueAsync(Func<Task<bool>> probe, TimeSpan timeout, string what) => TrueAsync(probe, timeout, () => what);
+
+    /// <summary>As above; <paramref name="what"/> is read only on a timeout, so it can carry the services' logs as they are then.</summary>
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what)
         where T : struct =>
         (await GetAsync<object>(async () => await probe() is { } value ? value : null, timeout, what) as T?)!.Value;
 
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what)
         where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -29,9 +38,9 @@ public static class Eventually
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what}.", last);
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what()}.", last);
     }
 
-    public static async Task TrueAsync(Func<Task<bool>> probe, TimeSpan timeout, string what) =>
+    public static async Task TrueAsync(Func<Task<bool>> probe, TimeSpan timeout, Func<string> what) =>
         await GetAsync<object>(async () => await probe() ? new object() : null, timeout, what);
 }

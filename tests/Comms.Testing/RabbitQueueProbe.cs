@@ -76,7 +76,11 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
     /// Waits for a message on <paramref name="queue"/> whose JSON body matches, skipping the others: tests sharing a
     /// virtual host see each other's events. For CloudEvents the body is the event itself.
     /// </summary>
-    public async Task<System.Text.Json.JsonElement> WaitForAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what)
+    public Task<System.Text.Json.JsonElement> WaitForAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what) =>
+        WaitForAsync(queue, match, timeout, () => what);
+
+    /// <summary>As above; <paramref name="what"/> is read only on a timeout, so it can carry the services' logs as they are then.</summary>
+    public async Task<System.Text.Json.JsonElement> WaitForAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, Func<string> what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -93,11 +97,14 @@ public sealed class RabbitQueueProbe : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what} on {queue}.");
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what()} on {queue}.");
     }
 
     /// <summary>As <see cref="WaitForAsync"/>, for MassTransit messages: matches and returns the envelope's "message".</summary>
-    public async Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what) =>
+    public Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, string what) =>
+        WaitForMessageAsync(queue, match, timeout, () => what);
+
+    public async Task<System.Text.Json.JsonElement> WaitForMessageAsync(string queue, Func<System.Text.Json.JsonElement, bool> match, TimeSpan timeout, Func<string> what) =>
         (await WaitForAsync(queue, body => match(body.GetProperty("message")), timeout, what)).GetProperty("message");
 
     /// <summary>
