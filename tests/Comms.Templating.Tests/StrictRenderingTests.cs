@@ -116,4 +116,24 @@ public sealed class StrictRenderingTests
         Assert.Contains("неизвестная переменная patient.fistName", first.Error);
         Assert.Equal(first.Error, second.Error);
     }
+
+    [Fact]
+    public void A_typo_behind_an_indexer_is_unknown_too()
+    {
+        var errors = _renderer.Validate("{{ patient[\"fistName\"] }} {{ patient[\"firstName\"] }}", "appointment.reminder");
+
+        Assert.Equal("неизвестная переменная patient.fistName", Assert.Single(errors).Reason);
+    }
+
+    [Fact]
+    public void The_shared_ru_object_cannot_be_changed_by_a_template()
+    {
+        var model = TemplateModels.For("appointment.reminder").Sample;
+
+        var tampering = _renderer.Render("{{ ru.date = 'x' }}", model, "appointment.reminder");
+        var after = _renderer.Render("{{ ru.date appointment.startsAt }}", model, "appointment.reminder");
+
+        Assert.False(tampering.Succeeded);
+        Assert.Equal("24 ноября, вт, в 10:30", after.Text);
+    }
 }

@@ -104,8 +104,8 @@ public static class TemplateValidator
             {
                 case null:
                     return;
-                case ScriptMemberExpression member when Path(member) is { } path:
-                    Reads.Add((path, member.Span));
+                case ScriptMemberExpression or ScriptIndexerExpression when Path((ScriptExpression)node) is { } path:
+                    Reads.Add((path, node.Span));
                     return;
                 case ScriptVariableGlobal global:
                     Reads.Add(([global.Name], global.Span));
@@ -143,15 +143,30 @@ public static class TemplateValidator
             }
         }
 
-        /// <summary>patient.firstName → [patient, firstName] when the chain starts at a global; else null (walk inside).</summary>
-        private static List<string>? Path(ScriptMemberExpression member)
+        /// <summary>
+        /// patient.firstName or patient["firstName"] → [patient, firstName] when the chain starts at a global;
+        /// else null, and the parts are walked one by one.
+        /// </summary>
+        private static List<string>? Path(ScriptExpression expression)
         {
             var names = new List<string>();
-            ScriptExpression? current = member;
-            while (current is ScriptMemberExpression { Member: { } memberName } m)
+            var current = expression;
+            while (true)
             {
-                names.Add(memberName.Name);
-                current = m.Target;
+                if (current is ScriptMemberExpression { Member: { } memberName } member)
+                {
+                    names.Add(memberName.Name);
+                    current = member.Target;
+                }
+                else if (current is ScriptIndexerExpression { Index: ScriptLiteral { Value: string key } } indexer)
+                {
+                    names.Add(key);
+                    current = indexer.Target;
+                }
+                else
+                {
+                    break;
+                }
             }
 
             if (current is not ScriptVariableGlobal root)
