@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Comms.Templating.Features.Rendering;
 
 namespace Comms.Templating.Tests;
@@ -110,5 +111,17 @@ public sealed class SmsEconomicsTests
 
         Assert.Null(estimate.Cost);
         Assert.Equal("RUB", estimate.Currency);
+    }
+
+    [Fact]
+    public void A_currency_that_is_not_an_iso_code_is_refused_naming_the_setting()
+    {
+        var options = new SmsEconomicsOptions { Currency = "руб." };
+        var results = new List<ValidationResult>();
+
+        var valid = Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+
+        Assert.False(valid);
+        Assert.Contains("Templating:Sms:Currency", Assert.Single(results).ErrorMessage);
     }
 }
