@@ -136,7 +136,7 @@ public sealed class TemplateRendererTests
 
         Assert.False(result.Succeeded);
         Assert.Contains("does not parse", result.Error);
-        Assert.Contains("(1,", result.Error);
+        Assert.Contains("строка 1, столбец", result.Error);
     }
 
     [Fact]

@@ -35,6 +35,8 @@ public static class MessageModel
             ["clinic.id"] = appointment.ClinicId,
             ["clinic.name"] = appointment.ClinicName,
             ["clinic.address"] = appointment.ClinicAddress,
+            // The MIS event carries no clinic phone yet; the key is here so templates' "if clinic.phone" reads as designed.
+            ["clinic.phone"] = null,
             ["doctor.name"] = appointment.DoctorName,
             ["service.name"] = appointment.ServiceName,
         };

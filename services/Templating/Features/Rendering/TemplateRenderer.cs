@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Comms.Templating.Features.Models;
 using Comms.Templating.Persistence;
 using Scriban;
 using Scriban.Runtime;
@@ -20,6 +21,8 @@ public sealed record RenderResult(string? Text, string? Error)
 /// Renders marketer-authored Scriban templates in a sandbox: the model is a tree of plain strings built from the
 /// dotted keys of ComposeMessage.Model, no .NET object is imported, <c>include</c> has no loader, and loops,
 /// recursion, output size and time are capped, so a bad template fails one message instead of the service.
+/// Strict about names: a variable outside the key's model (<see cref="TemplateModels"/>) fails the render with its
+/// line and column; a variable of the model that a patient has no value for renders empty and is false in <c>if</c>.
 /// </summary>
 public sealed class TemplateRenderer
 {
@@ -28,22 +31,30 @@ public sealed class TemplateRenderer
     public const int OutputLimit = 5_000;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    // Published versions never change, so a parsed template stays valid for the life of the process.
-    private readonly ConcurrentDictionary<Guid, Template> _parsed = new();
+    // Published versions never change, so a parsed and checked template stays valid for the life of the process.
+    private readonly ConcurrentDictionary<Guid, PreparedTemplate> _prepared = new();
 
-    /// <summary>Renders a published template version, parsing it once per process.</summary>
+    /// <summary>Renders a published template version, parsing and checking it once per process.</summary>
     public RenderResult Render(MessageTemplate template, IReadOnlyDictionary<string, string?> model) =>
-        Render(_parsed.GetOrAdd(template.Id, _ => Template.Parse(template.Body)), model);
+        Render(_prepared.GetOrAdd(template.Id, _ => PreparedTemplate.Prepare(template.Body, template.Key)), model);
 
-    /// <summary>Renders a template text that is not stored (a preview or a draft).</summary>
-    public RenderResult Render(string body, IReadOnlyDictionary<string, string?> model) =>
-        Render(Template.Parse(body), model);
+    /// <summary>Renders a template text that is not stored (a preview or a draft) as a template of <paramref name="key"/>.</summary>
+    public RenderResult Render(string body, IReadOnlyDictionary<string, string?> model, string? key = null) =>
+        Render(PreparedTemplate.Prepare(body, key), model);
 
-    private static RenderResult Render(Template template, IReadOnlyDictionary<string, string?> model)
+    /// <summary>Everything wrong with a template of <paramref name="key"/>, each with line and column; empty when it may be published.</summary>
+    public IReadOnlyList<TemplateError> Validate(string body, string? key) => TemplateValidator.Validate(body, key);
+
+    private static RenderResult Render(PreparedTemplate prepared, IReadOnlyDictionary<string, string?> model)
     {
-        if (template.HasErrors)
+        if (prepared.Template.HasErrors)
         {
-            return RenderResult.Fail($"the template does not parse: {string.Join("; ", template.Messages.Select(m => m.ToString()))}");
+            return RenderResult.Fail($"the template does not parse: {string.Join("; ", prepared.Errors)}");
+        }
+
+        if (prepared.Errors.Count > 0)
+        {
+            return RenderResult.Fail($"the template uses names outside the model of '{prepared.Key}': {string.Join("; ", prepared.Errors)}");
         }
 
         using var timeout = new CancellationTokenSource(Timeout);
@@ -61,18 +72,25 @@ public sealed class TemplateRenderer
             RegexTimeOut = TimeSpan.FromMilliseconds(500),
             StrictVariables = false,
             EnableRelaxedMemberAccess = true,
-            // "patient.firstName" with no patient in the model is null (renders empty, is false in an if), not an error.
+            // Names were checked against the model above; one the model has but this patient lacks is null here
+            // (renders empty, is false in an if), whether the key is absent from the message or blank.
             EnableRelaxedTargetAccess = true,
             MemberRenamer = member => member.Name,
             CancellationToken = timeout.Token,
         };
-        context.PushGlobal(BuildModel(model));
+        var globals = BuildModel(model);
+        globals.SetValue(TemplateValidator.HelpersName, RussianHelpers.Functions, readOnly: true);
+        context.PushGlobal(globals);
 
         try
         {
-            return RenderResult.Ok(template.Render(context).Trim());
+            return RenderResult.Ok(prepared.Template.Render(context).Trim());
         }
         catch (ScriptRuntimeException ex)
+        {
+            return RenderResult.Fail($"the template failed while rendering: {TemplateError.At(ex.Span, ex.OriginalMessage)}");
+        }
+        catch (ArgumentException ex)
         {
             return RenderResult.Fail($"the template failed while rendering: {ex.Message}");
         }
@@ -122,5 +140,14 @@ public sealed class TemplateRenderer
         }
 
         return root;
+    }
+
+    private sealed record PreparedTemplate(string Key, Template Template, IReadOnlyList<TemplateError> Errors)
+    {
+        public static PreparedTemplate Prepare(string body, string? key)
+        {
+            var template = Template.Parse(body);
+            return new PreparedTemplate(key ?? "", template, TemplateValidator.Validate(template, TemplateModels.For(key)));
+        }
     }
 }

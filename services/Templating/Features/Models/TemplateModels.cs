@@ -1,0 +1,105 @@
+using System.Collections.Frozen;
+
+namespace Comms.Templating.Features.Models;
+
+/// <param name="Name">The dotted name a template uses: <c>{{ patient.firstName }}</c>.</param>
+/// <param name="Type">string, date (dd.MM.yyyy), time (HH:mm, or several), datetime (ISO 8601 with the patient's offset), number, url, phone.</param>
+/// <param name="Sample">What a preview shows when the marketer gives no model of their own.</param>
+public sealed record ModelVariable(string Name, string Type, string Description, string Sample);
+
+/// <summary>
+/// The variables a template of one key may use. Every value arrives as a string (ComposeMessage.Model); one that
+/// is in the model but unknown for a patient renders empty and is false in <c>if</c>.
+/// </summary>
+public sealed class TemplateModel
+{
+    private readonly FrozenSet<string> _names;
+    private readonly FrozenSet<string> _objects;
+
+    internal TemplateModel(string key, bool isCataloged, IReadOnlyList<ModelVariable> variables)
+    {
+        Key = key;
+        IsCataloged = isCataloged;
+        Variables = variables;
+        _names = variables.Select(v => v.Name).ToFrozenSet(StringComparer.Ordinal);
+        _objects = variables.SelectMany(v => Prefixes(v.Name)).ToFrozenSet(StringComparer.Ordinal);
+        Sample = variables.ToDictionary(v => v.Name, v => (string?)v.Sample, StringComparer.Ordinal);
+    }
+
+    public string Key { get; }
+
+    /// <summary>False for a key the catalog does not know: only the common variables are offered then.</summary>
+    public bool IsCataloged { get; }
+
+    public IReadOnlyList<ModelVariable> Variables { get; }
+
+    /// <summary>A realistic model for previews and benchmarks, keyed as ComposeMessage.Model is.</summary>
+    public IReadOnlyDictionary<string, string?> Sample { get; }
+
+    /// <summary>A variable of the model ("patient.firstName") or an object holding some ("patient").</summary>
+    public bool Knows(string path) => _names.Contains(path) || _objects.Contains(path);
+
+    internal static IEnumerable<string> Prefixes(string name)
+    {
+        for (var dot = name.IndexOf('.'); dot > 0; dot = name.IndexOf('.', dot + 1))
+        {
+            yield return name[..dot];
+        }
+    }
+}
+
+/// <summary>
+/// The catalog of template variables per key, as Scheduling (services/Scheduling/Features/Reminders/MessageModel.cs)
+/// and Feedback fill them. The authoring UI lists them; publishing and rendering refuse any other name.
+/// </summary>
+public static class TemplateModels
+{
+    public static IReadOnlyList<ModelVariable> Common { get; } =
+    [
+        new("patient.firstName", "string", "Имя пациента", "Анна"),
+        new("patient.middleName", "string", "Отчество пациента", "Сергеевна"),
+        new("patient.lastName", "string", "Фамилия пациента", "Иванова"),
+        new("clinic.id", "string", "Код клиники в МИС", "msk-1"),
+        new("clinic.name", "string", "Название клиники", "Клиника на Ленина"),
+        new("clinic.address", "string", "Адрес клиники", "ул. Ленина, 5"),
+        new("clinic.phone", "phone", "Телефон клиники (пусто, если МИС его не передаёт)", "+7 495 123-45-67"),
+    ];
+
+    private static readonly IReadOnlyList<ModelVariable> Appointment =
+    [
+        new("appointment.id", "string", "Номер записи в МИС", "A-1001"),
+        new("appointment.date", "date", "Дата приёма в зоне пациента, дд.ММ.гггг", "24.11.2026"),
+        new("appointment.time", "time", "Время приёма; несколько приёмов в течение часа — через «и»", "10:30"),
+        new("appointment.weekday", "string", "День недели приёма", "вторник"),
+        new("appointment.startsAt", "datetime", "Начало приёма, ISO 8601 со смещением пациента (для ru.date)", "2026-11-24T10:30:00+03:00"),
+        new("appointment.count", "number", "Сколько приёмов в сообщении", "1"),
+        new("doctor.name", "string", "Врач (шаблоны по умолчанию его не называют: врачебная тайна)", "Петров П. П."),
+        new("service.name", "string", "Услуга (шаблоны по умолчанию её не называют: врачебная тайна)", "Консультация"),
+    ];
+
+    private static readonly IReadOnlyList<ModelVariable> Feedback =
+    [
+        new("appointment.id", "string", "Номер визита в МИС", "A-1001"),
+        new("appointment.date", "date", "Дата визита в зоне пациента, дд.ММ.гггг", "24.11.2026"),
+        new("appointment.startsAt", "datetime", "Начало визита, ISO 8601 со смещением пациента", "2026-11-24T10:30:00+03:00"),
+        new("feedback.link", "url", "Ссылка на оценку визита", "https://r.clinic.example/f/7Hq2"),
+    ];
+
+    private static readonly FrozenDictionary<string, TemplateModel> ByKey = new Dictionary<string, TemplateModel>
+    {
+        ["appointment.confirmation"] = Cataloged("appointment.confirmation", Appointment),
+        ["appointment.reminder"] = Cataloged("appointment.reminder", Appointment),
+        ["appointment.missed"] = Cataloged("appointment.missed", Appointment),
+        ["appointment.recall"] = Cataloged("appointment.recall", Appointment),
+        ["feedback.request"] = Cataloged("feedback.request", Feedback),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<string> Keys => ByKey.Keys;
+
+    /// <summary>The variables of a key; a key the catalog does not know gets the common variables only.</summary>
+    public static TemplateModel For(string? key) =>
+        key is not null && ByKey.TryGetValue(key, out var model) ? model : new TemplateModel(key ?? "", isCataloged: false, Common);
+
+    private static TemplateModel Cataloged(string key, IReadOnlyList<ModelVariable> extras) =>
+        new(key, isCataloged: true, [.. Common, .. extras]);
+}
