@@ -1,6 +1,8 @@
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
+using Comms.Templating.Features.Accounts;
+using Comms.Templating.Features.Authoring;
 using Comms.Templating.Features.Compose;
 using Comms.Templating.Features.Rendering;
 using Comms.Templating.Features.Templates;
@@ -11,11 +13,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<TemplatingDbContext>();
 builder.AddTemplateRendering();
+builder.AddTemplatingSignIn();
 builder.AddServiceMessaging<TemplatingDbContext>(bus => bus.AddComposeConsumers());
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAccountsApi();
+app.MapAuthoringApi();
 app.MapTemplatesApi();
 
 app.Run();

@@ -52,7 +52,7 @@ public sealed class ComposeRenderErrorTests(TemplatingApp app) : IClassFixture<T
         db.Templates.Add(new MessageTemplate
         {
             Id = Guid.NewGuid(), Key = key, Channel = Channels.Sms, Locale = "ru", Version = 1, Body = body,
-            Status = TemplateStatuses.Published, CreatedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow,
+            Status = TemplateStatuses.Published, Author = "test", CreatedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         return key;

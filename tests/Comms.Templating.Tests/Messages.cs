@@ -7,12 +7,12 @@ namespace Comms.Templating.Tests;
 
 internal static class Messages
 {
-    public static ComposeMessage Reminder(Guid messageId, string? phone = "+79161234567", IReadOnlyList<string>? channels = null, string locale = "ru") => new(
+    public static ComposeMessage Reminder(Guid messageId, string? phone = "+79161234567", IReadOnlyList<string>? channels = null, string locale = "ru", string clinicId = "msk-1") => new(
         messageId,
         "appointment.reminder",
         Purposes.Service,
         channels ?? [Channels.Sms],
-        new MessageRecipient("msk-1", "P-77", phone, null, null, "Europe/Moscow"),
+        new MessageRecipient(clinicId, "P-77", phone, null, null, "Europe/Moscow"),
         locale,
         new Dictionary<string, string?>
         {

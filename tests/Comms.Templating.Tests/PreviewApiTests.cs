@@ -9,8 +9,8 @@ namespace Comms.Templating.Tests;
 /// <summary>The preview a marketer sees while writing: the text with the key's sample model, SMS parts, encoding and cost.</summary>
 public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<TemplatingApp>
 {
-    private HttpClient Client(string? pricePerSegment = "3.2") =>
-        app.Factory.WithWebHostBuilder(builder => builder.UseSetting("Templating:Sms:PricePerSegment", pricePerSegment)).CreateClient();
+    private Task<HttpClient> ClientAsync(string? pricePerSegment = "3.2") =>
+        TemplatingApp.SignInAsync(app.Factory.WithWebHostBuilder(builder => builder.UseSetting("Templating:Sms:PricePerSegment", pricePerSegment)));
 
     private static async Task<JsonElement> PreviewAsync(HttpClient client, object request, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -22,7 +22,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task Without_a_model_the_keys_sample_is_rendered_and_priced()
     {
-        using var client = Client();
+        using var client = await ClientAsync();
 
         var preview = await PreviewAsync(client, new { body = TemplateSeed.ReminderBody, key = "appointment.reminder" });
 
@@ -38,7 +38,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task A_latin_text_with_one_cyrillic_letter_names_that_letter()
     {
-        using var client = Client();
+        using var client = await ClientAsync();
 
         var preview = await PreviewAsync(client, new { body = "Hello {{ patient.firstName }}!", model = new Dictionary<string, string> { ["patient.firstName"] = "Аnna" } });
 
@@ -50,7 +50,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task A_text_over_the_warning_threshold_is_warned_about()
     {
-        using var client = Client();
+        using var client = await ClientAsync();
 
         var preview = await PreviewAsync(client, new { body = new string('я', 135), key = "appointment.reminder" });
 
@@ -62,7 +62,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task Without_a_configured_price_the_cost_is_null()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync();
 
         var preview = await PreviewAsync(client, new { body = "Hello" });
 
@@ -74,7 +74,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task A_typo_is_a_400_naming_the_line_and_column()
     {
-        using var client = Client();
+        using var client = await ClientAsync();
 
         var problem = await PreviewAsync(
             client, new { body = "Привет!\n{{ patient.fistName }}", key = "appointment.reminder" }, HttpStatusCode.BadRequest);
@@ -85,7 +85,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task Another_channel_gets_the_text_without_sms_parts()
     {
-        using var client = Client();
+        using var client = await ClientAsync();
 
         var preview = await PreviewAsync(client, new { body = TemplateSeed.MissedBody, key = "appointment.missed", channel = "whatsapp" });
 
@@ -97,7 +97,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     [Fact]
     public async Task An_unknown_channel_is_a_400_naming_the_field()
     {
-        using var client = Client();
+        using var client = await ClientAsync();
 
         var problem = await PreviewAsync(client, new { body = "Hello", channel = "pigeon" }, HttpStatusCode.BadRequest);
 

@@ -9,37 +9,74 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task List_shows_the_seeded_published_templates()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
 
         var templates = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates", TestContext.Current.CancellationToken);
 
         var keys = templates.EnumerateArray()
             .Where(t => t.GetProperty("channel").GetString() == "sms" && t.GetProperty("locale").GetString() == "ru")
-            .Where(t => t.GetProperty("status").GetString() == "published" && t.GetProperty("version").GetInt32() == 1)
+            .Where(t => t.GetProperty("clinicId").ValueKind == JsonValueKind.Null && t.GetProperty("publishedVersion").GetInt32() == 1)
+            .Where(t => t.GetProperty("draftVersion").ValueKind == JsonValueKind.Null && t.GetProperty("updatedBy").GetString() == "system")
             .Select(t => t.GetProperty("key").GetString())
             .ToList();
-        Assert.Contains("appointment.confirmation", keys);
-        Assert.Contains("appointment.reminder", keys);
-        Assert.Contains("appointment.missed", keys);
+        Assert.Equal(
+            ["appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.request"],
+            keys.Order().ToList());
+        var emails = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "email").Select(t => t.GetProperty("key").GetString());
+        Assert.Equal(["appointment.confirmation", "appointment.reminder"], emails.Order().ToList());
     }
 
     [Fact]
-    public async Task Get_returns_the_latest_published_version_with_its_body()
+    public async Task Get_returns_the_published_version_with_its_body_and_the_model()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
 
         var template = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates/appointment.reminder/sms/ru", TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, template.GetProperty("version").GetInt32());
-        Assert.Contains("{{ appointment.date }}", template.GetProperty("body").GetString());
+        var published = template.GetProperty("published");
+        Assert.Equal(1, published.GetProperty("version").GetInt32());
+        Assert.Equal("published", published.GetProperty("status").GetString());
+        Assert.Equal("system", published.GetProperty("author").GetString());
+        Assert.Contains("{{ appointment.date }}", published.GetProperty("body").GetString());
+        Assert.Equal(JsonValueKind.Null, template.GetProperty("draft").ValueKind);
+        var model = template.GetProperty("model").EnumerateArray().Select(v => v.GetProperty("name").GetString()).ToList();
+        Assert.Equal(Features.Models.TemplateModels.For("appointment.reminder").Variables.Select(v => v.Name), model);
+        Assert.Contains("appointment.time", model);
+        Assert.All(template.GetProperty("model").EnumerateArray(), v => Assert.False(string.IsNullOrEmpty(v.GetProperty("description").GetString())));
+    }
+
+    [Fact]
+    public async Task The_seeded_email_reminder_has_a_subject_html_and_text()
+    {
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
+
+        var template = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates/appointment.reminder/email/ru", TestContext.Current.CancellationToken);
+
+        var published = template.GetProperty("published");
+        Assert.StartsWith("Напоминаем о приёме", published.GetProperty("subject").GetString());
+        Assert.Contains("<p>", published.GetProperty("html").GetString());
+        Assert.Contains("{{ appointment.time }}", published.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Without_sign_in_the_api_answers_401_problem_details_not_a_redirect()
+    {
+        using var client = app.CreateBrowserClient();
+
+        var list = await client.GetAsync("/api/v1/templates", TestContext.Current.CancellationToken);
+        var preview = await client.PostAsJsonAsync("/api/v1/templates/preview", new { body = "x" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+        Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, preview.StatusCode);
     }
 
     [Fact]
     public async Task Get_of_an_unknown_template_is_a_404_problem()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
 
-        var response = await client.GetAsync("/api/v1/templates/appointment.reminder/email/ru", TestContext.Current.CancellationToken);
+        var response = await client.GetAsync("/api/v1/templates/appointment.reminder/whatsapp/ru", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -48,7 +85,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Preview_renders_a_body_with_a_dotted_model_and_counts_segments()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
 
         var response = await client.PostAsJsonAsync(
             "/api/v1/templates/preview",
@@ -65,7 +102,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Preview_of_a_broken_template_is_a_400_problem_naming_the_scriban_error()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
 
         var response = await client.PostAsJsonAsync(
             "/api/v1/templates/preview",
@@ -82,7 +119,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     [Fact]
     public async Task Preview_refuses_include()
     {
-        using var client = app.CreateClient();
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
 
         var response = await client.PostAsJsonAsync(
             "/api/v1/templates/preview",

@@ -3,7 +3,9 @@ using Comms.Contracts;
 namespace Comms.Templating.Persistence;
 
 /// <summary>
-/// The Russian SMS texts every installation starts with. They name no diagnosis, doctor or specialty (323-ФЗ ст. 13:
+/// The Russian texts every installation starts with, as published version 1, chain-wide, by "system" (EF seed data,
+/// so a new database gets them with its first migration and an existing one with the migration that adds them).
+/// The SMS texts They name no diagnosis, doctor or specialty (323-ФЗ ст. 13:
 /// even the visit is a medical secret) and promote nothing (38-ФЗ: a reminder with an offer becomes an ad). Each
 /// fits two UCS-2 segments (134 characters) with a usual clinic name, and reads naturally without a first name.
 /// </summary>
@@ -13,6 +15,9 @@ public static class TemplateSeed
     public const string ReminderKey = "appointment.reminder";
     public const string MissedKey = "appointment.missed";
     public const string RecallKey = "appointment.recall";
+    public const string FeedbackRequestKey = "feedback.request";
+    public const string SystemAuthor = "system";
+    public const string DefaultLocale = "ru";
 
     public const string ConfirmationBody =
         "{{ if patient.firstName }}{{ patient.firstName }}, вы{{ else }}Вы{{ end }} записаны на приём " +
@@ -35,6 +40,48 @@ public static class TemplateSeed
         "рекомендованного после приёма {{ appointment.date }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. " +
         "Запишитесь{{ if clinic.phone }} по тел. {{ clinic.phone }}{{ end }}, пожалуйста.";
 
+    /// <summary>
+    /// After a visit: a rating by one digit (Feedback reads the reply), or the feedback page when Feedback gives a link.
+    /// Asks, offers nothing (38-ФЗ), names no service or doctor.
+    /// </summary>
+    public const string FeedbackRequestBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит" +
+        "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
+        "{{ if feedback.link }}, по ссылке {{ feedback.link }}{{ else }}: ответьте цифрой от 1 (плохо) до 5 (отлично){{ end }}. Спасибо!";
+
+    public const string ConfirmationEmailSubject =
+        "Подтвердите запись на приём {{ appointment.date }} в {{ appointment.time }}";
+
+    public const string ConfirmationEmailText =
+        "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\n" +
+        "Вы записаны на приём {{ appointment.date }} в {{ appointment.time }}" +
+        "{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}.\n\n" +
+        "Чтобы подтвердить запись, ответьте на это письмо цифрой 1, чтобы отменить — цифрой 2." +
+        "{{ if clinic.phone }}\nПеренести приём можно по телефону {{ clinic.phone }}.{{ end }}";
+
+    // Model values are escaped in HTML: a clinic name with "<" or "&" must not become markup.
+    public const string ConfirmationEmailHtml =
+        "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n" +
+        "<p>Вы записаны на приём <b>{{ appointment.date | html.escape }} в {{ appointment.time | html.escape }}</b>" +
+        "{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }}{{ if clinic.address }}, {{ clinic.address | html.escape }}{{ end }}.</p>\n" +
+        "<p>Чтобы подтвердить запись, ответьте на это письмо цифрой 1, чтобы отменить — цифрой 2.</p>" +
+        "{{ if clinic.phone }}\n<p>Перенести приём можно по телефону {{ clinic.phone | html.escape }}.</p>{{ end }}";
+
+    public const string ReminderEmailSubject =
+        "Напоминаем о приёме {{ appointment.date }} в {{ appointment.time }}";
+
+    public const string ReminderEmailText =
+        "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\n" +
+        "Напоминаем, что вы записаны на приём {{ appointment.date }} в {{ appointment.time }}" +
+        "{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}." +
+        "{{ if clinic.phone }}\n\nЕсли планы изменились, позвоните нам: {{ clinic.phone }}.{{ end }}";
+
+    public const string ReminderEmailHtml =
+        "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n" +
+        "<p>Напоминаем, что вы записаны на приём <b>{{ appointment.date | html.escape }} в {{ appointment.time | html.escape }}</b>" +
+        "{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }}{{ if clinic.address }}, {{ clinic.address | html.escape }}{{ end }}.</p>" +
+        "{{ if clinic.phone }}\n<p>Если планы изменились, позвоните нам: {{ clinic.phone | html.escape }}.</p>{{ end }}";
+
     private static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IReadOnlyList<MessageTemplate> All { get; } =
@@ -43,6 +90,9 @@ public static class TemplateSeed
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000002"), ReminderKey, ReminderBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000003"), MissedKey, MissedBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000004"), RecallKey, RecallBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-000000000005"), FeedbackRequestKey, FeedbackRequestBody),
+        Email(new Guid("0193f5a0-0000-7000-8000-000000000006"), ConfirmationKey, ConfirmationEmailSubject, ConfirmationEmailText, ConfirmationEmailHtml),
+        Email(new Guid("0193f5a0-0000-7000-8000-000000000007"), ReminderKey, ReminderEmailSubject, ReminderEmailText, ReminderEmailHtml),
     ];
 
     private static MessageTemplate Sms(Guid id, string key, string body) => new()
@@ -50,10 +100,27 @@ public static class TemplateSeed
         Id = id,
         Key = key,
         Channel = Channels.Sms,
-        Locale = "ru",
+        Locale = DefaultLocale,
         Version = 1,
         Body = body,
         Status = TemplateStatuses.Published,
+        Author = SystemAuthor,
+        CreatedAt = SeededAt,
+        PublishedAt = SeededAt,
+    };
+
+    private static MessageTemplate Email(Guid id, string key, string subject, string text, string html) => new()
+    {
+        Id = id,
+        Key = key,
+        Channel = Channels.Email,
+        Locale = DefaultLocale,
+        Version = 1,
+        Subject = subject,
+        Body = text,
+        Html = html,
+        Status = TemplateStatuses.Published,
+        Author = SystemAuthor,
         CreatedAt = SeededAt,
         PublishedAt = SeededAt,
     };

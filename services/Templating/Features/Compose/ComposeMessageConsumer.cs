@@ -83,7 +83,7 @@ public sealed partial class ComposeMessageConsumer(
             return null;
         }
 
-        var template = await FindPublishedAsync(message.TemplateKey, channel, message.Locale, cancellationToken);
+        var template = await FindPublishedAsync(message.TemplateKey, channel, message.Locale, message.Recipient.ClinicId, cancellationToken);
         if (template is null)
         {
             var locales = LocalesToTry(message.Locale);
@@ -137,22 +137,29 @@ public sealed partial class ComposeMessageConsumer(
         _ => null,
     };
 
-    /// <summary>The requested locale, its language ("en-GB" → "en"), then Russian.</summary>
+    /// <summary>The requested locale, its language ("en-GB" → "en"), then Russian; written as templates store them.</summary>
     private static List<string> LocalesToTry(string? locale)
     {
-        var requested = string.IsNullOrWhiteSpace(locale) ? DefaultLocale : locale.Trim().ToLowerInvariant();
-        var dash = requested.IndexOfAny(['-', '_']);
+        var requested = TemplateLocales.Normalize(string.IsNullOrWhiteSpace(locale) ? DefaultLocale : locale);
+        var dash = requested.IndexOf('-', StringComparison.Ordinal);
         return new[] { requested, dash > 0 ? requested[..dash] : requested, DefaultLocale }.Distinct().ToList();
     }
 
-    private async Task<MessageTemplate?> FindPublishedAsync(string key, string channel, string? locale, CancellationToken cancellationToken)
+    /// <summary>
+    /// The version published now for the key and channel: for each locale in turn (requested, its language, Russian),
+    /// the clinic's own text first, then the chain-wide one. Drafts and archived versions are never used.
+    /// </summary>
+    private async Task<MessageTemplate?> FindPublishedAsync(string key, string channel, string? locale, string? clinicId, CancellationToken cancellationToken)
     {
         var locales = LocalesToTry(locale);
+        var clinic = string.IsNullOrWhiteSpace(clinicId) ? null : clinicId;
         var candidates = await db.Templates.AsNoTracking()
             .Where(t => t.Key == key && t.Channel == channel && t.Status == TemplateStatuses.Published && locales.Contains(t.Locale))
+            .Where(t => t.ClinicId == null || t.ClinicId == clinic)
             .ToListAsync(cancellationToken);
         return candidates
             .OrderBy(t => locales.IndexOf(t.Locale))
+            .ThenBy(t => t.ClinicId is null ? 1 : 0)
             .ThenByDescending(t => t.Version)
             .FirstOrDefault();
     }

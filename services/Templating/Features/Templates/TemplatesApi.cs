@@ -1,54 +1,22 @@
 using Comms.Contracts;
 using Comms.Templating.Features.Models;
 using Comms.Templating.Features.Rendering;
-using Comms.Templating.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Comms.Templating.Features.Templates;
 
-/// <summary>Read and preview templates. Authoring (drafts, publishing) comes with the marketer UI.</summary>
+/// <summary>Preview a template text. Reading and authoring templates: Features/Authoring.</summary>
 public static class TemplatesApi
 {
     public const int MaxBodyLength = 10_000;
 
     public static IEndpointRouteBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/templates").WithTags("Templates");
-        group.MapGet("/", ListAsync).WithName("ListTemplates");
-        group.MapGet("/{key}/{channel}/{locale}", GetPublishedAsync).WithName("GetPublishedTemplate");
+        // Any signed-in user may preview (viewers too): it changes nothing.
+        var group = app.MapGroup("/api/v1/templates").WithTags("Templates").RequireAuthorization();
         group.MapPost("/preview", Preview).WithName("PreviewTemplate");
         return app;
-    }
-
-    private static async Task<Ok<List<TemplateSummary>>> ListAsync(TemplatingDbContext db, CancellationToken cancellationToken)
-    {
-        var templates = await db.Templates.AsNoTracking()
-            .OrderBy(t => t.Key).ThenBy(t => t.Channel).ThenBy(t => t.Locale).ThenByDescending(t => t.Version)
-            .Select(t => new TemplateSummary(t.Key, t.Channel, t.Locale, t.Version, t.Status))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(templates);
-    }
-
-    private static async Task<Results<Ok<TemplateDetails>, ProblemHttpResult>> GetPublishedAsync(
-        string key, string channel, string locale, TemplatingDbContext db, CancellationToken cancellationToken)
-    {
-        var template = await db.Templates.AsNoTracking()
-            .Where(t => t.Key == key && t.Channel == channel && t.Locale == locale && t.Status == TemplateStatuses.Published)
-            .OrderByDescending(t => t.Version)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (template is null)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No published template",
-                detail: $"There is no published template '{key}' for {channel}/{locale}.");
-        }
-
-        return TypedResults.Ok(new TemplateDetails(
-            template.Key, template.Channel, template.Locale, template.Version, template.Status,
-            template.Subject, template.Body, template.PublishedAt));
     }
 
     /// <summary>
@@ -95,11 +63,6 @@ public static class TemplatesApi
             estimate.ForcingCharacters, estimate.Warning));
     }
 }
-
-public sealed record TemplateSummary(string Key, string Channel, string Locale, int Version, string Status);
-
-public sealed record TemplateDetails(
-    string Key, string Channel, string Locale, int Version, string Status, string? Subject, string Body, DateTimeOffset? PublishedAt);
 
 /// <param name="Model">Variables as dotted paths, as ComposeMessage carries them: {"patient.firstName": "Анна"}; omitted → the key's sample model.</param>
 /// <param name="Key">The template key ("appointment.reminder"): whose variables the body may use.</param>

@@ -1,0 +1,37 @@
+using Comms.Templating.Features.Models;
+using Comms.Templating.Persistence;
+
+namespace Comms.Templating.Features.Authoring;
+
+/// <summary>A version as the authoring API shows it.</summary>
+public sealed record TemplateVersionView(
+    int Version,
+    string Status,
+    string Body,
+    string? Subject,
+    string? Html,
+    string? WhatsAppTemplateName,
+    IReadOnlyList<string>? WhatsAppParameters,
+    string Author,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? PublishedAt,
+    int? BasedOnVersion)
+{
+    public static TemplateVersionView From(MessageTemplate t) => new(
+        t.Version, t.Status, t.Body, t.Subject, t.Html, t.WhatsAppTemplateName, t.WhatsAppParameters,
+        t.Author, t.CreatedAt, t.PublishedAt, t.BasedOnVersion);
+}
+
+public sealed record TemplateListItem(
+    string Key, string Channel, string Locale, string? ClinicId, int? PublishedVersion, int? DraftVersion, DateTimeOffset UpdatedAt, string UpdatedBy);
+
+public sealed record TemplateDetails(
+    string Key, string Channel, string Locale, string? ClinicId, TemplateVersionView? Published, TemplateVersionView? Draft, IReadOnlyList<ModelVariable> Model);
+
+/// <param name="Body">SMS / WhatsApp / MAX text, or an email's plain-text part.</param>
+public sealed record DraftRequest(string? Body, string? Subject, string? Html, string? WhatsAppTemplateName, List<string>? WhatsAppParameters);
+
+public sealed record VersionRequest(int? Version);
+
+public sealed record TemplateDiff(
+    int From, int To, IReadOnlyList<DiffLine> Lines, IReadOnlyList<DiffLine>? SubjectLines, IReadOnlyList<DiffLine>? HtmlLines);

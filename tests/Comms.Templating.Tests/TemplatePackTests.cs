@@ -1,0 +1,80 @@
+using Comms.Templating.Features.Authoring;
+using Comms.Templating.Features.Rendering;
+using Comms.Templating.Persistence;
+
+namespace Comms.Templating.Tests;
+
+public sealed class TemplatePackTests
+{
+    private static readonly Dictionary<string, string?> Anna = new()
+    {
+        ["patient.firstName"] = "Анна",
+        ["appointment.date"] = "25.11.2026",
+        ["appointment.time"] = "10:30",
+        ["clinic.name"] = "Клиника на Ленина",
+        ["clinic.address"] = "ул. Ленина, 5",
+        ["clinic.phone"] = "+7 495 123-45-67",
+    };
+
+    private readonly TemplateRenderer _renderer = new();
+
+    [Fact]
+    public void Feedback_request_asks_for_a_digit_or_the_link_and_fits_two_segments()
+    {
+        var byDigit = _renderer.Render(TemplateSeed.FeedbackRequestBody, Anna).Text!;
+        var byLink = _renderer.Render(
+            TemplateSeed.FeedbackRequestBody, new Dictionary<string, string?>(Anna) { ["feedback.link"] = "https://clinic-feedback.example.ru/f/Ab3dE6gH" }).Text!;
+
+        Assert.Equal("Анна, оцените, пожалуйста, визит 25.11.2026, Клиника на Ленина: ответьте цифрой от 1 (плохо) до 5 (отлично). Спасибо!", byDigit);
+        Assert.Equal("Анна, оцените, пожалуйста, визит 25.11.2026, Клиника на Ленина, по ссылке https://clinic-feedback.example.ru/f/Ab3dE6gH. Спасибо!", byLink);
+        Assert.True(SmsSegments.Count(byDigit).Segments <= 2);
+        Assert.True(SmsSegments.Count(byLink).Segments <= 2);
+    }
+
+    [Fact]
+    public void Email_templates_render_every_part_and_escape_model_values_in_html()
+    {
+        var model = new Dictionary<string, string?>(Anna) { ["clinic.name"] = "Клиника <Здоровье> & Co" };
+
+        foreach (var template in TemplateSeed.All.Where(t => t.Channel == "email"))
+        {
+            var subject = _renderer.Render(template.Subject!, model);
+            var text = _renderer.Render(template.Body, model);
+            var html = _renderer.Render(template.Html!, model);
+
+            Assert.True(subject.Succeeded && text.Succeeded && html.Succeeded, $"{template.Key}: {subject.Error}{text.Error}{html.Error}");
+            Assert.Contains("25.11.2026", subject.Text);
+            Assert.Contains("Клиника <Здоровье> & Co", text.Text);
+            Assert.Contains("Клиника &lt;Здоровье&gt; &amp; Co", html.Text);
+            Assert.DoesNotContain("<Здоровье>", html.Text);
+        }
+    }
+
+    [Fact]
+    public void Every_shipped_template_is_publishable()
+    {
+        foreach (var template in TemplateSeed.All)
+        {
+            Assert.Empty(DraftValidation.Publishable(template, _renderer));
+        }
+    }
+
+    [Fact]
+    public void A_renderer_position_becomes_line_and_column()
+    {
+        Assert.Equal(
+            "the template does not parse: строка 2, столбец 7: Found <EOF>",
+            DraftValidation.WithLineAndColumn("the template does not parse: <input>(2,7) : error : Found <EOF>"));
+    }
+
+    [Fact]
+    public void Line_diff_keeps_common_lines_and_marks_the_rest()
+    {
+        var diff = LineDiff.Compute("a\nb\nc\nd", "a\nc\nx\nd\ne");
+
+        Assert.Equal(
+            [("same", "a"), ("removed", "b"), ("same", "c"), ("added", "x"), ("same", "d"), ("added", "e")],
+            diff.Select(l => (l.Kind, l.Text)).ToList());
+        Assert.Equal([("added", "only")], LineDiff.Compute(null, "only").Select(l => (l.Kind, l.Text)).ToList());
+    }
+}
