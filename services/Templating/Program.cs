@@ -6,6 +6,7 @@ using Comms.Templating.Features.Authoring;
 using Comms.Templating.Features.Compose;
 using Comms.Templating.Features.Rendering;
 using Comms.Templating.Features.Templates;
+using Comms.Templating.Features.Ui;
 using Comms.Templating.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,12 +19,13 @@ builder.AddServiceMessaging<TemplatingDbContext>(bus => bus.AddComposeConsumers(
 
 var app = builder.Build();
 
-app.UseServiceDefaults();
+app.UseServiceDefaults(rootIsTaken: true); // "/" is the marketer UI
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapAccountsApi();
 app.MapAuthoringApi();
 app.MapTemplatesApi();
+app.MapMarketerUi();
 
 app.Run();
 

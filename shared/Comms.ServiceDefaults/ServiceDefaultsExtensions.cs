@@ -35,8 +35,11 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Exception and status-code pages as problem details, health endpoints and the OpenAPI document.</summary>
-    public static WebApplication UseServiceDefaults(this WebApplication app)
+    /// <summary>
+    /// Exception and status-code pages as problem details, health endpoints and the OpenAPI document, and at <c>/</c>
+    /// the service's name, unless the service has a page of its own there (<paramref name="rootIsTaken"/>).
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app, bool rootIsTaken = false)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -48,8 +51,12 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponse.WriteAsync,
         });
         app.MapOpenApi();
-        app.MapGet("/", (IHostEnvironment env) => TypedResults.Ok(new { service = env.ApplicationName, openApi = "/openapi/v1.json" }))
-            .ExcludeFromDescription();
+        if (!rootIsTaken)
+        {
+            app.MapGet("/", (IHostEnvironment env) => TypedResults.Ok(new { service = env.ApplicationName, openApi = "/openapi/v1.json" }))
+                .ExcludeFromDescription();
+        }
+
         return app;
     }
 }

@@ -47,7 +47,10 @@ public sealed class MarketerUiJourneyTests(CommsSystem system)
             await page.FillAsync("#body", "{{ patient.firstName }}, ждём вас {{ appointment.date }} в {{ appointment.time }}. Ответьте 1 — приду, 2 — отменить. Клиника у парка.");
             await Assertions.Expect(preview).ToContainTextAsync("ждём вас");
             await Assertions.Expect(segments).Not.ToHaveTextAsync(before);
-            Assert.Contains("UCS-2", await segments.InnerTextAsync(), StringComparison.Ordinal);
+            var meter = await segments.InnerTextAsync();
+            Assert.Contains("UCS-2", meter, StringComparison.Ordinal);
+            Assert.Contains("₽", meter, StringComparison.Ordinal); // the cost at the development price per part
+            Assert.DoesNotContain("null", meter, StringComparison.Ordinal);
 
             await page.FillAsync("#body", "{{ patient.fistName }}, ждём вас");
             await page.ClickAsync("#publish");

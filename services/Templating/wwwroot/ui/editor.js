@@ -57,7 +57,7 @@ async function load() {
 function renderVariables() {
   $('variables').replaceChildren(...(state.model ?? []).map(v => el('div', {},
     el('code', { title: 'Вставить в текст', onclick: () => insert(`{{ ${v.name} }}`) }, v.name),
-    ` — ${v.description ?? ''}`, v.sample ? el('span', { class: 'badge' }, v.sample) : null)));
+    ` — ${v.description ?? ''} `, v.sample ? el('span', { class: 'badge' }, v.sample) : null)));
 }
 
 function insert(text) {
@@ -78,9 +78,10 @@ async function preview() {
     $('preview-error').textContent = '';
     const parts = [`${result.segments} SMS`, result.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', `${result.units} симв.`];
     if (result.cost !== undefined && result.cost !== null) parts.push(`${Number(result.cost).toLocaleString('ru-RU', { minimumFractionDigits: 2 })} ${result.currency === 'RUB' ? '₽' : result.currency ?? ''}`);
-    $('meter').replaceChildren(parts.join(' · '),
-      result.forcingCharacters?.length ? el('div', { class: 'warn' }, `UCS-2 из-за символов: ${result.forcingCharacters.join(' ')}`) : null,
-      result.warning ? el('div', { class: 'warn' }, result.warning) : null);
+    const forcing = result.forcingCharacters ?? [];
+    $('meter').replaceChildren(...[parts.join(' · '),
+      forcing.length ? el('div', { class: 'warn' }, `UCS-2 из-за символов: ${forcing.slice(0, 12).join(' ')}${forcing.length > 12 ? ` … (всего ${forcing.length})` : ''}`) : null,
+      result.warning ? el('div', { class: 'warn' }, result.warning) : null].filter(Boolean));
   } catch (error) {
     $('preview').textContent = '';
     $('meter').textContent = '';
