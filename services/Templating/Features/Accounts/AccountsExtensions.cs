@@ -16,6 +16,9 @@ public static class AccountsExtensions
 
     public const string DisplayNameClaim = "display_name";
 
+    /// <summary>The OpenID Connect scheme, registered only when <c>Templating:Oidc:Authority</c> is set.</summary>
+    public const string OidcScheme = "oidc";
+
     /// <summary>
     /// Cookie sign-in with the local accounts of <c>Templating:Accounts</c> (validated at start). API calls without the
     /// cookie get 401 problem details and a viewer's writes 403, never a redirect; pages redirect to the sign-in page.
@@ -24,7 +27,7 @@ public static class AccountsExtensions
     {
         builder.Services.AddOptions<TemplatingAccountsOptions>()
             .BindConfiguration(TemplatingAccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
+        var authentication = builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
         {
             options.Cookie.Name = Scheme;
             options.Cookie.HttpOnly = true;
@@ -45,6 +48,30 @@ public static class AccountsExtensions
                     $"Only the '{TemplatingRoles.Marketer}' role may change templates.")
                 : RedirectAsync(context);
         });
+        var oidc = builder.Configuration.GetSection(TemplatingOidcOptions.Section).Get<TemplatingOidcOptions>() ?? new();
+        builder.Services.AddOptions<TemplatingOidcOptions>()
+            .BindConfiguration(TemplatingOidcOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (oidc.Enabled)
+        {
+            authentication.AddOpenIdConnect(OidcScheme, options =>
+            {
+                options.SignInScheme = Scheme;
+                options.Authority = oidc.Authority;
+                options.RequireHttpsMetadata = oidc.Authority!.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+                options.ClientId = oidc.ClientId;
+                options.ClientSecret = oidc.ClientSecret;
+                options.ResponseType = "code";
+                options.UsePkce = true;
+                options.SaveTokens = false;
+                options.Scope.Add("profile");
+                options.Events.OnTokenValidated = context =>
+                {
+                    context.Principal = FromProvider(context.Principal!, oidc);
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(MarketerPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(TemplatingRoles.Marketer));
         return builder;
@@ -54,6 +81,9 @@ public static class AccountsExtensions
     {
         app.MapGet("/sign-in", SignInPage).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/account/sign-in", SignInAsync).AllowAnonymous().WithTags("Accounts");
+        app.MapGet("/account/sign-in/options", (IOptions<TemplatingOidcOptions> oidc) =>
+            TypedResults.Ok(new SignInOptions(oidc.Value.Enabled ? oidc.Value.DisplayName : null))).AllowAnonymous().WithTags("Accounts");
+        app.MapGet("/account/sign-in/oidc", SignInWithProvider).AllowAnonymous().WithTags("Accounts");
         app.MapPost("/account/sign-out", (Func<HttpContext, Task<RedirectHttpResult>>)SignOutAsync).AllowAnonymous().WithTags("Accounts");
         app.MapGet("/api/v1/me", Me).RequireAuthorization().WithTags("Accounts").WithName("Me");
         return app;
@@ -93,6 +123,29 @@ public static class AccountsExtensions
         return TypedResults.Redirect(returnUrl);
     }
 
+    /// <summary>Sends the browser to the identity provider; it comes back to /signin-oidc and then to <paramref name="returnUrl"/>.</summary>
+    private static IResult SignInWithProvider(string? returnUrl, IOptions<TemplatingOidcOptions> oidc) =>
+        oidc.Value.Enabled
+            ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) }, [OidcScheme])
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No identity provider is configured",
+                detail: "Set Templating:Oidc:Authority and ClientId to sign in through the clinic chain's provider; local accounts work meanwhile.");
+
+    /// <summary>The provider's user as this service's: a name, a display name and the role its groups give.</summary>
+    private static ClaimsPrincipal FromProvider(ClaimsPrincipal external, TemplatingOidcOptions oidc)
+    {
+        var name = external.FindFirstValue("preferred_username") ?? external.FindFirstValue("email") ?? external.FindFirstValue(ClaimTypes.Email)
+            ?? external.FindFirstValue("sub") ?? external.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+        var isMarketer = external.FindAll(oidc.RoleClaim).Any(c => oidc.MarketerValues.Contains(c.Value, StringComparer.Ordinal));
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, name),
+                new Claim(ClaimTypes.Role, isMarketer ? TemplatingRoles.Marketer : TemplatingRoles.Viewer),
+                new Claim(DisplayNameClaim, external.FindFirstValue("name") ?? name),
+            ],
+            Scheme);
+        return new ClaimsPrincipal(identity);
+    }
+
     private static async Task<RedirectHttpResult> SignOutAsync(HttpContext context)
     {
         await context.SignOutAsync(Scheme);
@@ -128,3 +181,6 @@ public static class AccountsExtensions
 }
 
 public sealed record Me(string UserName, string DisplayName, string Role);
+
+/// <param name="Provider">The identity provider's button text, or null when only local accounts sign in.</param>
+public sealed record SignInOptions(string? Provider);
