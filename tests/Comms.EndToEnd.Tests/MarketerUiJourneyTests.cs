@@ -42,6 +42,7 @@ public sealed class MarketerUiJourneyTests(CommsSystem system)
             var preview = page.Locator("[data-testid=preview]");
             var segments = page.Locator("[data-testid=segments]");
             await Assertions.Expect(preview).ToContainTextAsync("Ответьте 1"); // starts from the chain-wide text
+            await Assertions.Expect(page.Locator("#variant option", new() { HasText = "Email · ru" })).ToHaveCountAsync(1); // the key's other variants
             var before = await segments.InnerTextAsync();
 
             await page.FillAsync("#body", "{{ patient.firstName }}, ждём вас {{ appointment.date }} в {{ appointment.time }}. Ответьте 1 — приду, 2 — отменить. Клиника у парка.");

@@ -44,14 +44,15 @@ async function load() {
     state = await api(templatePath(id));
   } catch (error) {
     if (error.status !== 404) throw error;
-    // A new clinic override or locale starts from the chain-wide text, so the marketer edits rather than retypes.
-    const base = id.clinicId ? await api(templatePath({ ...id, clinicId: '' })).catch(() => null) : null;
+    // A new clinic override or locale starts from the chain-wide (or Russian) text, so the marketer edits rather than retypes.
+    const base = (id.clinicId ? await api(templatePath({ ...id, clinicId: '' })).catch(() => null) : null)
+      ?? (id.locale !== 'ru' ? await api(templatePath({ ...id, clinicId: '', locale: 'ru' })).catch(() => null) : null);
     state = { published: null, draft: null, model: base?.model ?? [], startFrom: base?.published };
   }
   show(state.draft ?? state.published ?? state.startFrom);
   renderVariables();
   refreshButtons();
-  await Promise.all([preview(), history()]);
+  await Promise.all([preview(), history(), variants()]);
 }
 
 function renderVariables() {
@@ -88,6 +89,29 @@ async function preview() {
     $('preview-error').textContent = error.messages?.join('\n') ?? String(error);
   }
 }
+
+function editorUrl(variant) {
+  const params = new URLSearchParams({ key: id.key, channel: variant.channel, locale: variant.locale });
+  if (variant.clinicId) params.set('clinicId', variant.clinicId);
+  return `/templates/edit?${params}`;
+}
+
+/** The key's other channels, languages and clinic texts, to switch between them. */
+async function variants() {
+  const all = (await api('/api/v1/templates')).filter(t => t.key === id.key);
+  if (!all.some(t => t.channel === id.channel && t.locale === id.locale && (t.clinicId || '') === id.clinicId)) all.push({ ...id });
+  $('variant').replaceChildren(...all.map(t => el('option', {
+    value: editorUrl(t),
+    selected: t.channel === id.channel && t.locale === id.locale && (t.clinicId || '') === id.clinicId,
+  }, `${channelNames[t.channel] ?? t.channel} · ${t.locale}${t.clinicId ? ` · ${t.clinicId}` : ''}`)));
+}
+
+$('variant').addEventListener('change', () => { location.href = $('variant').value; });
+$('addLocale').addEventListener('click', () => {
+  const locale = $('newLocale').value.trim();
+  if (/^[a-z]{2}(-[A-Za-z]{2})?$/.test(locale)) location.href = editorUrl({ channel: id.channel, locale, clinicId: id.clinicId });
+  else fail('Язык — две латинские буквы, например en или en-GB.');
+});
 
 async function history() {
   const versions = await api(templatePath(id, '/versions')).catch(() => []);
