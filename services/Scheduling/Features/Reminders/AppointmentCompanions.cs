@@ -61,12 +61,14 @@ public sealed class AppointmentCompanions
             return None;
         }
 
+        var otherClinics = others.Select(a => a.ClinicId).Distinct().ToList();
         var otherIds = others.Select(a => a.AppointmentId).Distinct().ToList();
         var horizon = now + within;
         var sends = await db.ScheduledSends
             .FromSql($"""
                 SELECT * FROM scheduled_sends
-                WHERE "Status" = 'pending' AND "AppointmentId" = ANY({otherIds}) AND "DueAt" <= {horizon}
+                WHERE "ClinicId" = ANY({otherClinics}) AND "AppointmentId" = ANY({otherIds})
+                  AND "Status" = 'pending' AND "DueAt" <= {horizon}
                 FOR UPDATE SKIP LOCKED
                 """)
             .ToListAsync(cancellationToken);

@@ -62,10 +62,16 @@ public sealed partial class DueDispatcher(
             return 0;
         }
 
-        var keys = due.Select(s => s.AppointmentId).Distinct().ToList();
-        var appointments = await db.Appointments
-            .Where(a => keys.Contains(a.AppointmentId))
-            .ToDictionaryAsync(a => (a.ClinicId, a.AppointmentId), cancellationToken);
+        // By both key columns, so the primary key answers: by the appointment id alone PostgreSQL would read the whole
+        // table on every pass, and a pass would cost more the further ahead clinics plan (see docs/performance.md).
+        var keys = due.Select(s => (s.ClinicId, s.AppointmentId)).ToHashSet();
+        var clinics = keys.Select(k => k.ClinicId).Distinct().ToList();
+        var ids = keys.Select(k => k.AppointmentId).Distinct().ToList();
+        var appointments = (await db.Appointments
+                .Where(a => clinics.Contains(a.ClinicId) && ids.Contains(a.AppointmentId))
+                .ToListAsync(cancellationToken))
+            .Where(a => keys.Contains((a.ClinicId, a.AppointmentId)))
+            .ToDictionary(a => (a.ClinicId, a.AppointmentId));
         var rules = scope.ServiceProvider.GetRequiredService<ClinicRulesStore>();
         var companions = await AppointmentCompanions.FindAsync(db, due, appointments, settings.MergeAppointmentsWithin, now, cancellationToken);
 
