@@ -13,8 +13,9 @@ public sealed record CpuUsage(TimeSpan Wall, double Machine, double Service, dou
 }
 
 /// <summary>
-/// CPU counters from /proc (Linux): the machine's busy time and each process's, so the service, PostgreSQL
-/// (every <c>postgres</c> process) and RabbitMQ (<c>beam.smp</c>) are told apart from other work on the machine.
+/// CPU counters from /proc (Linux): the machine's busy time and each process's (with its reaped children's), so the
+/// service, PostgreSQL (every <c>postgres</c> process) and RabbitMQ (<c>beam.smp</c>) are told apart from other work
+/// on the machine.
 /// </summary>
 public sealed record CpuSnapshot(DateTimeOffset At, long MachineBusyTicks, IReadOnlyDictionary<int, (string Name, long Ticks)> Processes)
 {
@@ -95,8 +96,10 @@ public sealed record CpuSnapshot(DateTimeOffset At, long MachineBusyTicks, IRead
 
         name = stat[(open + 1)..close];
         var fields = stat[(close + 2)..].Split(' ');
-        // After the comm: state is field 3, utime field 14 and stime field 15 of proc(5).
-        ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        // After the comm: state is field 3 of proc(5); utime, stime, cutime, cstime are fields 14 to 17. The children's
+        // times count for the parent that reaped them: PostgreSQL's parallel workers live for one query only, and
+        // their CPU shows up in the postmaster's.
+        ticks = fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
         return true;
     }
 }

@@ -108,7 +108,8 @@ public sealed partial class DatabaseInspector(string connectionString)
     private async Task<QueryPlan> ExplainAsync(string name, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection);
+        // TIMING OFF: timing every row of a sequential scan would add more than the scan itself costs.
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) " + sql, connection);
         command.Parameters.AddRange(parameters);
         var lines = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
