@@ -122,7 +122,7 @@ public sealed class FollowUpTests(SchedulingApp app) : IClassFixture<SchedulingA
             answered.Add(cloudEvent.GetProperty("data").GetProperty("appointmentId").GetString()!);
         }
 
-        Assert.Equal([first, second], answered.Order());
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), answered.Order(StringComparer.Ordinal));
         Assert.Equal("confirmed", (await clinic.TimelineAsync(second, 1)).GetProperty("confirmation").GetString());
         Assert.Equal(JsonValueKind.Null, (await clinic.TimelineAsync(later, 1)).GetProperty("confirmation").ValueKind);
     }

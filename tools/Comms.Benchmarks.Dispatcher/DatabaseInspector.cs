@@ -29,8 +29,11 @@ public sealed partial class DatabaseInspector(string connectionString)
         LIMIT $2
         """;
 
-    /// <summary>The dispatcher's appointment lookup: <c>keys.Contains(a.AppointmentId)</c>, by appointment id alone.</summary>
-    private const string AppointmentQuery = """SELECT * FROM appointments WHERE "AppointmentId" = ANY($1)""";
+    /// <summary>The dispatcher's appointment lookup: key by key through the primary key.</summary>
+    private const string AppointmentQuery = """
+        SELECT a.* FROM unnest($1::text[], $2::text[]) AS k("ClinicId", "AppointmentId")
+        JOIN appointments a ON a."ClinicId" = k."ClinicId" AND a."AppointmentId" = k."AppointmentId"
+        """;
 
     public async Task<string> ServerVersionAsync(CancellationToken cancellationToken) =>
         (string)(await ScalarAsync("SHOW server_version", cancellationToken))!;
@@ -102,6 +105,7 @@ public sealed partial class DatabaseInspector(string connectionString)
     {
         var ids = Enumerable.Range(measured / 2, Math.Min(batchSize, measured - measured / 2)).Select(SendSeeder.StreamAppointmentId).ToArray();
         return ExplainAsync("appointments of a batch", AppointmentQuery, cancellationToken,
+            new NpgsqlParameter { Value = ids.Select(_ => SendSeeder.StreamClinic).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 

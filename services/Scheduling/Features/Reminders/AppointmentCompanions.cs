@@ -44,13 +44,18 @@ public sealed class AppointmentCompanions
             return None;
         }
 
-        var patients = reminded.Select(a => a.PatientId).Distinct().ToList();
-        var clinics = reminded.Select(a => a.ClinicId).Distinct().ToList();
+        // Patient by patient through the (ClinicId, PatientId) index, whatever the planner's statistics say.
+        var patients = reminded.Select(a => (a.ClinicId, a.PatientId)).Distinct().ToList();
+        var clinicIds = patients.Select(p => p.ClinicId).ToArray();
+        var patientIds = patients.Select(p => p.PatientId).ToArray();
         var from = reminded.Min(a => a.StartsAt) - within;
         var to = reminded.Max(a => a.StartsAt) + within;
         var nearby = await db.Appointments
-            .Where(a => clinics.Contains(a.ClinicId) && patients.Contains(a.PatientId) && a.Status == AppointmentStatuses.Booked &&
-                        a.StartsAt >= from && a.StartsAt <= to)
+            .FromSql($"""
+                SELECT a.* FROM unnest({clinicIds}, {patientIds}) AS k("ClinicId", "PatientId")
+                JOIN appointments a ON a."ClinicId" = k."ClinicId" AND a."PatientId" = k."PatientId"
+                WHERE a."Status" = 'booked' AND a."StartsAt" >= {from} AND a."StartsAt" <= {to}
+                """)
             .ToListAsync(cancellationToken);
         var others = nearby
             .Where(a => reminded.Any(r => r.ClinicId == a.ClinicId && r.PatientId == a.PatientId && r.AppointmentId != a.AppointmentId &&
