@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -25,6 +27,12 @@ public static class AccountsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTemplatingSignIn(this IHostApplicationBuilder builder)
     {
+        // Cookies are protected with keys kept in the service's database, so every replica (and a restarted one) reads
+        // the cookies any of them issued.
+        builder.Services.AddDataProtection().SetApplicationName("Comms.Templating");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
+            new ConfigureOptions<KeyManagementOptions>(options =>
+                options.XmlRepository = new DatabaseKeyRing(services.GetRequiredService<IServiceScopeFactory>())));
         builder.Services.AddOptions<TemplatingAccountsOptions>()
             .BindConfiguration(TemplatingAccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var authentication = builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
