@@ -1,6 +1,7 @@
 using Comms.ProviderSimulator;
 using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Inbox;
+using Comms.ProviderSimulator.Phones;
 using Comms.ProviderSimulator.Replies;
 using Comms.ProviderSimulator.SmsRu;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -20,6 +21,7 @@ app.MapSmsRuApi();
 app.MapInboxApi();
 app.MapFaultsApi();
 app.MapRepliesApi();
+app.MapPhonePage();
 
 app.Run();
 
