@@ -91,6 +91,19 @@ public sealed class CommsSystem : IAsyncLifetime
     /// <summary>Everything the processes printed, for a failing test's message.</summary>
     public string Logs() => string.Join("\n", new[] { Simulator }.Concat(Services).Select(s => s.LogTail(40)));
 
+    /// <summary>What Gateway.Sms's consent gate sees for a phone.</summary>
+    public async Task<JsonElement[]> GatewayConsentsAsync(string phone) =>
+        await GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}") ?? [];
+
+    /// <summary>The MIS records the patient's SMS consent; returns once Gateway.Sms's gate has it.</summary>
+    public async Task GrantSmsConsentAsync(RabbitQueueProbe mis, string patientId, string phone, string clinicId = ClinicId)
+    {
+        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + patientId, patientId, phone, clinicId: clinicId));
+        await Eventually.TrueAsync(
+            async () => (await GatewayConsentsAsync(phone)).Any(s => s.GetProperty("channel").GetString() == "sms" && s.GetProperty("granted").GetBoolean()),
+            TimeSpan.FromSeconds(60), () => $"the consent of {patientId} at Gateway.Sms\n" + Logs());
+    }
+
     public async Task<JsonElement[]> InboxAsync(string phone) =>
         await Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}") ?? [];
 

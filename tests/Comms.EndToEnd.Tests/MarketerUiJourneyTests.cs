@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Testing;
 using Microsoft.Playwright;
@@ -66,14 +65,9 @@ public sealed class MarketerUiJourneyTests(CommsSystem system)
         var phone = MisEvents.NewPhone();
         var appointmentId = "A-" + Guid.NewGuid().ToString("N")[..8];
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
-        await mis.PublishAsync("mis.events", "patient.consent_changed",
-            MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone).Replace($"\"clinicId\":\"{CommsSystem.ClinicId}\"", $"\"clinicId\":\"{Clinic}\"", StringComparison.Ordinal));
-        await Eventually.TrueAsync(async () =>
-            (await system.GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!.Length > 0,
-            Patience, () => "the grant at Gateway.Sms\n" + system.Logs());
+        await system.GrantSmsConsentAsync(mis, "P-" + appointmentId, phone, Clinic);
         await mis.PublishAsync("mis.events", "appointment.booked",
-            MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddDays(2))
-                .Replace($"\"clinicId\":\"{CommsSystem.ClinicId}\"", $"\"clinicId\":\"{Clinic}\"", StringComparison.Ordinal));
+            MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddDays(2), clinicId: Clinic));
 
         var sms = await Eventually.GetAsync<JsonElement>(
             async () => (await system.InboxAsync(phone)).FirstOrDefault() is { ValueKind: JsonValueKind.Object } m ? (JsonElement?)m : null,

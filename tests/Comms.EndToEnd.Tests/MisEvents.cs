@@ -6,7 +6,9 @@ namespace Comms.EndToEnd.Tests;
 /// <summary>CloudEvents exactly as a clinic's MIS sends them (docs/mis-integration.md).</summary>
 internal static class MisEvents
 {
-    public static string Booked(string eventId, string appointmentId, string phone, DateTimeOffset startsAt, string firstName = "Анна", int version = 1) =>
+    public static string Booked(
+        string eventId, string appointmentId, string phone, DateTimeOffset startsAt, string firstName = "Анна", int version = 1,
+        string clinicId = CommsSystem.ClinicId) =>
         JsonSerializer.Serialize(new
         {
             specversion = "1.0",
@@ -21,14 +23,14 @@ internal static class MisEvents
                 version,
                 startsAt = startsAt.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
                 durationMinutes = 30,
-                clinic = new { clinicId = CommsSystem.ClinicId, name = "Клиника на Ленина", address = "ул. Ленина, 5", timeZone = "Europe/Moscow" },
+                clinic = new { clinicId, name = "Клиника на Ленина", address = "ул. Ленина, 5", timeZone = "Europe/Moscow" },
                 patient = new { patientId = "P-" + appointmentId, lastName = "Иванова", firstName, middleName = "Сергеевна", phone, birthDate = "1990-05-01" },
                 doctor = new { doctorId = "D-5", name = "Петров Павел Петрович", specialty = "Стоматолог-терапевт" },
                 service = new { code = "DENT-HYG", name = "Профессиональная гигиена" },
             },
         });
 
-    public static string ConsentGranted(string eventId, string patientId, string phone, string purpose = "service") =>
+    public static string ConsentGranted(string eventId, string patientId, string phone, string purpose = "service", string clinicId = CommsSystem.ClinicId) =>
         JsonSerializer.Serialize(new
         {
             specversion = "1.0",
@@ -39,7 +41,7 @@ internal static class MisEvents
             data = new
             {
                 patientId,
-                clinicId = CommsSystem.ClinicId,
+                clinicId,
                 phone,
                 channel = "sms",
                 purpose,

@@ -19,9 +19,7 @@ public sealed class OptOutJourneyTests(CommsSystem system)
         var second = "A-" + Guid.NewGuid().ToString("N")[..8];
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
         var consentEvents = await mis.BindQueueAsync("comms.events", "consent.changed");
-        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + first, "P-" + first, phone));
-        await Eventually.TrueAsync(async () => (await GatewayConsentsAsync(phone)).Any(s => s.GetProperty("granted").GetBoolean()),
-            Patience, () => "the grant at Gateway.Sms\n" + system.Logs());
+        await system.GrantSmsConsentAsync(mis, "P-" + first, phone);
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + first, first, phone, DateTimeOffset.UtcNow.AddHours(3)));
         await Eventually.TrueAsync(async () => (await system.InboxAsync(phone)).Length == 1, Patience, () => "the first SMS\n" + system.Logs());
 
@@ -31,7 +29,7 @@ public sealed class OptOutJourneyTests(CommsSystem system)
         }
 
         // At the gateway at once, before any event travelled.
-        Assert.All(await GatewayConsentsAsync(phone), s => Assert.False(s.GetProperty("granted").GetBoolean()));
+        Assert.All(await system.GatewayConsentsAsync(phone), s => Assert.False(s.GetProperty("granted").GetBoolean()));
 
         // In the ledger, with its evidence.
         var ledger = await Eventually.GetAsync<JsonElement>(async () =>
@@ -77,7 +75,4 @@ public sealed class OptOutJourneyTests(CommsSystem system)
         Assert.StartsWith("the patient opted out of sms/service", blocked.GetProperty("deliveryReason").GetString(), StringComparison.Ordinal);
         Assert.Single(await system.InboxAsync(phone));
     }
-
-    private async Task<JsonElement[]> GatewayConsentsAsync(string phone) =>
-        (await system.GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!;
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Testing;
 using Microsoft.Playwright;
@@ -21,11 +20,7 @@ public sealed class PatientPhoneJourneyTests(CommsSystem system)
         var appointmentId = "A-" + Guid.NewGuid().ToString("N")[..8];
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
         var confirmations = await mis.BindQueueAsync("comms.events", "appointment.confirmed");
-        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone));
-        await Eventually.TrueAsync(async () =>
-            (await system.GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!
-                .Any(s => s.GetProperty("granted").GetBoolean()),
-            Patience, () => "the grant at Gateway.Sms\n" + system.Logs());
+        await system.GrantSmsConsentAsync(mis, "P-" + appointmentId, phone);
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddHours(3)));
 
         var (playwright, browser) = await Browser.LaunchAsync();

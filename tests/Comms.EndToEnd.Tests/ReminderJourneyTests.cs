@@ -39,8 +39,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
         var statuses = await mis.BindQueueAsync("comms.events", "message.status_changed");
 
-        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone));
-        await WaitForConsentAtGatewayAsync(phone);
+        await system.GrantSmsConsentAsync(mis, "P-" + appointmentId, phone);
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddHours(3)));
 
         var sms = await Eventually.GetAsync<JsonElement>(async () => (await system.InboxAsync(phone)).FirstOrDefault() is { ValueKind: JsonValueKind.Object } m ? (JsonElement?)m : null,
@@ -115,8 +114,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         var phone = MisEvents.NewPhone();
         var appointmentId = "A-" + Guid.NewGuid().ToString("N")[..8];
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
-        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone));
-        await WaitForConsentAtGatewayAsync(phone);
+        await system.GrantSmsConsentAsync(mis, "P-" + appointmentId, phone);
 
         var booked = MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddHours(3));
         await mis.PublishAsync("mis.events", "appointment.booked", booked);
@@ -145,8 +143,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
         var replies = await mis.BindQueueAsync("Comms.Contracts.Delivery:PatientReplied", "", "fanout");
         var confirmations = await mis.BindQueueAsync("comms.events", "appointment.confirmed");
-        await mis.PublishAsync("mis.events", "patient.consent_changed", MisEvents.ConsentGranted("c-" + appointmentId, "P-" + appointmentId, phone));
-        await WaitForConsentAtGatewayAsync(phone);
+        await system.GrantSmsConsentAsync(mis, "P-" + appointmentId, phone);
         await mis.PublishAsync("mis.events", "appointment.booked", MisEvents.Booked("b-" + appointmentId, appointmentId, phone, DateTimeOffset.UtcNow.AddHours(3)));
         var messageId = (await DispatchedSendAsync(appointmentId)).GetProperty("messageId").GetString()!;
         await Eventually.TrueAsync(async () => (await system.InboxAsync(phone)).Length == 1, Patience, "the confirmation request");
@@ -237,13 +234,6 @@ public sealed class ReminderJourneyTests(CommsSystem system)
         request.Headers.Add("X-Api-Key", apiKey);
         return await system.Scheduling.Http.SendAsync(request);
     }
-
-    private async Task WaitForConsentAtGatewayAsync(string phone) =>
-        await Eventually.TrueAsync(async () =>
-        {
-            var states = await system.GatewaySms.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}");
-            return states!.Any(s => s.GetProperty("channel").GetString() == "sms" && s.GetProperty("granted").GetBoolean());
-        }, Patience, () => "the consent in Gateway.Sms's projection\n" + system.Logs());
 
     private async Task<JsonElement> AppointmentAsync(string appointmentId) =>
         await Eventually.GetAsync<JsonElement>(async () =>

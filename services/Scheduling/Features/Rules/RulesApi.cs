@@ -53,6 +53,7 @@ public static class RulesApi
         SchedulingDbContext db,
         AppointmentPlanner planner,
         TimeProvider time,
+        IOptionsMonitor<ReminderOptions> options,
         CancellationToken cancellationToken)
     {
         ClinicRules? rules;
@@ -76,20 +77,20 @@ public static class RulesApi
             return TypedResults.ValidationProblem(errors, title: "The rules are invalid; nothing was changed.");
         }
 
-        return await ChangeAsync(clinicId, request, db, planner, time, rules, cancellationToken);
+        return await ChangeAsync(clinicId, request, db, planner, time, rules, options.CurrentValue.Defaults, cancellationToken);
     }
 
     internal static async Task<Results<Ok<RulesView>, ValidationProblem, ProblemHttpResult>> DeleteRules(
-        string clinicId, HttpRequest request, SchedulingDbContext db, AppointmentPlanner planner, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeAsync(clinicId, request, db, planner, time, rules: null, cancellationToken);
+        string clinicId, HttpRequest request, SchedulingDbContext db, AppointmentPlanner planner, TimeProvider time,
+        IOptionsMonitor<ReminderOptions> options, CancellationToken cancellationToken) =>
+        await ChangeAsync(clinicId, request, db, planner, time, rules: null, options.CurrentValue.Defaults, cancellationToken);
 
     /// <summary>Stores (or with null removes) the clinic's rules and replans its appointments, all in one transaction.</summary>
     private static async Task<Results<Ok<RulesView>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         string clinicId, HttpRequest request, SchedulingDbContext db, AppointmentPlanner planner, TimeProvider time, ClinicRules? rules,
-        CancellationToken cancellationToken)
+        ClinicRules defaults, CancellationToken cancellationToken)
     {
         var caller = request.HttpContext.GetCaller();
-        var defaults = request.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ReminderOptions>>().CurrentValue.Defaults;
         for (var attempt = 1; ; attempt++)
         {
             var stored = await db.ClinicRules.SingleOrDefaultAsync(r => r.ClinicId == clinicId, cancellationToken);
