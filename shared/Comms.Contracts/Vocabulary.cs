@@ -20,14 +20,49 @@ public static class Purposes
     public static readonly IReadOnlyList<string> All = [Service, Marketing];
 }
 
-/// <summary>Life of one message at a gateway.</summary>
+/// <summary>
+/// Life of one message at a gateway, the same on every channel and provider. Ranked: queued → accepted → sent → a final
+/// status; a gateway never moves a message back down, so late or repeated receipts change nothing.
+/// </summary>
 public static class MessageStatuses
 {
+    /// <summary>At the gateway, not yet taken by a provider.</summary>
     public const string Queued = "queued";
+
+    /// <summary>A provider took it (it has the provider's id); the carrier has not confirmed anything yet.</summary>
+    public const string Accepted = "accepted";
+
+    /// <summary>The provider handed it to the carrier.</summary>
     public const string Sent = "sent";
+
     public const string Delivered = "delivered";
-    public const string Failed = "failed";
+
+    /// <summary>It cannot reach this contact whatever we do (bad number, stop-list, no route, invalid template).</summary>
+    public const string FailedPermanent = "failed-permanent";
+
+    /// <summary>It did not go, for a reason that may pass (providers down or out of money, phone unreachable, the
+    /// outcome of a call unknown); a later message to the same contact may well arrive.</summary>
+    public const string FailedTemporary = "failed-temporary";
+
+    /// <summary>The carrier gave up: the phone was off or out of reach for the message's lifetime.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>Not sent: no consent, revoked, or opted out.</summary>
     public const string Blocked = "blocked";
 
-    public static bool IsFinal(string status) => status is Delivered or Failed or Blocked;
+    public static readonly IReadOnlyList<string> All = [Queued, Accepted, Sent, Delivered, FailedPermanent, FailedTemporary, Expired, Blocked];
+
+    public static bool IsFinal(string status) => status is Delivered or FailedPermanent or FailedTemporary or Expired or Blocked;
+
+    /// <summary>0 queued, 1 accepted, 2 sent, 3 any final status: a status may only replace one of a lower rank.</summary>
+    public static int Rank(string status) => status switch
+    {
+        Queued => 0,
+        Accepted => 1,
+        Sent => 2,
+        _ when IsFinal(status) => 3,
+        _ => -1,
+    };
+
+    public static bool IsFailure(string status) => status is FailedPermanent or FailedTemporary or Expired;
 }

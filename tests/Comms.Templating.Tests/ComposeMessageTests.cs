@@ -76,7 +76,7 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
         await Bus.Publish(Messages.Reminder(messageId, phone: null), TestContext.Current.CancellationToken);
 
         var status = await Messages.NextAsync(probe, statuses, messageId);
-        Assert.Equal(MessageStatuses.Failed, status.GetProperty("status").GetString());
+        Assert.Equal(MessageStatuses.FailedPermanent, status.GetProperty("status").GetString());
         Assert.Equal(Channels.Sms, status.GetProperty("channel").GetString());
         Assert.Equal("patient has no phone for sms", status.GetProperty("reason").GetString());
         Assert.Equal("A-1001", status.GetProperty("appointmentId").GetString());
@@ -95,7 +95,7 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
         await Bus.Publish(Messages.Reminder(messageId) with { TemplateKey = "birthday.greeting", Locale = "en" }, TestContext.Current.CancellationToken);
 
         var status = await Messages.NextAsync(probe, statuses, messageId);
-        Assert.Equal(MessageStatuses.Failed, status.GetProperty("status").GetString());
+        Assert.Equal(MessageStatuses.FailedPermanent, status.GetProperty("status").GetString());
         Assert.Equal("no published template 'birthday.greeting' for sms/en or sms/ru", status.GetProperty("reason").GetString());
     }
 

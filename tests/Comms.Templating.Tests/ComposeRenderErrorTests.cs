@@ -21,7 +21,7 @@ public sealed class ComposeRenderErrorTests(TemplatingApp app) : IClassFixture<T
 
         var (status, sent) = await ComposeAsync(key, new Dictionary<string, string?> { ["patient.firstName"] = "Анна" });
 
-        Assert.Equal(MessageStatuses.Failed, status.GetProperty("status").GetString());
+        Assert.Equal(MessageStatuses.FailedPermanent, status.GetProperty("status").GetString());
         Assert.Equal(
             $"template '{key}' v1 for sms/ru cannot be rendered: the template uses names outside the model of '{key}': " +
             "строка 1, столбец 4: неизвестная переменная patient.fistName",
@@ -36,7 +36,7 @@ public sealed class ComposeRenderErrorTests(TemplatingApp app) : IClassFixture<T
 
         var (status, sent) = await ComposeAsync(key, new Dictionary<string, string?> { ["appointment.startsAt"] = "завтра в 10" });
 
-        Assert.Equal(MessageStatuses.Failed, status.GetProperty("status").GetString());
+        Assert.Equal(MessageStatuses.FailedPermanent, status.GetProperty("status").GetString());
         var reason = status.GetProperty("reason").GetString();
         Assert.StartsWith($"template '{key}' v1 for sms/ru cannot be rendered: the template failed while rendering", reason);
         Assert.Contains("завтра в 10", reason);

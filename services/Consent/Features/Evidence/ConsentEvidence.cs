@@ -84,7 +84,7 @@ public sealed record EvidenceMessage(
     {
         var first = statuses[0];
         var last = statuses[^1];
-        var sentAt = statuses.FirstOrDefault(s => s.Status == MessageStatuses.Sent)?.OccurredAt;
+        var sentAt = statuses.FirstOrDefault(s => s.Status is MessageStatuses.Accepted or MessageStatuses.Sent)?.OccurredAt;
         var moment = sentAt ?? first.OccurredAt;
         var known = records.Where(r => r.Channel == first.Channel && r.RecordedAt <= moment && r.CapturedAt <= moment).ToList();
         var inForce = Purposes.All

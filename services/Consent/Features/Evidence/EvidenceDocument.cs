@@ -44,9 +44,12 @@ public static class EvidenceDocument
     private static readonly Dictionary<string, string> Statuses = new()
     {
         ["queued"] = "в очереди",
+        ["accepted"] = "принято провайдером",
         ["sent"] = "передано оператору",
         ["delivered"] = "доставлено",
-        ["failed"] = "не доставлено",
+        ["failed-permanent"] = "не доставлено (номер недоступен для сообщений)",
+        ["failed-temporary"] = "не доставлено (временная причина)",
+        ["expired"] = "не доставлено (истёк срок доставки)",
         ["blocked"] = "не отправлено (нет согласия)",
     };
 

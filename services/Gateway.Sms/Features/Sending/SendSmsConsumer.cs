@@ -55,7 +55,7 @@ public sealed partial class SendSmsConsumer(
 
         if (!validPhone)
         {
-            recorder.Transition(message, MessageStatuses.Failed, "not a valid phone number");
+            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid phone number");
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
@@ -82,18 +82,18 @@ public sealed partial class SendSmsConsumer(
                 LogSent(logger, command.MessageId, ContactNormalizer.Mask(phone), provider.Name);
                 break;
             case SmsSendResult.StopListed stopListed:
-                recorder.Transition(message, MessageStatuses.Failed, stopListed.Reason);
+                recorder.Transition(message, MessageStatuses.FailedPermanent, stopListed.Reason);
                 await optOuts.RecordAsync(Channels.Sms, phone, OptOutWords.RefusedPurposes, "carrier_stop_list", stopListed.Reason,
                     message.ClinicId, message.PatientId, message.MessageId, cancellationToken);
                 break;
             case SmsSendResult.Rejected rejected:
-                recorder.Transition(message, MessageStatuses.Failed, rejected.Reason);
+                recorder.Transition(message, MessageStatuses.FailedPermanent, rejected.Reason);
                 break;
             case SmsSendResult.NotSent notSent:
-                recorder.Transition(message, MessageStatuses.Failed, $"{notSent.Reason} (gave up after {message.Attempts} tries)");
+                recorder.Transition(message, MessageStatuses.FailedPermanent, $"{notSent.Reason} (gave up after {message.Attempts} tries)");
                 break;
             case SmsSendResult.Unknown unknown:
-                recorder.Transition(message, MessageStatuses.Failed, unknown.Reason);
+                recorder.Transition(message, MessageStatuses.FailedPermanent, unknown.Reason);
                 break;
             case Blocked blocked:
                 Block(message, blocked.Reason);

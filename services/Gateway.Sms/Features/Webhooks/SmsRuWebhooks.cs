@@ -126,7 +126,7 @@ public static partial class SmsRuWebhooks
         }
         else if (SmsRuCodes.IsFailedReceipt(code))
         {
-            recorder.Transition(message, MessageStatuses.Failed, $"SMS.ru {code}: {SmsRuCodes.Describe(code)}");
+            recorder.Transition(message, MessageStatuses.FailedPermanent, $"SMS.ru {code}: {SmsRuCodes.Describe(code)}");
         }
 
         return true;

@@ -14,7 +14,7 @@ namespace Comms.Scheduling.Features.Reminders;
 /// </summary>
 public sealed class MessageStatusChangedConsumer(SchedulingDbContext db) : IConsumer<MessageStatusChanged>
 {
-    private static readonly string[] Finals = [MessageStatuses.Delivered, MessageStatuses.Failed, MessageStatuses.Blocked];
+    private static readonly string[] Finals = [.. MessageStatuses.All.Where(MessageStatuses.IsFinal)];
 
     public async Task Consume(ConsumeContext<MessageStatusChanged> context)
     {

@@ -60,7 +60,7 @@ public sealed partial class ComposeMessageConsumer(
                 message.Recipient.PatientId,
                 message.AppointmentId,
                 message.Channels.Count > 0 ? message.Channels[0] : "none",
-                MessageStatuses.Failed,
+                MessageStatuses.FailedPermanent,
                 reason,
                 Provider: null,
                 time.GetUtcNow(),
