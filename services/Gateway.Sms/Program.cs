@@ -1,9 +1,11 @@
 using Comms.Delivery;
 using Comms.Delivery.Messages;
+using Comms.Gateway.Sms.Features.Contacts;
+using Comms.Gateway.Sms.Features.Costs;
+using Comms.Gateway.Sms.Features.Routing;
 using Comms.Gateway.Sms.Features.Sending;
 using Comms.Gateway.Sms.Features.Webhooks;
 using Comms.Gateway.Sms.Persistence;
-using Comms.Gateway.Sms.Providers.SmsRu;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
@@ -13,19 +15,22 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<SmsDbContext>();
 builder.AddDeliveryPipeline<SmsDbContext>();
-builder.AddSmsRu();
+builder.AddSmsRouting();
 builder.AddSmsSending();
 builder.AddServiceMessaging<SmsDbContext>(bus =>
 {
     bus.AddDeliveryConsumers();
-    bus.AddSmsConsumers();
+    bus.AddConsumer<SendSmsConsumer>(typeof(SendSmsConsumerDefinition));
 });
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
 app.MapMessagesApi();
-app.MapSmsRuWebhooks();
+app.MapSmsWebhooks();
+app.MapProvidersApi();
+app.MapCostsApi();
+app.MapFlaggedContactsApi();
 
 app.Run();
 

@@ -39,6 +39,9 @@ public abstract class GatewayDbContext(DbContextOptions options) : ServiceDbCont
             message.Property(x => x.ProviderMessageId).HasMaxLength(200);
             message.HasIndex(x => new { x.Provider, x.ProviderMessageId });
             message.HasIndex(x => new { x.Contact, x.CreatedAt });
+            message.HasIndex(x => new { x.ClinicId, x.AcceptedAt });
+            message.Property(x => x.Cost).HasPrecision(12, 4);
+            message.Property(x => x.Currency).HasMaxLength(3);
             message.HasMany(x => x.History).WithOne().HasForeignKey(x => x.MessageId);
         });
 

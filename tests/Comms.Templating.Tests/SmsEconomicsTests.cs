@@ -1,3 +1,4 @@
+using Comms.ServiceDefaults.Sms;
 using System.ComponentModel.DataAnnotations;
 using Comms.Templating.Features.Rendering;
 

@@ -1,3 +1,4 @@
+using Comms.ServiceDefaults.Sms;
 using Comms.Templating.Features.Rendering;
 using Comms.Templating.Persistence;
 

@@ -1,3 +1,4 @@
+using Comms.ServiceDefaults.Sms;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;

@@ -6,14 +6,14 @@ namespace Comms.Delivery.Messages;
 
 /// <summary>
 /// Moves a message to a new status: the row, its history entry and the <see cref="MessageStatusChanged"/> event go
-/// into the same SaveChanges. A final status (delivered, failed, blocked) is never left again, so late or repeated
-/// receipts change nothing. The MIS hears of every change as a <c>message.status_changed</c> CloudEvent.
+/// into the same SaveChanges. A message only moves up the ranks (queued → accepted → sent → a final status) and never
+/// leaves a final one, so late, repeated or out-of-order receipts change nothing. The MIS hears of every change as a <c>message.status_changed</c> CloudEvent.
 /// </summary>
 public sealed class DeliveryRecorder(GatewayDbContext db, MessageStatusPublisher statuses, TimeProvider time)
 {
     public bool Transition(OutgoingMessage message, string status, string? reason = null)
     {
-        if (MessageStatuses.IsFinal(message.Status) || message.Status == status)
+        if (MessageStatuses.Rank(status) <= MessageStatuses.Rank(message.Status))
         {
             return false;
         }

@@ -33,6 +33,17 @@ public sealed class OutgoingMessage
 
     public int Attempts { get; set; }
 
+    /// <summary>When a provider took it.</summary>
+    public DateTimeOffset? AcceptedAt { get; set; }
+
+    /// <summary>Parts billed (SMS segments), when known.</summary>
+    public int? Segments { get; set; }
+
+    /// <summary>What the provider charges for it: segments × the account's price.</summary>
+    public decimal? Cost { get; set; }
+
+    public string? Currency { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

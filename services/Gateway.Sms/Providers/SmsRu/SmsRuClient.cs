@@ -3,31 +3,40 @@ using Comms.Delivery.Consent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Comms.Gateway.Sms.Providers.SmsRu;
 
 /// <summary>SMS.ru's send API: <c>POST {BaseUrl}/sms/send</c> with form fields, JSON answer (json=1).</summary>
-public sealed class SmsRuClient(HttpClient http, IOptions<SmsRuOptions> options) : ISmsProvider
+public sealed class SmsRuClient(string account, SmsAccountOptions settings, HttpClient http) : ISmsProvider
 {
-    public string Name => "smsru";
+    public const string Type = "smsru";
 
-    public async Task<SmsSendResult> SendAsync(ConsentClearance clearance, string text, CancellationToken cancellationToken)
+    public string Account => account;
+
+    public string ProviderType => Type;
+
+    /// <summary>SMS.ru takes no client id and cannot be searched: an ambiguous send stays ambiguous.</summary>
+    public bool CanLookUp => false;
+
+    public Task<SmsLookupResult> LookUpAsync(SmsLookupRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult<SmsLookupResult>(new SmsLookupResult.Unavailable("SMS.ru cannot look a message up without its sms_id"));
+
+    public async Task<SmsSendResult> SendAsync(SmsSendRequest request, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var number = clearance.ContactFor(Channels.Sms).TrimStart('+');
+        var number = request.Clearance.ContactFor(Channels.Sms).TrimStart('+');
         var fields = new Dictionary<string, string>
         {
-            ["api_id"] = settings.ApiId,
+            ["api_id"] = settings.ApiId ?? "",
             ["to"] = number,
-            ["msg"] = text,
+            ["msg"] = request.Text,
             ["json"] = "1",
         };
-        if (!string.IsNullOrWhiteSpace(settings.Sender))
+        var sender = request.Sender ?? settings.Sender;
+        if (!string.IsNullOrWhiteSpace(sender))
         {
-            fields["from"] = settings.Sender;
+            fields["from"] = sender;
         }
 
         HttpResponseMessage response;
@@ -37,11 +46,11 @@ public sealed class SmsRuClient(HttpClient http, IOptions<SmsRuOptions> options)
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
         {
-            return new SmsSendResult.NotSent(null, $"SMS.ru unreachable: {ex.Message}");
+            return new SmsSendResult.NotSent(null, $"SMS.ru unreachable: {ex.Message}", NotSentKind.Unavailable);
         }
         catch (BrokenCircuitException)
         {
-            return new SmsSendResult.NotSent(null, "SMS.ru is failing: its circuit breaker is open");
+            return new SmsSendResult.NotSent(null, "SMS.ru is failing: its circuit breaker is open", NotSentKind.Unavailable);
         }
         catch (Exception ex) when (ex is TaskCanceledException or TimeoutRejectedException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
@@ -52,7 +61,8 @@ public sealed class SmsRuClient(HttpClient http, IOptions<SmsRuOptions> options)
         {
             if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway)
             {
-                return new SmsSendResult.NotSent((int)response.StatusCode, $"SMS.ru answered HTTP {(int)response.StatusCode}");
+                return new SmsSendResult.NotSent($"HTTP {(int)response.StatusCode}", $"SMS.ru answered HTTP {(int)response.StatusCode}",
+                    response.StatusCode == HttpStatusCode.TooManyRequests ? NotSentKind.RateLimited : NotSentKind.Unavailable);
             }
 
             if (!response.IsSuccessStatusCode)
@@ -94,9 +104,17 @@ public sealed class SmsRuClient(HttpClient http, IOptions<SmsRuOptions> options)
     private static SmsSendResult Classify(int code, string? text)
     {
         var reason = $"SMS.ru {code}: {SmsRuCodes.Describe(code)}{(string.IsNullOrWhiteSpace(text) ? "" : $" ({text})")}";
-        return SmsRuCodes.IsTemporary(code) ? new SmsSendResult.NotSent(code, reason)
-            : SmsRuCodes.IsStopList(code) ? new SmsSendResult.StopListed(code, reason)
-            : new SmsSendResult.Rejected(code, reason);
+        var key = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return code switch
+        {
+            201 => new SmsSendResult.NotSent(key, reason, NotSentKind.NoFunds),
+            200 or 204 => new SmsSendResult.NotSent(key, reason, NotSentKind.AccountProblem),
+            >= 230 and <= 233 or 206 => new SmsSendResult.NotSent(key, reason, NotSentKind.RateLimited),
+            _ when SmsRuCodes.IsTemporary(code) => new SmsSendResult.NotSent(key, reason, NotSentKind.Unavailable),
+            _ when SmsRuCodes.IsStopList(code) => new SmsSendResult.Rejected(key, reason, RejectionKind.StopListed),
+            202 => new SmsSendResult.Rejected(key, reason, RejectionKind.BadNumber),
+            _ => new SmsSendResult.Rejected(key, reason, RejectionKind.Other),
+        };
     }
 
     private sealed record SendResponse(

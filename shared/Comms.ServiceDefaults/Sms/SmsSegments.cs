@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 
-namespace Comms.Templating.Features.Rendering;
+namespace Comms.ServiceDefaults.Sms;
 
 /// <summary>How many SMS parts a text takes, as carriers bill it (see DOMAIN.md, "SMS segments").</summary>
 public static class SmsSegments
