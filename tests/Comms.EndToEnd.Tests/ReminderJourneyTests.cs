@@ -57,7 +57,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
             return m.GetProperty("status").GetString() == "delivered" ? (JsonElement?)m : null;
         }, Patience, () => "status delivered at Gateway.Sms\n" + system.Logs());
         var history = message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()).ToList();
-        Assert.Equal(["queued", "sent", "delivered"], history);
+        Assert.Equal(["queued", "accepted", "delivered"], history);
 
         // Scheduling learns the outcome too: one appointment page tells the whole story.
         await Eventually.TrueAsync(async () => (await DispatchedSendAsync(appointmentId)).GetProperty("deliveryStatus").GetString() == "delivered",
@@ -83,7 +83,7 @@ public sealed class ReminderJourneyTests(CommsSystem system)
 
             return seen.Contains("delivered");
         }, Patience, "message.status_changed events on comms.events");
-        Assert.Equal(["queued", "sent", "delivered"], seen);
+        Assert.Equal(["queued", "accepted", "delivered"], seen);
     }
 
     [Fact]

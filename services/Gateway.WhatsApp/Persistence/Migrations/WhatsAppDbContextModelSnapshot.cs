@@ -101,6 +101,9 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("AppointmentId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -123,8 +126,16 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<decimal?>("Cost")
+                        .HasPrecision(12, 4)
+                        .HasColumnType("numeric(12,4)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
 
                     b.Property<string>("ExpectedReply")
                         .HasMaxLength(40)
@@ -151,6 +162,9 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int?>("Segments")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -164,6 +178,8 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("MessageId");
+
+                    b.HasIndex("ClinicId", "AcceptedAt");
 
                     b.HasIndex("Contact", "CreatedAt");
 
