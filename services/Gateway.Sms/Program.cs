@@ -31,6 +31,7 @@ app.MapSmsWebhooks();
 app.MapProvidersApi();
 app.MapCostsApi();
 app.MapFlaggedContactsApi();
+app.MapAttemptsApi();
 
 app.Run();
 

@@ -40,7 +40,7 @@ public sealed class CommsSystem : IAsyncLifetime
             new Dictionary<string, string>
             {
                 ["Simulator__SmsRu__ApiId"] = "dev-smsru-api-id",
-                ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms-ru?token={CallbackToken}",
+                ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms/smsru?token={CallbackToken}",
                 ["Simulator__SmsRu__ReceiptDelayMs"] = "200",
             });
         Scheduling = await ServiceAsync("scheduling", "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), new()
@@ -55,7 +55,7 @@ public sealed class CommsSystem : IAsyncLifetime
         Consent = await ServiceAsync("consent", "services/Consent", "Comms.Consent", ServiceProcess.FreePort(), []);
         GatewaySms = await ServiceAsync("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", smsPort, new()
         {
-            ["Sms__SmsRu__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsru",
+            ["Sms__Accounts__smsru__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsru",
         });
         var whatsApp = await ServiceAsync("gateway-whatsapp", "services/Gateway.WhatsApp", "Comms.Gateway.WhatsApp", ServiceProcess.FreePort(), []);
         var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), []);

@@ -17,16 +17,19 @@ public class GatewaySmsApp() : ServiceApp<Program>("gwsms")
         Simulator.Start();
         await Simulator.WaitReadyAsync("health/live", TimeSpan.FromSeconds(60));
 
-        settings["Sms:SmsRu:BaseUrl"] = $"http://127.0.0.1:{Simulator.Port}/smsru";
-        settings["Sms:SmsRu:ApiId"] = "test-api-id";
-        settings["Sms:SmsRu:Sender"] = "CLINIC";
-        settings["Sms:SmsRu:CallbackToken"] = CallbackToken;
+        settings["Sms:Accounts:smsru:Provider"] = "smsru";
+        settings["Sms:Accounts:smsru:BaseUrl"] = $"http://127.0.0.1:{Simulator.Port}/smsru";
+        settings["Sms:Accounts:smsru:ApiId"] = "test-api-id";
+        settings["Sms:Accounts:smsru:Sender"] = "CLINIC";
+        settings["Sms:Accounts:smsru:CallbackToken"] = CallbackToken;
+        settings["Sms:Accounts:smsru:PricePerSegment"] = "3.5";
+        settings["Sms:Routing:Default:Accounts:0"] = "smsru";
     }
 
     public async Task<HttpResponseMessage> PostCallbackAsync(string entry)
     {
         using var client = CreateClient();
-        return await client.PostAsync($"/webhooks/sms-ru?token={CallbackToken}",
+        return await client.PostAsync($"/webhooks/sms/smsru?token={CallbackToken}",
             new FormUrlEncodedContent([new KeyValuePair<string, string>("data[0]", entry)]));
     }
 

@@ -65,7 +65,7 @@ public sealed class OptOutTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp
         var renewed = Interlocked.Increment(ref _sequence);
         await PublishConsentAsync(phone, "service", true, renewed, DateTimeOffset.UtcNow.AddSeconds(1));
         await WaitForSequenceAsync(phone, renewed);
-        await SendAsync(phone, "service", "sent");
+        await SendAsync(phone, "service", "accepted");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class OptOutTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp
             fault.EnsureSuccessStatusCode();
         }
 
-        var failed = await SendAsync(phone, "service", "failed");
+        var failed = await SendAsync(phone, "service", "failed-permanent");
 
         Assert.Contains("SMS.ru 215", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
         var optOut = await broker.WaitForMessageAsync(optOuts, m => m.GetProperty("contact").GetString() == phone, Patience, "OptOutReceived");

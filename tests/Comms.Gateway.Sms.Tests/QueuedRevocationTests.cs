@@ -48,13 +48,13 @@ public sealed class QueuedRevocationTests(OneAtATimeGatewaySmsApp app) : IClassF
             {
                 using var response = await client.GetAsync($"/api/v1/messages/{command.MessageId}");
                 var m = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-                return m.ValueKind == JsonValueKind.Object && m.GetProperty("status").GetString() is "sent" or "blocked" or "failed" ? m : null;
+                return m.ValueKind == JsonValueKind.Object && m.GetProperty("status").GetString() is "accepted" or "blocked" or "failed-permanent" ? m : null;
             }, Patience, $"a final status for {command.MessageId}");
             statuses.Add(message.GetProperty("status").GetString()!);
         }
 
         // The one already at the provider when consent was revoked went; none of those still waiting did.
-        Assert.Equal(1, statuses.Count(s => s == "sent"));
+        Assert.Equal(1, statuses.Count(s => s == "accepted"));
         Assert.Equal(4, statuses.Count(s => s == "blocked"));
         Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
     }

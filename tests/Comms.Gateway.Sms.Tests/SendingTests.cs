@@ -19,7 +19,7 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         var phone = NewPhone();
         await ConsentAsync(phone, "service", granted: true);
 
-        var message = await SendAndWaitAsync(phone, "service", "sent");
+        var message = await SendAndWaitAsync(phone, "service", "accepted");
 
         Assert.Equal("smsru", message.GetProperty("provider").GetString());
         var inbox = await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}");
@@ -84,7 +84,7 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         await ConsentAsync(phone, "service", granted: true);
         await FaultAsync(phone, 207, times: null);
 
-        var message = await SendAndWaitAsync(phone, "service", "failed");
+        var message = await SendAndWaitAsync(phone, "service", "failed-permanent");
 
         Assert.Contains("SMS.ru 207", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Empty((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
@@ -97,7 +97,7 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         await ConsentAsync(phone, "service", granted: true);
         await FaultAsync(phone, 220, times: 1);
 
-        await SendAndWaitAsync(phone, "service", "sent");
+        await SendAndWaitAsync(phone, "service", "accepted");
 
         Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
     }
@@ -112,7 +112,7 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
 
         await bus.Publish(command); // two deliveries with different transport ids: only the message id ties them
         await bus.Publish(command);
-        await WaitForStatusAsync(command.MessageId, "sent");
+        await WaitForStatusAsync(command.MessageId, "accepted");
         await Task.Delay(1000);
 
         Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);

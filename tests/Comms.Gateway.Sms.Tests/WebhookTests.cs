@@ -15,7 +15,7 @@ public sealed class WebhookTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
     {
         using var client = app.CreateClient();
 
-        using var response = await client.PostAsync("/webhooks/sms-ru?token=guess", Form("sms_status\n000000-1\n103\n1795424400"));
+        using var response = await client.PostAsync("/webhooks/sms/smsru?token=guess", Form("sms_status\n000000-1\n103\n1795424400"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -26,7 +26,7 @@ public sealed class WebhookTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
     {
         using var client = app.CreateClient();
 
-        using var response = await client.PostAsync($"/webhooks/sms-ru?token={GatewaySmsApp.CallbackToken}", Form("hello"));
+        using var response = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form("hello"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -38,7 +38,7 @@ public sealed class WebhookTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
     {
         using var client = app.CreateClient();
 
-        using var response = await client.PostAsync($"/webhooks/sms-ru?token={GatewaySmsApp.CallbackToken}", Form("sms_status\nno-such-id\n103\n1795424400"));
+        using var response = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form("sms_status\nno-such-id\n103\n1795424400"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
@@ -56,18 +56,20 @@ public sealed class WebhookTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
             TimeSpan.FromSeconds(30), "consent in the projection");
         var command = new SendSms(Guid.CreateVersion7(), "msk-1", "P-1", "A-1", phone, "Текст", "service", "appointment.reminder", 1, null, DateTimeOffset.UtcNow);
         await bus.Publish(command);
-        var sent = await new SendingTests(app).WaitForStatusAsync(command.MessageId, "sent");
+        var sent = await new SendingTests(app).WaitForStatusAsync(command.MessageId, "accepted");
         var smsId = sent.GetProperty("providerMessageId").GetString()!;
 
-        using var delivered = await client.PostAsync($"/webhooks/sms-ru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n103\n1795424400"));
+        using var delivered = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n103\n1795424400"));
         Assert.Equal("100", await delivered.Content.ReadAsStringAsync());
-        using var again = await client.PostAsync($"/webhooks/sms-ru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n103\n1795424400"));
-        using var late = await client.PostAsync($"/webhooks/sms-ru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n106\n1795424401"));
+        using var again = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n103\n1795424400"));
+        using var late = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n106\n1795424401"));
         Assert.Equal("100", await late.Content.ReadAsStringAsync());
+        using var outOfOrder = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n102\n1795424399"));
+        Assert.Equal("100", await outOfOrder.Content.ReadAsStringAsync());
 
         var message = await client.GetFromJsonAsync<JsonElement>($"/api/v1/messages/{command.MessageId}");
         Assert.Equal("delivered", message.GetProperty("status").GetString());
-        Assert.Equal(["queued", "sent", "delivered"], message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+        Assert.Equal(["queued", "accepted", "delivered"], message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
     }
 
     private static FormUrlEncodedContent Form(string entry) => new([new KeyValuePair<string, string>("data[0]", entry)]);

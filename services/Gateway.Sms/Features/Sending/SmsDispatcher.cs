@@ -69,7 +69,7 @@ public sealed partial class SmsDispatcher(
 
                 var attempt = await BeginAttemptAsync(message, account, text, cancellationToken);
                 var provider = accounts.Provider(account);
-                var result = await CallAsync(provider, new SmsSendRequest(clearance, text, route.Sender, attempt.ClientReference, CallbackUrl(account)), cancellationToken);
+                var result = await CallAsync(provider, new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference, CallbackUrl(account)), cancellationToken);
                 health.Record(account, result);
                 if (await SettleAsync(message, attempt, provider, result, text, cancellationToken))
                 {
