@@ -8,12 +8,24 @@ namespace Comms.ProviderSimulator.Tests;
 public sealed class SimulatorFactory : WebApplicationFactory<Program>
 {
     public const string ApiId = "test-api-id";
+    public const string SmscLogin = "clinic";
+    public const string SmscPassword = "smsc-secret";
+    public const string AeroEmail = "clinic@example.org";
+    public const string AeroApiKey = "aero-key";
 
     private readonly Dictionary<string, string?> _settings = new()
     {
         ["Simulator:SmsRu:ApiId"] = ApiId,
         ["Simulator:SmsRu:CallbackUrl"] = "",
         ["Simulator:SmsRu:ReceiptDelayMs"] = "0",
+        ["Simulator:Smsc:Login"] = SmscLogin,
+        ["Simulator:Smsc:Password"] = SmscPassword,
+        ["Simulator:Smsc:CallbackUrl"] = "",
+        ["Simulator:Smsc:ReceiptDelayMs"] = "0",
+        ["Simulator:SmsAero:Email"] = AeroEmail,
+        ["Simulator:SmsAero:ApiKey"] = AeroApiKey,
+        ["Simulator:SmsAero:CallbackUrl"] = "",
+        ["Simulator:SmsAero:ReceiptDelayMs"] = "0",
     };
 
     public SimulatorFactory(string? callbackUrl = null, params (string Key, string? Value)[] settings)

@@ -3,6 +3,8 @@ using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Inbox;
 using Comms.ProviderSimulator.Phones;
 using Comms.ProviderSimulator.Replies;
+using Comms.ProviderSimulator.SmsAero;
+using Comms.ProviderSimulator.Smsc;
 using Comms.ProviderSimulator.SmsRu;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -18,6 +20,8 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapSmsRuApi();
+app.MapSmscApi();
+app.MapSmsAeroApi();
 app.MapInboxApi();
 app.MapFaultsApi();
 app.MapRepliesApi();

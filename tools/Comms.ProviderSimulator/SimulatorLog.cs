@@ -12,8 +12,8 @@ internal static partial class SimulatorLog
     [LoggerMessage(LogLevel.Information, "SMS.ru message to {To} answered with ERROR {StatusCode}")]
     public static partial void MessageRejected(this ILogger logger, string to, int statusCode);
 
-    [LoggerMessage(LogLevel.Information, "Receipt for {SmsId} to {To}: {StatusCode} ({Status})")]
-    public static partial void ReceiptDue(this ILogger logger, string smsId, string to, int statusCode, string status);
+    [LoggerMessage(LogLevel.Information, "{Provider} receipt for {SmsId} to {To}: {StatusCode} ({Status})")]
+    public static partial void ReceiptDue(this ILogger logger, string provider, string smsId, string to, int statusCode, string status);
 
     [LoggerMessage(LogLevel.Information, "Receipt for {SmsId} taken by the callback on attempt {Attempt}")]
     public static partial void ReceiptPosted(this ILogger logger, string smsId, int attempt);
@@ -34,7 +34,27 @@ internal static partial class SimulatorLog
     public static partial void ReplyNotTaken(this ILogger logger, string from, string outcome);
 
     [LoggerMessage(LogLevel.Information,
-        "Fault {FaultId} injected for {Provider} to {To}: send {SendStatusCode}, receipt {ReceiptStatusCode}, times {Times}")]
+        "Fault {FaultId} injected for {Provider} to {To}: send {SendStatusCode}, outcome {Outcome}, HTTP {HttpStatus}, " +
+        "receipt {ReceiptStatusCode} {Receipt}, times {Times}, rate {ErrorRate}")]
     public static partial void FaultInjected(
-        this ILogger logger, int faultId, string provider, string to, int? sendStatusCode, int? receiptStatusCode, int? times);
+        this ILogger logger,
+        int faultId,
+        string provider,
+        string to,
+        int? sendStatusCode,
+        string? outcome,
+        int? httpStatus,
+        int? receiptStatusCode,
+        string? receipt,
+        int? times,
+        double? errorRate);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} send to {To} refused with {Code}: {Reason}")]
+    public static partial void ProviderSendRefused(this ILogger logger, string provider, string to, int code, string reason);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} send to {To} answered HTTP {HttpStatus} by a fault; nothing sent")]
+    public static partial void ProviderHttpFault(this ILogger logger, string provider, string to, int httpStatus);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} message {MessageId} to {To} accepted: {Segments} segment(s)")]
+    public static partial void ProviderMessageAccepted(this ILogger logger, string provider, string messageId, string to, int segments);
 }

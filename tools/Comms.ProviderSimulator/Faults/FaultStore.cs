@@ -1,17 +1,18 @@
 namespace Comms.ProviderSimulator.Faults;
 
 /// <summary>Active faults. Thread-safe.</summary>
-public sealed class FaultStore
+public sealed class FaultStore(FaultDice dice)
 {
     private readonly Lock _gate = new();
     private readonly List<Fault> _faults = [];
     private int _lastId;
 
-    public Fault Add(string provider, string? to, int? sendStatusCode, int? receiptStatusCode, int? times, DateTimeOffset now, int? delayMs = null)
+    /// <summary>Stores the fault under a new id, with all its <see cref="Fault.Times"/> remaining.</summary>
+    public Fault Add(Fault draft)
     {
         lock (_gate)
         {
-            var fault = new Fault(++_lastId, provider, to, sendStatusCode, receiptStatusCode, times, times, now, delayMs);
+            var fault = draft with { Id = ++_lastId, Remaining = draft.Times };
             _faults.Add(fault);
             return fault;
         }
@@ -51,37 +52,44 @@ public sealed class FaultStore
 
     /// <summary>
     /// The fault that applies to a message to this number, counted as used: a fault for that very number comes before
-    /// one for every number, and the older before the newer. A fault used up is removed.
+    /// one for every number, and the older before the newer. A fault with an errorRate applies to that share of sends,
+    /// drawn for each; a send it spares is not counted against its times and may still meet the next fault in line.
+    /// A fault used up is removed.
     /// </summary>
     public Fault? Take(string provider, string to)
     {
         lock (_gate)
         {
-            var index = _faults.FindIndex(f => Matches(f, provider) && f.To == to);
-            if (index < 0)
-            {
-                index = _faults.FindIndex(f => Matches(f, provider) && f.To is null);
-            }
+            var candidates = _faults
+                .Select((fault, index) => (fault, index))
+                .Where(c => Matches(c.fault, provider) && (c.fault.To == to || c.fault.To is null))
+                .OrderBy(c => c.fault.To is null ? 1 : 0)
+                .ThenBy(c => c.index)
+                .ToList();
 
-            if (index < 0)
+            foreach (var (fault, index) in candidates)
             {
-                return null;
-            }
-
-            var fault = _faults[index];
-            if (fault.Remaining is { } remaining)
-            {
-                if (remaining <= 1)
+                if (fault.ErrorRate is { } rate && !dice.Hits(rate))
                 {
-                    _faults.RemoveAt(index);
+                    continue;
                 }
-                else
+
+                if (fault.Remaining is { } remaining)
                 {
-                    _faults[index] = fault with { Remaining = remaining - 1 };
+                    if (remaining <= 1)
+                    {
+                        _faults.RemoveAt(index);
+                    }
+                    else
+                    {
+                        _faults[index] = fault with { Remaining = remaining - 1 };
+                    }
                 }
+
+                return fault;
             }
 
-            return fault;
+            return null;
         }
     }
 

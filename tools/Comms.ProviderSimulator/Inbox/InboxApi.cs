@@ -1,6 +1,8 @@
 using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Phones;
 using Comms.ProviderSimulator.Requests;
+using Comms.ProviderSimulator.SmsAero;
+using Comms.ProviderSimulator.Smsc;
 using Comms.ProviderSimulator.SmsRu;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,11 +15,11 @@ public static class InboxApi
         var sim = endpoints.MapGroup("/sim").WithTags("Inbox");
 
         sim.MapGet("/messages", List)
-            .WithSummary("Messages accepted for a phone (any format of 'to'), oldest first; without 'to', every message.");
+            .WithSummary("Messages any provider accepted for a phone (any format of 'to'), oldest first; without 'to', every message.");
         sim.MapDelete("/messages", Clear)
-            .WithSummary("Forgets every message, send request and fault, and resets the balance.");
+            .WithSummary("Forgets every message, send request and fault, and resets every provider's balance.");
         sim.MapGet("/requests", (SendRequestLog log) => TypedResults.Ok(log.List()))
-            .WithSummary("Every send request received, refused and failed ones included, oldest first.");
+            .WithSummary("Every send request any provider received, refused and failed ones included, oldest first.");
 
         return endpoints;
     }
@@ -37,12 +39,20 @@ public static class InboxApi
             });
     }
 
-    private static NoContent Clear(MessageInbox inbox, SendRequestLog requests, FaultStore faults, SmsRuAccount account)
+    private static NoContent Clear(
+        MessageInbox inbox,
+        SendRequestLog requests,
+        FaultStore faults,
+        SmsRuAccount smsRu,
+        SmscAccount smsc,
+        SmsAeroAccount smsAero)
     {
         inbox.Clear();
         requests.Clear();
         faults.Clear();
-        account.ResetBalance();
+        smsRu.ResetBalance();
+        smsc.ResetBalance();
+        smsAero.ResetBalance();
         return TypedResults.NoContent();
     }
 }

@@ -1,9 +1,10 @@
 namespace Comms.ProviderSimulator.Phones;
 
 /// <summary>
-/// <c>GET /sim/phone/{number}</c>: the patient's phone in a browser. It lists the messages that number received (newest
-/// at the bottom, refreshed every two seconds, with each message's delivery status) and has a box to reply, which goes
-/// to the gateway exactly as <c>POST /sim/replies</c> sends it. One page, no build step: the page is the file below.
+/// <c>GET /sim/phone/{number}</c>: the patient's phone in a browser. It lists the messages that number received from
+/// every provider (newest at the bottom, refreshed every two seconds, each labelled with its provider and delivery
+/// status) and has a box to reply, which goes to the gateway exactly as <c>POST /sim/replies</c> sends it: through the
+/// provider that last sent to the number. One page, no build step: the page is the file below.
 /// </summary>
 public static class PhonePage
 {
@@ -56,6 +57,7 @@ public static class PhonePage
             const number = decodeURIComponent(location.pathname.split('/').pop());
             const sent = [];
             const statuses = { accepted: 'принято', delivered: 'доставлено', failed: 'не доставлено' };
+            const providers = { smsru: 'SMS.ru', smsc: 'SMSC.ru', smsaero: 'SMS Aero' };
             document.getElementById('number').textContent = number;
             const time = value => new Date(value).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
 
@@ -75,7 +77,7 @@ public static class PhonePage
               if (!response.ok) return;
               const messages = await response.json();
               const items = [
-                ...messages.map(m => ({ at: m.receivedAt, node: bubble('in', m.text, `${m.sender ?? ''} ${time(m.receivedAt)} · ${statuses[m.status] ?? m.status}`) })),
+                ...messages.map(m => ({ at: m.receivedAt, node: bubble('in', m.text, `${m.sender ?? ''} ${time(m.receivedAt)} · ${providers[m.provider] ?? m.provider} · ${statuses[m.status] ?? m.status}`) })),
                 ...sent.map(s => ({ at: s.at, node: bubble('out', s.text, `${time(s.at)} · ${s.state}`) })),
               ].sort((a, b) => new Date(a.at) - new Date(b.at));
               const list = document.getElementById('messages');
@@ -92,7 +94,7 @@ public static class PhonePage
                 method: 'POST', headers: { 'Content-Type': 'application/json' },
                 body: JSON.stringify({ from: number, text: entry.text }),
               });
-              entry.state = response.ok ? 'отправлено' : 'не отправлено';
+              entry.state = response.ok ? `отправлено · ${providers[(await response.clone().json()).provider] ?? ''}` : 'не отправлено';
               document.getElementById('error').textContent = response.ok ? '' : ((await response.json()).detail ?? `HTTP ${response.status}`);
               await refresh();
             });

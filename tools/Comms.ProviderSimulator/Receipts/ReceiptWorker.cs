@@ -1,22 +1,23 @@
 using Comms.ProviderSimulator.Inbox;
 using Comms.ProviderSimulator.SmsRu;
-using Microsoft.Extensions.Options;
 
 namespace Comms.ProviderSimulator.Receipts;
 
 /// <summary>
-/// When a receipt falls due, moves the message to its final status in the inbox and POSTs the receipt to the
-/// configured callback, retrying a failed callback after 1 s, 2 s and 5 s. Each receipt runs on its own, so a slow
-/// callback never holds up the others.
+/// When a receipt falls due, moves the message to its final status in the inbox and POSTs the receipt, in its
+/// provider's shape, to where that provider sends it, retrying a callback not taken after 1 s, 2 s and 5 s (as the
+/// providers retry a status handler that does not answer 200). Each receipt runs on its own, so a slow callback never
+/// holds up the others.
 /// </summary>
 public sealed class ReceiptWorker(
     ReceiptQueue queue,
     MessageInbox inbox,
-    SmsRuCallbackClient callbacks,
-    IOptions<SimulatorOptions> options,
+    IEnumerable<IReceiptCallbacks> providers,
     TimeProvider time,
     ILogger<ReceiptWorker> logger) : BackgroundService
 {
+    private readonly Dictionary<string, IReceiptCallbacks> _providers = providers.ToDictionary(p => p.Provider);
+
     public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -68,25 +69,28 @@ public sealed class ReceiptWorker(
                 await Task.Delay(wait, time, stoppingToken);
             }
 
-            var status = ToInboxStatus(receipt.StatusCode);
-            if (!inbox.TryApplyReceipt(receipt.SmsId, receipt.StatusCode, status))
+            var callbacks = _providers[receipt.Provider];
+            var status = callbacks.InboxStatusOf(receipt.StatusCode);
+            var now = time.GetUtcNow();
+            var message = inbox.ApplyReceipt(
+                receipt.Provider, receipt.SmsId, receipt.To.E164, receipt.StatusCode, status, now, receipt.ErrorCode);
+            if (message is null)
             {
                 // The inbox was cleared since: the message no longer exists, and neither does its receipt.
                 return;
             }
 
-            logger.ReceiptDue(receipt.SmsId, receipt.To.Masked, receipt.StatusCode, status);
+            logger.ReceiptDue(receipt.Provider, receipt.SmsId, receipt.To.Masked, receipt.StatusCode, status);
 
-            var callbackUrl = options.Value.SmsRu.CallbackUrl;
+            var callbackUrl = callbacks.CallbackUrlOf(receipt);
             if (string.IsNullOrWhiteSpace(callbackUrl))
             {
                 return;
             }
 
-            var data = SmsRuCallbackData.SmsStatus(receipt.SmsId, receipt.StatusCode, time.GetUtcNow());
             for (var attempt = 0; ; attempt++)
             {
-                var outcome = await callbacks.PostAsync(callbackUrl, data, stoppingToken);
+                var outcome = await callbacks.PostReceiptAsync(callbackUrl, receipt, message, now, stoppingToken);
                 if (outcome.Accepted)
                 {
                     logger.ReceiptPosted(receipt.SmsId, attempt + 1);
@@ -112,7 +116,7 @@ public sealed class ReceiptWorker(
         }
     }
 
-    /// <summary>103 delivered and 110 read mean the phone has it; 100–102 are still on the way; the rest failed.</summary>
+    /// <summary>SMS.ru: 103 delivered and 110 read mean the phone has it; 100–102 are still on the way; the rest failed.</summary>
     public static string ToInboxStatus(int receiptStatusCode) => receiptStatusCode switch
     {
         _ when SmsRuStatus.IsDeliveredReceipt(receiptStatusCode) => MessageStatus.Delivered,

@@ -24,9 +24,14 @@ public static class SmsRuApi
         var request = await SmsRuSendRequest.ReadAsync(http, cancellationToken);
         var record = sender.Send(request);
         // A slow-provider fault: the message is taken at once, the answer comes late.
-        if (record.Results.Max(r => r.DelayMs) is { } delay)
+        if ((record.DelayMs ?? record.Results.Max(r => r.DelayMs)) is { } delay)
         {
             await Task.Delay(delay, cancellationToken);
+        }
+
+        if (record.HttpStatus != StatusCodes.Status200OK)
+        {
+            return TypedResults.Text(record.StatusText, "text/plain", Encoding.UTF8, record.HttpStatus);
         }
 
         return request.Json

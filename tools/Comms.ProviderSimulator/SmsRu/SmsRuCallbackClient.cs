@@ -1,38 +1,27 @@
+using Comms.ProviderSimulator.Inbox;
+using Comms.ProviderSimulator.Receipts;
+using Microsoft.Extensions.Options;
+
 namespace Comms.ProviderSimulator.SmsRu;
 
 /// <summary>POSTs SMS.ru callback entries to the gateway's webhook.</summary>
-public sealed class SmsRuCallbackClient(HttpClient http)
+public sealed class SmsRuCallbackClient(HttpClient http, IOptions<SimulatorOptions> options) : IReceiptCallbacks
 {
-    private const int MaxBodyShown = 500;
+    public string Provider => ProviderNames.SmsRu;
 
     public async Task<CallbackOutcome> PostAsync(string callbackUrl, string data, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var content = new FormUrlEncodedContent([KeyValuePair.Create("data[0]", data)]);
-            using var response = await http.PostAsync(new Uri(callbackUrl), content, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (body.Length > MaxBodyShown)
-            {
-                body = body[..MaxBodyShown];
-            }
-
-            // SMS.ru counts a callback as taken only when the receiver answers "100".
-            var accepted = response.IsSuccessStatusCode && body.Trim() == "100";
-            return new CallbackOutcome(accepted, (int)response.StatusCode, body, null);
-        }
-        catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
-        {
-            return new CallbackOutcome(false, null, null, ex.Message);
-        }
+        using var content = new FormUrlEncodedContent([KeyValuePair.Create("data[0]", data)]);
+        // SMS.ru counts a callback as taken only when the receiver answers "100".
+        return await CallbackOutcome.PostAsync(
+            http, callbackUrl, content, (status, body) => status is >= 200 and < 300 && body.Trim() == "100", cancellationToken);
     }
-}
 
-/// <param name="HttpStatus">Null when no HTTP answer came at all.</param>
-/// <param name="Error">Why no answer came.</param>
-public sealed record CallbackOutcome(bool Accepted, int? HttpStatus, string? Body, string? Error)
-{
-    public string Describe() => HttpStatus is { } status
-        ? $"HTTP {status} with body '{Body}'"
-        : $"no answer ({Error})";
+    public string InboxStatusOf(int statusCode) => ReceiptWorker.ToInboxStatus(statusCode);
+
+    public string? CallbackUrlOf(PendingReceipt receipt) => options.Value.SmsRu.CallbackUrl;
+
+    public Task<CallbackOutcome> PostReceiptAsync(
+        string callbackUrl, PendingReceipt receipt, InboxMessage message, DateTimeOffset at, CancellationToken cancellationToken) =>
+        PostAsync(callbackUrl, SmsRuCallbackData.SmsStatus(receipt.SmsId, receipt.StatusCode, at), cancellationToken);
 }

@@ -4,6 +4,7 @@ using Comms.ProviderSimulator.Phones;
 using Comms.ProviderSimulator.Receipts;
 using Comms.ProviderSimulator.Requests;
 using Comms.ProviderSimulator.Segments;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace Comms.ProviderSimulator.SmsRu;
@@ -66,24 +67,43 @@ public sealed class SmsRuSender(
 
     private SendRequestRecord Accepted(long sequence, DateTimeOffset receivedAt, SmsRuSendRequest request)
     {
-        var results = new List<SendAttempt>();
+        // SMS.ru answers per number keyed by its digits; the same number twice is sent once.
+        var recipients = new List<(string Key, PhoneNumber? Phone, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (number, text) in request.Recipients())
         {
             var valid = PhoneNumber.TryNormalize(number, out var phone);
-            // SMS.ru answers per number keyed by its digits; the same number twice is sent once.
             var key = valid ? phone!.Digits : number;
             if (seen.Add(key))
             {
-                results.Add(SendOne(key, valid ? phone : null, text, request, receivedAt));
+                recipients.Add((key, valid ? phone : null, text));
             }
         }
 
+        // Faults are drawn before anything is sent, so that one answering an HTTP error can make the whole request
+        // fail with nothing sent, as a provider that is down does.
+        var faultsByKey = recipients
+            .Where(r => r.Phone is not null && r.Text.Length > 0)
+            .Select(r => (r.Key, Fault: faults.Take(Provider, r.Phone!.E164)))
+            .Where(f => f.Fault is not null)
+            .ToDictionary(f => f.Key, f => f.Fault!);
+        if (faultsByKey.Values.FirstOrDefault(f => f.HttpStatus is not null) is { HttpStatus: { } httpStatus } httpFault)
+        {
+            logger.ProviderHttpFault(Provider, PhoneNumber.Mask(httpFault.To), httpStatus);
+            return new SendRequestRecord(
+                sequence, receivedAt, Provider, request.Method, request.Fields, httpStatus, ReasonPhrases.GetReasonPhrase(httpStatus),
+                [], null, httpStatus, faultsByKey.Values.Max(f => f.DelayMs));
+        }
+
+        var results = recipients
+            .Select(r => SendOne(r.Key, r.Phone, r.Text, faultsByKey.GetValueOrDefault(r.Key), request, receivedAt))
+            .ToList();
         return new SendRequestRecord(
             sequence, receivedAt, Provider, request.Method, request.Fields, SmsRuStatus.Ok, null, results, account.Balance);
     }
 
-    private SendAttempt SendOne(string key, PhoneNumber? phone, string text, SmsRuSendRequest request, DateTimeOffset now)
+    private SendAttempt SendOne(
+        string key, PhoneNumber? phone, string text, Fault? fault, SmsRuSendRequest request, DateTimeOffset now)
     {
         if (phone is null)
         {
@@ -97,11 +117,10 @@ public sealed class SmsRuSender(
             return Error(key, phone, SmsRuStatus.NoText);
         }
 
-        var fault = faults.Take(Provider, phone.E164);
-        if (fault?.SendStatusCode is { } faultCode)
+        if ((fault?.SendStatusCode ?? SmsRuStatus.ForOutcome(fault?.Outcome)) is { } faultCode)
         {
             logger.MessageRejected(phone.Masked, faultCode);
-            return Error(key, phone, faultCode) with { DelayMs = fault.DelayMs };
+            return Error(key, phone, faultCode) with { DelayMs = fault!.DelayMs };
         }
 
         var segments = SmsSegments.Count(text).Segments;
@@ -116,11 +135,11 @@ public sealed class SmsRuSender(
         var smsId = account.NextSmsId();
         inbox.Add(new InboxMessage(
             smsId, phone.E164, text, Provider, request.From, now, MessageStatus.Accepted, SmsRuStatus.Ok, segments, cost, request.Test));
-        if (!request.Test)
+        var receiptCode = fault?.ReceiptStatusCode ?? SmsRuStatus.ForReceipt(fault?.Receipt);
+        if (!request.Test && receiptCode is { } code)
         {
-            var receiptCode = fault?.ReceiptStatusCode ?? SmsRuStatus.Delivered;
             receipts.Enqueue(new PendingReceipt(
-                smsId, phone, receiptCode, now.AddMilliseconds(options.Value.SmsRu.ReceiptDelayMs)));
+                Provider, smsId, phone, code, now.AddMilliseconds(options.Value.SmsRu.ReceiptDelayMs)));
         }
 
         logger.MessageAccepted(smsId, phone.Masked, segments, request.Test);

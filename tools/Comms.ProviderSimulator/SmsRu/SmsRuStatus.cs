@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Comms.ProviderSimulator.Faults;
 
 namespace Comms.ProviderSimulator.SmsRu;
 
@@ -50,6 +51,29 @@ public static class SmsRuStatus
     }.ToFrozenDictionary();
 
     public static string TextOf(int code) => Texts.GetValueOrDefault(code, "Неизвестная ошибка");
+
+    /// <summary>
+    /// SMS.ru's per-number error for a provider-neutral fault outcome; null for none. A stop-listed number answers 215,
+    /// the carrier's stop-list, which is where a patient's own opt-out lands; rate limits answer 230 (daily limit).
+    /// </summary>
+    public static int? ForOutcome(string? outcome) => outcome switch
+    {
+        FaultOutcomes.NoFunds => NoFunds,
+        FaultOutcomes.StopListed => 215,
+        FaultOutcomes.BadNumber => BadNumber,
+        FaultOutcomes.Unavailable => 220,
+        FaultOutcomes.RateLimited => 230,
+        _ => null,
+    };
+
+    /// <summary>SMS.ru's receipt code for a provider-neutral receipt: delivered unless told otherwise; null for none at all.</summary>
+    public static int? ForReceipt(string? receipt) => receipt switch
+    {
+        FaultReceipts.None => null,
+        FaultReceipts.Expired => 104,
+        FaultReceipts.Undeliverable => 107,
+        _ => Delivered,
+    };
 
     /// <summary>Receipt codes 103 (delivered) and 110 (read) mean the phone got the message.</summary>
     public static bool IsDeliveredReceipt(int code) => code is Delivered or 110;

@@ -1,0 +1,29 @@
+using System.Collections.Frozen;
+
+namespace Comms.ProviderSimulator;
+
+/// <summary>The providers the simulator speaks, by the names the control endpoints use.</summary>
+public static class ProviderNames
+{
+    public const string SmsRu = "smsru";
+    public const string Smsc = "smsc";
+    public const string SmsAero = "smsaero";
+
+    public static readonly IReadOnlyList<string> All = [SmsRu, Smsc, SmsAero];
+
+    private static readonly FrozenDictionary<string, string> DisplayNames = new Dictionary<string, string>
+    {
+        [SmsRu] = "SMS.ru",
+        [Smsc] = "SMSC.ru",
+        [SmsAero] = "SMS Aero",
+    }.ToFrozenDictionary();
+
+    /// <summary>The name as given, trimmed and lower-cased, when it is one of <see cref="All"/>; otherwise null.</summary>
+    public static string? Parse(string? name)
+    {
+        var normalized = name?.Trim().ToLowerInvariant();
+        return normalized is not null && All.Contains(normalized) ? normalized : null;
+    }
+
+    public static string DisplayName(string provider) => DisplayNames.GetValueOrDefault(provider, provider);
+}
