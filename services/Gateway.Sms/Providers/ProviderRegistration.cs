@@ -1,3 +1,5 @@
+using Comms.Gateway.Sms.Providers.SmsAero;
+using Comms.Gateway.Sms.Providers.Smsc;
 using Comms.Gateway.Sms.Providers.SmsRu;
 
 namespace Comms.Gateway.Sms.Providers;
@@ -9,6 +11,10 @@ public static class ProviderRegistration
     {
         services.AddSingleton<ISmsProviderFactory, SmsRuProviderFactory>();
         services.AddSingleton<ISmsCallbackReader, SmsRuCallbackReader>();
+        services.AddSingleton<ISmsProviderFactory, SmscProviderFactory>();
+        services.AddSingleton<ISmsCallbackReader, SmscCallbackReader>();
+        services.AddSingleton<ISmsProviderFactory, SmsAeroProviderFactory>();
+        services.AddSingleton<ISmsCallbackReader, SmsAeroCallbackReader>();
         return services;
     }
 }

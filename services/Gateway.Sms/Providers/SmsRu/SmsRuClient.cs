@@ -1,17 +1,23 @@
-using Comms.Contracts;
-using Comms.Delivery.Consent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using Comms.Contracts;
+using Refit;
 
 namespace Comms.Gateway.Sms.Providers.SmsRu;
 
-/// <summary>SMS.ru's send API: <c>POST {BaseUrl}/sms/send</c> with form fields, JSON answer (json=1).</summary>
+/// <summary>
+/// SMS.ru's send API through <see cref="ISmsRuApi"/>: <c>POST {BaseUrl}/sms/send</c> with form fields, JSON answer
+/// (json=1). SMS.ru answers HTTP 200 for its own errors, so the outcome is read from status_code, per number.
+/// </summary>
 public sealed class SmsRuClient(string account, SmsAccountOptions settings, HttpClient http) : ISmsProvider
 {
     public const string Type = "smsru";
+
+    private const string Name = "SMS.ru";
+
+    private readonly ISmsRuApi _api = RestService.For<ISmsRuApi>(ForRefit(http));
 
     public string Account => account;
 
@@ -42,19 +48,11 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsync("sms/send", new FormUrlEncodedContent(fields), cancellationToken);
+            response = await _api.SendAsync(fields, cancellationToken);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
+        catch (Exception ex) when (SmsHttpOutcomes.Classify(ex, Name, cancellationToken) is not null)
         {
-            return new SmsSendResult.NotSent(null, $"SMS.ru unreachable: {ex.Message}", NotSentKind.Unavailable);
-        }
-        catch (BrokenCircuitException)
-        {
-            return new SmsSendResult.NotSent(null, "SMS.ru is failing: its circuit breaker is open", NotSentKind.Unavailable);
-        }
-        catch (Exception ex) when (ex is TaskCanceledException or TimeoutRejectedException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            return new SmsSendResult.Unknown($"no answer from SMS.ru ({ex.GetType().Name}); not resent, to avoid a duplicate SMS");
+            return SmsHttpOutcomes.Classify(ex, Name, cancellationToken)!;
         }
 
         using (response)
@@ -73,11 +71,15 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
             SendResponse? body;
             try
             {
-                body = await response.Content.ReadFromJsonAsync<SendResponse>(cancellationToken);
+                body = JsonSerializer.Deserialize<SendResponse>(await response.Content.ReadAsStringAsync(cancellationToken));
             }
             catch (JsonException ex)
             {
                 return new SmsSendResult.Unknown($"SMS.ru answered something that is not its JSON: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return new SmsSendResult.Unknown($"SMS.ru's answer broke off ({ex.GetType().Name}); it may have taken the message");
             }
 
             if (body is null)
@@ -92,7 +94,7 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
 
             if (body.Sms is null || !body.Sms.TryGetValue(number, out var result))
             {
-                return new SmsSendResult.Unknown($"SMS.ru's answer has no entry for the number");
+                return new SmsSendResult.Unknown("SMS.ru's answer has no entry for the number");
             }
 
             return result.Status == "OK" && !string.IsNullOrEmpty(result.SmsId)
@@ -101,10 +103,22 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
         }
     }
 
+    /// <summary>Refit appends its "/sms/send" to the base address's path as is: the account's client ends in "/" (for
+    /// relative URIs), which would make "/smsru//sms/send" under a base URL with a path.</summary>
+    private static HttpClient ForRefit(HttpClient http)
+    {
+        if (http.BaseAddress is { } baseAddress)
+        {
+            http.BaseAddress = new Uri(baseAddress.AbsoluteUri.TrimEnd('/'));
+        }
+
+        return http;
+    }
+
     private static SmsSendResult Classify(int code, string? text)
     {
         var reason = $"SMS.ru {code}: {SmsRuCodes.Describe(code)}{(string.IsNullOrWhiteSpace(text) ? "" : $" ({text})")}";
-        var key = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = code.ToString(CultureInfo.InvariantCulture);
         return code switch
         {
             201 => new SmsSendResult.NotSent(key, reason, NotSentKind.NoFunds),
