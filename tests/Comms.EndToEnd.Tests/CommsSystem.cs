@@ -42,6 +42,12 @@ public sealed class CommsSystem : IAsyncLifetime
                 ["Simulator__SmsRu__ApiId"] = "dev-smsru-api-id",
                 ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms/smsru?token={CallbackToken}",
                 ["Simulator__SmsRu__ReceiptDelayMs"] = "200",
+                ["Simulator__Smsc__Login"] = "dev-smsc",
+                ["Simulator__Smsc__Password"] = "dev-smsc-password",
+                ["Simulator__Smsc__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms/smsc?token=dev-smsc-callback-token",
+                ["Simulator__SmsAero__Email"] = "dev@clinic.example",
+                ["Simulator__SmsAero__ApiKey"] = "dev-smsaero-api-key",
+                ["Simulator__SmsAero__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms/smsaero?token=dev-smsaero-callback-token",
             });
         Scheduling = await ServiceAsync("scheduling", "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), new()
         {
@@ -55,7 +61,11 @@ public sealed class CommsSystem : IAsyncLifetime
         Consent = await ServiceAsync("consent", "services/Consent", "Comms.Consent", ServiceProcess.FreePort(), []);
         GatewaySms = await ServiceAsync("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", smsPort, new()
         {
+            // The Development accounts (SMS.ru first, then SMSC.ru and SMS Aero), pointed at this run's simulator.
             ["Sms__Accounts__smsru__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsru",
+            ["Sms__Accounts__smsc__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsc",
+            ["Sms__Accounts__smsaero__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsaero",
+            ["Sms__Accounts__smsaero__PublicBaseUrl"] = $"http://127.0.0.1:{smsPort}",
         });
         var whatsApp = await ServiceAsync("gateway-whatsapp", "services/Gateway.WhatsApp", "Comms.Gateway.WhatsApp", ServiceProcess.FreePort(), []);
         var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), []);
