@@ -53,13 +53,14 @@ public sealed class Workload
         var share = unconsentedPercent / 100;
         var messages = new List<PlannedSms>(count);
         var unconsented = 0;
-        var start = DateTime.Today.AddDays(1);
+        var tomorrow = DateTime.Today.AddDays(1);
         for (var i = 0; i < count; i++)
         {
             // Bresenham-style spread: message i is without consent when the running share crosses a whole number.
             var withoutConsent = Math.Floor((i + 1) * share) > Math.Floor(i * share);
             var consent = !withoutConsent ? ConsentKind.Granted : unconsented++ % 2 == 0 ? ConsentKind.None : ConsentKind.Revoked;
-            var appointment = start.AddMinutes(15 * (i % 2_000));
+            // Clinic hours: 40 slots of 15 minutes from 09:00, over the next 30 days.
+            var appointment = tomorrow.AddDays(i / 40 % 30).AddHours(9).AddMinutes(15 * (i % 40));
             var doctor = Doctors[i % Doctors.Length];
             var date = appointment.ToString("dd.MM", CultureInfo.InvariantCulture);
             var time = appointment.ToString("HH:mm", CultureInfo.InvariantCulture);
