@@ -15,26 +15,22 @@ public sealed class RawCloudEventPublisher(IOptions<RabbitMqOptions> options) : 
     private IConnection? _connection;
     private IChannel? _channel;
 
+    /// <summary>
+    /// Completes when the broker confirmed. Safe to call side by side: the channel is shared and publishes are
+    /// pipelined (RabbitMQ.Client 7 tracks each confirm), so a batch waits for its confirms together.
+    /// </summary>
     public async Task PublishAsync(string exchange, string routingKey, string json, Guid messageId, CancellationToken cancellationToken)
     {
+        IChannel channel;
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var channel = await GetChannelAsync(cancellationToken);
-            if (_declared.Add(exchange))
+            channel = await GetChannelAsync(cancellationToken);
+            if (!_declared.Contains(exchange))
             {
                 await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+                _declared.Add(exchange);
             }
-
-            var properties = new BasicProperties
-            {
-                ContentType = "application/cloudevents+json",
-                ContentEncoding = "utf-8",
-                DeliveryMode = DeliveryModes.Persistent,
-                MessageId = messageId.ToString(),
-            };
-            // With confirmations tracked, this completes when the broker confirmed and throws when it refused.
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, Encoding.UTF8.GetBytes(json), cancellationToken);
         }
         catch
         {
@@ -44,6 +40,37 @@ public sealed class RawCloudEventPublisher(IOptions<RabbitMqOptions> options) : 
         finally
         {
             _gate.Release();
+        }
+
+        var properties = new BasicProperties
+        {
+            ContentType = "application/cloudevents+json",
+            ContentEncoding = "utf-8",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = messageId.ToString(),
+        };
+        try
+        {
+            // With confirmations tracked, this completes when the broker confirmed and throws when it refused.
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, Encoding.UTF8.GetBytes(json), cancellationToken);
+        }
+        catch
+        {
+            // A broken channel is replaced once, by whichever publish noticed first.
+            await _gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (ReferenceEquals(_channel, channel))
+                {
+                    await ResetAsync();
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            throw;
         }
     }
 

@@ -24,6 +24,10 @@ public sealed class OutboxOptions
 /// Publishes committed outbox rows with publisher confirms, then deletes them. Rows are claimed with
 /// <c>FOR UPDATE SKIP LOCKED</c>, so several replicas relay side by side without publishing a row twice.
 /// A crash between publish and delete republishes the row with the same message id: consumers' inboxes drop it.
+/// The rows of a batch are published side by side and their confirms awaited together (one at a time, each waiting
+/// for its confirm, a relay managed about 60 rows/s here: far behind a gateway writing six status events per SMS).
+/// No consumer relies on the order of publication (consumers run concurrently anyway; events carry their time or
+/// sequence). A row that fails stays, with its error and attempt count, and does not hold back the others.
 /// </summary>
 public sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopes,
@@ -83,29 +87,38 @@ public sealed partial class OutboxRelay<TDbContext>(
             return 0;
         }
 
-        Exception? failure = null;
-        foreach (var row in rows)
+        var outcomes = await Task.WhenAll(rows.Select(async row =>
         {
             try
             {
                 await PublishAsync(row, cancellationToken);
-                db.OutboxMessages.Remove(row);
+                return (Row: row, Error: (Exception?)null);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // Keep order: stop at the first failure, keep what was confirmed, retry the rest later.
-                row.Attempts++;
-                row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-                failure = ex;
-                break;
+                return (Row: row, Error: ex);
             }
+        }));
+
+        Exception? failure = null;
+        foreach (var (row, error) in outcomes)
+        {
+            if (error is null)
+            {
+                db.OutboxMessages.Remove(row);
+                continue;
+            }
+
+            row.Attempts++;
+            row.LastError = error.Message.Length > 2000 ? error.Message[..2000] : error.Message;
+            failure ??= error;
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (failure is not null)
         {
-            throw new InvalidOperationException("Publishing from the outbox failed; the rest of the batch stays for the next try.", failure);
+            throw new InvalidOperationException("Publishing from the outbox failed; the rows that failed stay for the next try.", failure);
         }
 
         return rows.Count;
