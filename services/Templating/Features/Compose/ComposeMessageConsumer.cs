@@ -27,8 +27,8 @@ public sealed partial class ComposeMessageConsumer(
 {
     public const string DefaultLocale = "ru";
 
-    /// <summary>Channels with a gateway to hand a rendered message to. WhatsApp, email and MAX come with their gateways.</summary>
-    private static readonly HashSet<string> DeliverableChannels = [Channels.Sms];
+    /// <summary>Channels with a gateway to hand a rendered message to. MAX comes with its gateway.</summary>
+    public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp };
 
     public async Task Consume(ConsumeContext<ComposeMessage> context)
     {
@@ -44,9 +44,9 @@ public sealed partial class ComposeMessageConsumer(
             var composed = await ComposeAsync(message, channel, problems, context.CancellationToken);
             if (composed is not null)
             {
-                db.Publish(composed, time);
+                composed.Publish(db, time);
                 await db.SaveChangesAsync(context.CancellationToken);
-                LogComposed(logger, message.MessageId, message.TemplateKey, composed.TemplateVersion, channel, ContactNormalizer.Mask(composed.Phone));
+                LogComposed(logger, message.MessageId, message.TemplateKey, composed.TemplateVersion, channel, ContactNormalizer.Mask(composed.Contact));
                 return;
             }
         }
@@ -69,7 +69,10 @@ public sealed partial class ComposeMessageConsumer(
         LogNotComposed(logger, message.MessageId, message.TemplateKey, reason);
     }
 
-    private async Task<SendSms?> ComposeAsync(ComposeMessage message, string channel, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>A rendered message for one channel's gateway, ready to go into the outbox.</summary>
+    private sealed record Composed(string Contact, int TemplateVersion, Action<TemplatingDbContext, TimeProvider> Publish);
+
+    private async Task<Composed?> ComposeAsync(ComposeMessage message, string channel, List<string> problems, CancellationToken cancellationToken)
     {
         if (!Channels.All.Contains(channel))
         {
@@ -97,33 +100,90 @@ public sealed partial class ComposeMessageConsumer(
             return null;
         }
 
-        var rendered = renderer.Render(template, message.Model);
+        var where = $"template '{template.Key}' v{template.Version} for {channel}/{template.Locale}";
+        var text = RenderPart(template.Body, message.Model, template.Key, where, "text", problems);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var recipient = message.Recipient;
+        switch (channel)
+        {
+            case Channels.Email:
+            {
+                var subject = RenderPart(template.Subject, message.Model, template.Key, where, "subject", problems);
+                // The HTML part escapes values itself ({{ patient.firstName | html.escape }}, as the shipped texts do).
+                var html = string.IsNullOrWhiteSpace(template.Html)
+                    ? null
+                    : RenderPart(template.Html, message.Model, template.Key, where, "html", problems);
+                if (subject is null || (html is null && !string.IsNullOrWhiteSpace(template.Html)))
+                {
+                    return null;
+                }
+
+                ContactNormalizer.TryNormalize(recipient.Email, out var email);
+                var command = new SendEmail(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, email,
+                    subject.ReplaceLineEndings(" ").Trim(), html, text, message.Purpose, template.Key, template.Version, message.ExpectedReply,
+                    message.RequestedAt);
+                return new Composed(email, template.Version, (db, clock) => db.Publish(command, clock));
+            }
+
+            case Channels.WhatsApp:
+            {
+                var parameters = new List<string>();
+                for (var i = 0; i < (template.WhatsAppParameters?.Count ?? 0); i++)
+                {
+                    var value = RenderPart(template.WhatsAppParameters![i], message.Model, template.Key, where, $"parameter {i + 1}", problems);
+                    if (value is null)
+                    {
+                        return null;
+                    }
+
+                    parameters.Add(value);
+                }
+
+                ContactNormalizer.TryNormalizePhone(recipient.Phone, out var phone);
+                var command = new SendWhatsApp(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, phone, text,
+                    string.IsNullOrWhiteSpace(template.WhatsAppTemplateName) ? null : template.WhatsAppTemplateName, parameters, template.Locale,
+                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt);
+                return new Composed(phone, template.Version, (db, clock) => db.Publish(command, clock));
+            }
+
+            default:
+            {
+                ContactNormalizer.TryNormalizePhone(recipient.Phone, out var phone);
+                var command = new SendSms(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, phone, text,
+                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt);
+                return new Composed(phone, template.Version, (db, clock) => db.Publish(command, clock));
+            }
+        }
+    }
+
+    /// <summary>One part rendered strictly; null (with the reason in <paramref name="problems"/>) when it fails or is empty.</summary>
+    private string? RenderPart(
+        string? body, IReadOnlyDictionary<string, string?> model, string key, string where, string part, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            problems.Add($"{where} has no {part}");
+            return null;
+        }
+
+        var rendered = renderer.Render(body, model, key);
         if (!rendered.Succeeded)
         {
-            problems.Add($"template '{template.Key}' v{template.Version} for {channel}/{template.Locale} cannot be rendered: {rendered.Error}");
+            problems.Add($"{where} cannot be rendered{(part == "text" ? "" : $" ({part})")}: {rendered.Error}");
             return null;
         }
 
         if (string.IsNullOrWhiteSpace(rendered.Text))
         {
-            problems.Add($"template '{template.Key}' v{template.Version} for {channel}/{template.Locale} rendered an empty text");
+            problems.Add($"{where} rendered an empty {part}");
             return null;
         }
 
-        ContactNormalizer.TryNormalizePhone(message.Recipient.Phone, out var phone);
-        var recipient = message.Recipient;
-        return new SendSms(
-            message.MessageId,
-            recipient.ClinicId,
-            recipient.PatientId,
-            message.AppointmentId,
-            phone,
-            rendered.Text,
-            message.Purpose,
-            template.Key,
-            template.Version,
-            message.ExpectedReply,
-            message.RequestedAt);
+        return rendered.Text;
     }
 
     private static string? ContactProblem(MessageRecipient recipient, string channel) => channel switch
@@ -132,6 +192,10 @@ public sealed partial class ComposeMessageConsumer(
         Channels.Sms when !ContactNormalizer.TryNormalizePhone(recipient.Phone, out _) =>
             $"patient's phone {ContactNormalizer.Mask(recipient.Phone)} is not a valid number for sms",
         Channels.Email when string.IsNullOrWhiteSpace(recipient.Email) => "patient has no email for email",
+        Channels.Email when !ContactNormalizer.TryNormalize(recipient.Email, out var email) || !email.Contains('@', StringComparison.Ordinal) =>
+            "patient's email is not a valid address",
+        Channels.WhatsApp when !ContactNormalizer.TryNormalizePhone(recipient.Phone, out _) =>
+            "patient has no valid phone for whatsapp (WhatsApp addresses patients by their number)",
         Channels.WhatsApp or Channels.Max when string.IsNullOrWhiteSpace(recipient.Phone) && string.IsNullOrWhiteSpace(recipient.MessengerId) =>
             $"patient has no phone or messenger id for {channel}",
         _ => null,
