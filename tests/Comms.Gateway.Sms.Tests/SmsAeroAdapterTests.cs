@@ -95,7 +95,7 @@ public sealed class SmsAeroAdapterTests
         var provider = new FakeProvider(
             (HttpStatusCode.OK, $$"""{"success":true,"data":{"0":{"id":1,"number":"79161234567","text":"Напоминаем о приёме.","status":1,"dateCreate":{{before}}},"1":{"id":2,"number":"79161234567","text":"Напоминаем о приёме. Ещё","status":1,"dateCreate":{{after}}},"links":{"next":"/v2/sms/list?page=2"},"totalCount":"3"},"message":null}"""),
             (HttpStatusCode.OK, $$"""{"success":true,"data":{"0":{"id":3,"number":79161234567,"text":"Напоминаем о приёме.","status":8,"dateCreate":{{after}}},"links":{},"totalCount":"3"},"message":null}"""));
-        var client = new SmsAeroClient("aero", Account, provider.Client("http://provider.test/smsaero/"));
+        var client = new SmsAeroClient("aero", Account, provider.Client("http://provider.test/smsaero"));
 
         var result = await client.LookUpAsync(new SmsLookupRequest("+79161234567", "Напоминаем о приёме.", "ref", attemptedAt), default);
 
@@ -112,7 +112,7 @@ public sealed class SmsAeroAdapterTests
     [InlineData(200, "<html/>", "Unavailable")]
     public async Task Lookup_without_the_message_is_not_found_and_a_failed_one_unavailable(int status, string answer, string expected)
     {
-        var client = new SmsAeroClient("aero", Account, new FakeProvider((HttpStatusCode)status, answer).Client("http://provider.test/smsaero/"));
+        var client = new SmsAeroClient("aero", Account, new FakeProvider((HttpStatusCode)status, answer).Client("http://provider.test/smsaero"));
 
         var result = await client.LookUpAsync(new SmsLookupRequest("+79161234567", "text", "ref", DateTimeOffset.UtcNow), default);
 

@@ -131,7 +131,7 @@ public sealed class SmscAdapterTests
     public async Task Lookup_asks_status_php_by_client_id_and_phone(string answer, string expected)
     {
         var provider = new FakeProvider(HttpStatusCode.OK, answer);
-        var client = new SmscClient("main", Account, provider.Client("http://provider.test/smsc/"));
+        var client = new SmscClient("main", Account, provider.Client("http://provider.test/smsc"));
 
         var result = await client.LookUpAsync(new SmsLookupRequest("+79161234567", "text", "0123456789abcdef0123456789abcdef", DateTimeOffset.UtcNow), default);
 
@@ -152,7 +152,7 @@ public sealed class SmscAdapterTests
     [Fact]
     public async Task Lookup_on_a_provider_error_is_unavailable()
     {
-        var client = new SmscClient("main", Account, new FakeProvider(HttpStatusCode.BadGateway, "").Client("http://provider.test/smsc/"));
+        var client = new SmscClient("main", Account, new FakeProvider(HttpStatusCode.BadGateway, "").Client("http://provider.test/smsc"));
 
         Assert.IsType<SmsLookupResult.Unavailable>(await client.LookUpAsync(new SmsLookupRequest("+79161234567", "text", "ref", DateTimeOffset.UtcNow), default));
     }

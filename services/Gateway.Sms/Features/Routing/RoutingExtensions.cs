@@ -38,7 +38,8 @@ public static class RoutingExtensions
             builder.Services.AddHttpClient(SmsAccounts.HttpClientName(account), (services, http) =>
                 {
                     var settings = services.GetRequiredService<IOptions<SmsOptions>>().Value.Accounts[account];
-                    http.BaseAddress = new Uri(settings.BaseUrl.TrimEnd('/') + "/");
+                    // No trailing "/": Refit appends "/sys/send.php" as it is, and "…/smsc//sys/send.php" would miss.
+                    http.BaseAddress = new Uri(settings.BaseUrl.TrimEnd('/'));
                     http.Timeout = Timeout.InfiniteTimeSpan;
                 })
                 .AddResilienceHandler($"sms-{account}", (pipeline, context) =>

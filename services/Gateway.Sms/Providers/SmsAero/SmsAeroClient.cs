@@ -24,7 +24,7 @@ public sealed class SmsAeroClient(string account, SmsAccountOptions settings, Ht
 
     private const string Name = "SMS Aero";
 
-    private readonly ISmsAeroApi _api = RestService.For<ISmsAeroApi>(ForRefit(http));
+    private readonly ISmsAeroApi _api = RestService.For<ISmsAeroApi>(http);
 
     public string Account => account;
 
@@ -170,16 +170,4 @@ public sealed class SmsAeroClient(string account, SmsAccountOptions settings, Ht
         { Date: { } date } when date > DateTimeOffset.UtcNow => date - DateTimeOffset.UtcNow,
         _ => null,
     };
-
-    /// <summary>Refit appends "/v2/sms/send" to the base address's path as is: the account's client ends in "/" (for
-    /// relative URIs), which would make "/smsaero//v2/sms/send" under a base URL with a path.</summary>
-    private static HttpClient ForRefit(HttpClient http)
-    {
-        if (http.BaseAddress is { } baseAddress)
-        {
-            http.BaseAddress = new Uri(baseAddress.AbsoluteUri.TrimEnd('/'));
-        }
-
-        return http;
-    }
 }

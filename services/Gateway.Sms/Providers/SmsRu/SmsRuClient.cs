@@ -17,7 +17,7 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
 
     private const string Name = "SMS.ru";
 
-    private readonly ISmsRuApi _api = RestService.For<ISmsRuApi>(ForRefit(http));
+    private readonly ISmsRuApi _api = RestService.For<ISmsRuApi>(http);
 
     public string Account => account;
 
@@ -103,17 +103,6 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
         }
     }
 
-    /// <summary>Refit appends its "/sms/send" to the base address's path as is: the account's client ends in "/" (for
-    /// relative URIs), which would make "/smsru//sms/send" under a base URL with a path.</summary>
-    private static HttpClient ForRefit(HttpClient http)
-    {
-        if (http.BaseAddress is { } baseAddress)
-        {
-            http.BaseAddress = new Uri(baseAddress.AbsoluteUri.TrimEnd('/'));
-        }
-
-        return http;
-    }
 
     private static SmsSendResult Classify(int code, string? text)
     {

@@ -17,7 +17,7 @@ public sealed class SmscClient(string account, SmsAccountOptions settings, HttpC
 
     private const string Name = "SMSC.ru";
 
-    private readonly ISmscApi _api = RestService.For<ISmscApi>(ForRefit(http));
+    private readonly ISmscApi _api = RestService.For<ISmscApi>(http);
 
     public string Account => account;
 
@@ -197,16 +197,4 @@ public sealed class SmscClient(string account, SmsAccountOptions settings, HttpC
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         } : null;
-
-    /// <summary>Refit appends "/sys/send.php" to the base address's path as is: the account's client ends in "/" (for
-    /// relative URIs), which would make "/smsc//sys/send.php" under a base URL with a path.</summary>
-    private static HttpClient ForRefit(HttpClient http)
-    {
-        if (http.BaseAddress is { } baseAddress)
-        {
-            http.BaseAddress = new Uri(baseAddress.AbsoluteUri.TrimEnd('/'));
-        }
-
-        return http;
-    }
 }
