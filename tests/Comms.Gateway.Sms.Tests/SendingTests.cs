@@ -118,6 +118,24 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
     }
 
+    [Fact]
+    public async Task A_revocation_that_arrives_between_two_tries_blocks_the_second()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        // SMS.ru answers "220 unavailable" after 3 s: the consent is revoked while the gateway waits for it.
+        await FaultAsync(phone, 220, times: 1, delayMs: 3000);
+        var command = Command(phone, "service");
+
+        await app.Services.GetRequiredService<IBus>().Publish(command);
+        await Task.Delay(500);
+        await ConsentAsync(phone, "service", granted: false);
+
+        var message = await WaitForStatusAsync(command.MessageId, "blocked");
+        Assert.StartsWith("consent for sms/service revoked", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
+    }
+
     internal static string NewPhone() => "+7916" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static SendSms Command(string phone, string purpose) => new(
@@ -168,9 +186,9 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         }, Patience, $"consent sequence {sequence} in the projection");
     }
 
-    private async Task FaultAsync(string phone, int code, int? times)
+    private async Task FaultAsync(string phone, int code, int? times, int? delayMs = null)
     {
-        using var response = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "smsru", to = phone, sendStatusCode = code, times });
+        using var response = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "smsru", to = phone, sendStatusCode = code, times, delayMs });
         response.EnsureSuccessStatusCode();
     }
 }

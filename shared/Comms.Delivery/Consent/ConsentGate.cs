@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Delivery.Consent;
 
@@ -50,7 +51,10 @@ public sealed class ConsentGate(GatewayDbContext db, TimeProvider time)
             return new ConsentDecision(null, $"unknown purpose '{purpose}'");
         }
 
-        var state = await db.ConsentStates.FindAsync([contact, channel, purpose], cancellationToken);
+        // Read from the database every time, never from this unit of work's cache: a consumer that asks again before a
+        // retry must see a revocation another consumer committed meanwhile.
+        var state = await db.ConsentStates.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Contact == contact && c.Channel == channel && c.Purpose == purpose, cancellationToken);
         if (state is null)
         {
             return new ConsentDecision(null, $"no consent on record for {channel}/{purpose}");
