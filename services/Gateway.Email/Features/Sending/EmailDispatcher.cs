@@ -4,6 +4,7 @@ using Comms.Delivery.Messages;
 using Comms.Gateway.Email.Persistence;
 using Comms.Gateway.Email.Providers.Smtp;
 using Comms.ServiceDefaults.Contacts;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -101,6 +102,14 @@ public sealed partial class EmailDispatcher(
         try
         {
             await Task.Delay(delay, time, cancellationToken);
+
+            // The gate reads the projection with Find, which answers from this context's cache: forget what the last
+            // check loaded, so a revocation that arrived during the pause is seen.
+            foreach (var entry in db.ChangeTracker.Entries<ConsentState>().Where(e => e.State == EntityState.Unchanged).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
