@@ -1,20 +1,24 @@
 using Comms.Delivery;
 using Comms.Delivery.Messages;
+using Comms.Gateway.Email.Features.Sending;
 using Comms.Gateway.Email.Features.Unsubscribe;
 using Comms.Gateway.Email.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 
-// Sending email comes with its own issue; the gateway already keeps its consent projection and takes one-click
-// unsubscribes, so the gate and the opt-out path are ready the day it sends.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<EmailDbContext>();
 builder.AddDeliveryPipeline<EmailDbContext>();
 builder.AddUnsubscribe();
-builder.AddServiceMessaging<EmailDbContext>(bus => bus.AddDeliveryConsumers());
+builder.AddEmailSending();
+builder.AddServiceMessaging<EmailDbContext>(bus =>
+{
+    bus.AddDeliveryConsumers();
+    bus.AddConsumer<SendEmailConsumer>();
+});
 
 var app = builder.Build();
 

@@ -2,12 +2,54 @@ using Comms.Testing;
 
 namespace Comms.Gateway.Email.Tests;
 
+/// <summary>Gateway.Email in-process, sending to a maildev of its own (a real SMTP server, started for this fixture).</summary>
 public sealed class EmailGatewayApp() : ServiceApp<Program>("gwmail")
 {
+    public MailDev MailDev { get; private set; } = null!;
+
+    protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        MailDev = await MailDev.StartAsync();
+        EmailSettings.Apply(settings, MailDev.SmtpPort);
+    }
+
+    protected override async ValueTask ReleaseAsync() => await MailDev.DisposeAsync();
+}
+
+/// <summary>Gateway.Email in-process, sending to <see cref="ScriptedSmtpServer"/> (550, 451, a dropped connection), with short back-off.</summary>
+public sealed class ScriptedSmtpGatewayApp() : ServiceApp<Program>("gwmailsc")
+{
+    public ScriptedSmtpServer Smtp { get; } = new();
+
     protected override ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
-        settings["Email:Unsubscribe:BaseUrl"] = "https://comms.example-clinic.ru/unsubscribe";
-        settings["Email:Unsubscribe:Secret"] = "test-unsubscribe-secret-0123456789abcdef";
+        EmailSettings.Apply(settings, Smtp.Port);
+        settings["Email:Smtp:RetryDelays:0"] = "00:00:00.200";
+        settings["Email:Smtp:RetryDelays:1"] = "00:00:04"; // long enough for a revocation to land between tries
         return ValueTask.CompletedTask;
+    }
+
+    protected override async ValueTask ReleaseAsync() => await Smtp.DisposeAsync();
+}
+
+public static class EmailSettings
+{
+    public const string UnsubscribeBase = "https://comms.example-clinic.ru/unsubscribe";
+    public const string MessageIdDomain = "mail.example-clinic.ru";
+
+    public static void Apply(IDictionary<string, string?> settings, int smtpPort)
+    {
+        settings["Email:Unsubscribe:BaseUrl"] = UnsubscribeBase;
+        settings["Email:Unsubscribe:Secret"] = "test-unsubscribe-secret-0123456789abcdef";
+        settings["Email:Unsubscribe:Mailbox"] = "unsubscribe@example-clinic.ru";
+        settings["Email:Smtp:Host"] = "127.0.0.1";
+        settings["Email:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Email:Smtp:UseTls"] = "false";
+        settings["Email:Smtp:Timeout"] = "00:00:10";
+        settings["Email:Default:From"] = "Клиника <noreply@example-clinic.ru>";
+        settings["Email:Default:ReplyTo"] = "";
+        settings["Email:Clinics:msk-1:From"] = "Клиника на Ленина <lenina@example-clinic.ru>";
+        settings["Email:Clinics:msk-1:ReplyTo"] = "Регистратура <reception-lenina@example-clinic.ru>";
+        settings["Email:MessageIdDomain"] = MessageIdDomain;
     }
 }

@@ -16,8 +16,11 @@ public sealed class UnsubscribeTests(EmailGatewayApp app) : IClassFixture<EmailG
     {
         var headers = Links.HeadersFor(Request("anna@example.ru"));
 
-        Assert.StartsWith("<https://comms.example-clinic.ru/unsubscribe/", headers["List-Unsubscribe"], StringComparison.Ordinal);
-        Assert.EndsWith(">", headers["List-Unsubscribe"], StringComparison.Ordinal);
+        var links = headers["List-Unsubscribe"].Split(", ");
+        Assert.Equal(2, links.Length);
+        Assert.StartsWith("<https://comms.example-clinic.ru/unsubscribe/", links[0], StringComparison.Ordinal);
+        Assert.StartsWith("<mailto:unsubscribe@example-clinic.ru?subject=unsubscribe%20", links[1], StringComparison.Ordinal);
+        Assert.All(links, link => Assert.EndsWith(">", link, StringComparison.Ordinal));
         Assert.Equal("List-Unsubscribe=One-Click", headers["List-Unsubscribe-Post"]);
     }
 

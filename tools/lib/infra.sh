@@ -374,6 +374,34 @@ comms_ensure_chromium() {
   [ -x /usr/bin/chromium ] || { _comms_err "chromium was installed but /usr/bin/chromium is missing"; return 1; }
 }
 
+# comms_ensure_maildev : maildev 2.x (npm) in .run/node, where tools/up starts it from and where the email tests
+# fixture starts its own copies (on free ports, one per test class). Installs node and npm from the OS packages
+# when missing. Starts nothing. COMMS_MAILDEV=/path/to/maildev/bin/maildev: use that one instead.
+comms_ensure_maildev() {
+  if [[ -n "${COMMS_MAILDEV:-}" ]]; then
+    [[ -f "$COMMS_MAILDEV" ]] && return 0
+    _comms_err "COMMS_MAILDEV=$COMMS_MAILDEV is not a file"
+    return 1
+  fi
+  local node_dir="$COMMS_ROOT/.run/node"
+  [[ -f "$node_dir/node_modules/maildev/bin/maildev" ]] && return 0
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    _comms_apt_install nodejs npm || return 1
+  fi
+  _comms_say "installing the SMTP sink (npm package maildev@^2) into ${node_dir#"$COMMS_ROOT"/}..."
+  mkdir -p "$node_dir"
+  local log
+  log="$(mktemp -t comms-maildev.XXXXXX)"
+  # maildev 3 wants Node 22; 2.x runs on the Node 18/20 that Debian has.
+  if ! npm install --prefix "$node_dir" 'maildev@^2' --no-audit --no-fund >"$log" 2>&1; then
+    _comms_err "npm install maildev@^2 failed"
+    _comms_tail "$log"
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
 comms_export_test_env() {
   export COMMS_TEST_POSTGRES="${COMMS_TEST_POSTGRES:-Host=localhost;Port=$COMMS_PG_PORT;Username=comms;Password=comms}"
   export COMMS_TEST_RABBITMQ_HOST="${COMMS_TEST_RABBITMQ_HOST:-localhost}"

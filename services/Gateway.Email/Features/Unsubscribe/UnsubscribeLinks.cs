@@ -15,14 +15,26 @@ public sealed record UnsubscribeRequest(string Contact, string Purpose, Guid Mes
 /// </summary>
 public sealed class UnsubscribeLinks(IOptions<UnsubscribeOptions> options)
 {
-    /// <summary>The headers of an email with one-click unsubscribe (RFC 8058, RFC 2369).</summary>
-    public IReadOnlyDictionary<string, string> HeadersFor(UnsubscribeRequest request) => new Dictionary<string, string>
+    /// <summary>
+    /// The headers of an email with one-click unsubscribe (RFC 8058, RFC 2369): the HTTPS link first (what one-click
+    /// clients post to), then a mailto for clients that only write mail.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HeadersFor(UnsubscribeRequest request)
     {
-        ["List-Unsubscribe"] = $"<{UrlFor(request)}>",
-        ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-    };
+        var token = TokenFor(request);
+        return new Dictionary<string, string>
+        {
+            ["List-Unsubscribe"] = $"<{UrlFor(token)}>, <{MailtoFor(token)}>",
+            ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
+        };
+    }
 
-    public string UrlFor(UnsubscribeRequest request) => $"{options.Value.BaseUrl.TrimEnd('/')}/{TokenFor(request)}";
+    public string UrlFor(UnsubscribeRequest request) => UrlFor(TokenFor(request));
+
+    private string UrlFor(string token) => $"{options.Value.BaseUrl.TrimEnd('/')}/{token}";
+
+    /// <summary>The token in the subject, so whoever reads the mailbox (or a future inbound reader) can apply it.</summary>
+    private string MailtoFor(string token) => $"mailto:{options.Value.Mailbox}?subject=unsubscribe%20{token}";
 
     public string TokenFor(UnsubscribeRequest request)
     {

@@ -1,0 +1,68 @@
+using Comms.Contracts;
+using Comms.Contracts.Templating;
+using Comms.Delivery.Messages;
+using Comms.Gateway.Email.Persistence;
+using Comms.ServiceDefaults.Contacts;
+using MassTransit;
+
+namespace Comms.Gateway.Email.Features.Sending;
+
+/// <summary>
+/// Sends one email: drop a repeat of the message id → an invalid address fails at once → the message committed as
+/// queued → <see cref="EmailDispatcher"/> (consent gate before every try). Because the row is committed before the
+/// relay is called, a redelivered command — after a crash, a lost ack, a duplicate publish — finds it and is dropped:
+/// the consumer never hands one message to the relay twice.
+/// </summary>
+public sealed partial class SendEmailConsumer(
+    EmailDbContext db,
+    EmailDispatcher dispatcher,
+    EmailComposer composer,
+    DeliveryRecorder recorder,
+    TimeProvider time,
+    ILogger<SendEmailConsumer> logger) : IConsumer<SendEmail>
+{
+    public async Task Consume(ConsumeContext<SendEmail> context)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        {
+            LogRepeat(logger, command.MessageId);
+            return;
+        }
+
+        var validEmail = ContactNormalizer.TryNormalizeEmail(command.Email, out var email);
+        var message = new OutgoingMessage
+        {
+            MessageId = command.MessageId,
+            Channel = Channels.Email,
+            ClinicId = command.ClinicId,
+            PatientId = command.PatientId,
+            AppointmentId = command.AppointmentId,
+            Contact = validEmail ? email : Truncate(command.Email),
+            Purpose = command.Purpose,
+            TemplateKey = command.TemplateKey,
+            ExpectedReply = command.ExpectedReply,
+            Status = "",
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Messages.Add(message);
+
+        if (!validEmail)
+        {
+            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid email address");
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        recorder.Transition(message, MessageStatuses.Queued);
+        await db.SaveChangesAsync(cancellationToken);
+
+        await dispatcher.DispatchAsync(message, composer.Compose(command, email, time), cancellationToken);
+    }
+
+    private static string Truncate(string? value) => value is null ? "" : value.Length <= 254 ? value : value[..254];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {MessageId} already handled; repeat dropped")]
+    private static partial void LogRepeat(ILogger logger, Guid messageId);
+}
