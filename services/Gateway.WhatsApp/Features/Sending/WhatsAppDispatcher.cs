@@ -14,7 +14,7 @@ namespace Comms.Gateway.WhatsApp.Features.Sending;
 /// <list type="bullet">
 /// <item>131047 (outside the window): sent again as the approved template when there is one (through the gate again);
 /// failed-temporary when there is none.</item>
-/// <item>130429 / 131056 (rate limits): this recipient waits (<see cref="WhatsAppOptions.RateLimitPauses"/>) and it is
+/// <item>130429 / 131056 (rate limits): this recipient waits (<see cref="WhatsAppOptions.RateLimitPause"/>, doubling) and it is
 /// tried again; after the last pause, failed-temporary.</item>
 /// <item>131026 and other refusals of the message: failed-permanent; credentials, Meta down: failed-temporary.</item>
 /// <item>Unknown (timeout after the request left, 5xx): never resent blindly; failed-temporary.</item>
@@ -125,9 +125,9 @@ public sealed partial class WhatsAppDispatcher(
                         continue;
                     }
 
-                    if (refused.Kind == RefusalKind.RateLimited && rateLimited < settings.RateLimitPauses.Count)
+                    if (refused.Kind == RefusalKind.RateLimited && rateLimited < settings.RateLimitRetries)
                     {
-                        var pause = settings.RateLimitPauses[rateLimited++];
+                        var pause = settings.RateLimitPause * Math.Pow(2, rateLimited++);
                         backoff.Pause(message.Contact, pause);
                         LogRateLimited(logger, message.MessageId, refused.Code, pause);
                         await db.SaveChangesAsync(cancellationToken);

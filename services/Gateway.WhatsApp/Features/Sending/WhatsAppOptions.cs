@@ -34,9 +34,11 @@ public sealed class WhatsAppOptions
     /// <summary>Messages sent at once; the rest wait in the queue.</summary>
     public int MaxParallelSends { get; set; } = 8;
 
-    /// <summary>Pauses before each new try after a rate limit (130429, 131056) for the same recipient; after the last,
-    /// the message ends failed-temporary.</summary>
-    public List<TimeSpan> RateLimitPauses { get; set; } = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
+    /// <summary>New tries after a rate limit (130429, 131056) for the same recipient; after the last, failed-temporary.</summary>
+    public int RateLimitRetries { get; set; } = 3;
+
+    /// <summary>The recipient's pause before the first new try; it doubles for each next one (2 s, 4 s, 8 s).</summary>
+    public TimeSpan RateLimitPause { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Clinics with a WhatsApp number of their own (WhatsApp:Clinics:&lt;clinicId&gt;); the rest use the one above.</summary>
     public Dictionary<string, WhatsAppClinicOptions> Clinics { get; set; } = new(StringComparer.Ordinal);
@@ -87,9 +89,14 @@ public sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOptions>
             failures.Add("WhatsApp:MaxParallelSends must be 1 to 256.");
         }
 
-        if (options.RateLimitPauses.Count > 10 || options.RateLimitPauses.Any(p => p < TimeSpan.Zero || p > TimeSpan.FromMinutes(5)))
+        if (options.RateLimitRetries is < 0 or > 10)
         {
-            failures.Add("WhatsApp:RateLimitPauses must be at most 10 pauses of 0 to 00:05:00 each.");
+            failures.Add("WhatsApp:RateLimitRetries must be 0 to 10.");
+        }
+
+        if (options.RateLimitPause < TimeSpan.Zero || options.RateLimitPause > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("WhatsApp:RateLimitPause must be 0 to 00:01:00.");
         }
 
         foreach (var (clinic, settings) in options.Clinics)
