@@ -1,23 +1,29 @@
 using Comms.Delivery;
 using Comms.Delivery.Messages;
+using Comms.Gateway.WhatsApp.Features.Sending;
+using Comms.Gateway.WhatsApp.Features.Webhooks;
 using Comms.Gateway.WhatsApp.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 
-// The channel's provider adapter comes with its own issue; the gateway already keeps its consent projection
-// current, so its gate is ready the day it sends.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<WhatsAppDbContext>();
 builder.AddDeliveryPipeline<WhatsAppDbContext>();
-builder.AddServiceMessaging<WhatsAppDbContext>(bus => bus.AddDeliveryConsumers());
+builder.AddWhatsAppSending();
+builder.AddServiceMessaging<WhatsAppDbContext>(bus =>
+{
+    bus.AddDeliveryConsumers();
+    bus.AddConsumer<SendWhatsAppConsumer>(typeof(SendWhatsAppConsumerDefinition));
+});
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
 app.MapMessagesApi();
+app.MapWhatsAppWebhooks();
 
 app.Run();
 

@@ -6,6 +6,7 @@ using Comms.ProviderSimulator.Replies;
 using Comms.ProviderSimulator.SmsAero;
 using Comms.ProviderSimulator.Smsc;
 using Comms.ProviderSimulator.SmsRu;
+using Comms.ProviderSimulator.WhatsApp;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ app.MapInboxApi();
 app.MapFaultsApi();
 app.MapRepliesApi();
 app.MapPhonePage();
+app.MapWhatsAppApi();
 
 app.Run();
 

@@ -9,6 +9,9 @@ public static class ProviderNames
     public const string Smsc = "smsc";
     public const string SmsAero = "smsaero";
 
+    /// <summary>The WhatsApp Cloud API: not an SMS provider (no /sim/replies, no balance), but faults apply to it.</summary>
+    public const string WhatsApp = "whatsapp";
+
     public static readonly IReadOnlyList<string> All = [SmsRu, Smsc, SmsAero];
 
     private static readonly FrozenDictionary<string, string> DisplayNames = new Dictionary<string, string>
@@ -16,6 +19,7 @@ public static class ProviderNames
         [SmsRu] = "SMS.ru",
         [Smsc] = "SMSC.ru",
         [SmsAero] = "SMS Aero",
+        [WhatsApp] = "WhatsApp Cloud API",
     }.ToFrozenDictionary();
 
     /// <summary>The name as given, trimmed and lower-cased, when it is one of <see cref="All"/>; otherwise null.</summary>
@@ -24,6 +28,10 @@ public static class ProviderNames
         var normalized = name?.Trim().ToLowerInvariant();
         return normalized is not null && All.Contains(normalized) ? normalized : null;
     }
+
+    /// <summary>As <see cref="Parse"/>, WhatsApp included: the providers /sim/faults can fail.</summary>
+    public static string? ParseFaultable(string? name) =>
+        Parse(name) ?? (string.Equals(name?.Trim(), WhatsApp, StringComparison.OrdinalIgnoreCase) ? WhatsApp : null);
 
     public static string DisplayName(string provider) => DisplayNames.GetValueOrDefault(provider, provider);
 }

@@ -7,6 +7,7 @@ using Comms.ProviderSimulator.Requests;
 using Comms.ProviderSimulator.SmsAero;
 using Comms.ProviderSimulator.Smsc;
 using Comms.ProviderSimulator.SmsRu;
+using Comms.ProviderSimulator.WhatsApp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,7 @@ public static class SimulatorServiceCollectionExtensions
         services.AddTransient<IReceiptCallbacks>(sp => sp.GetRequiredService<SmscCallbackClient>());
         services.AddTransient<IReceiptCallbacks>(sp => sp.GetRequiredService<SmsAeroCallbackClient>());
         services.AddTransient<PatientReplies>();
+        services.AddWhatsAppSimulator();
 
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -63,10 +63,10 @@ public static class FaultsApi
     private static Dictionary<string, string[]> Validate(FaultRequest request, out string? provider, out PhoneNumber? to)
     {
         var errors = new Dictionary<string, string[]>();
-        provider = ProviderNames.Parse(request.Provider);
+        provider = ProviderNames.ParseFaultable(request.Provider);
         if (provider is null)
         {
-            errors["provider"] = [$"Give the provider to fail: one of {string.Join(", ", ProviderNames.All)}."];
+            errors["provider"] = [$"Give the provider to fail: one of {string.Join(", ", ProviderNames.All)}, {ProviderNames.WhatsApp}."];
         }
 
         to = null;
@@ -140,6 +140,8 @@ public static class FaultsApi
             "An SMSC.ru error_code is 1 to 9 (e.g. 3 no funds, 8 cannot be delivered, 9 duplicate).",
         ProviderNames.SmsAero =>
             "SMS Aero has no error codes of its own: give outcome (e.g. noFunds) or httpStatus instead.",
+        ProviderNames.WhatsApp when code < 1 =>
+            "A Cloud API error code (e.g. 131047 outside the window, 131026 undeliverable, 130429 rate limit).",
         _ => null,
     };
 
@@ -151,6 +153,8 @@ public static class FaultsApi
             "An SMSC.ru status is one of -1, 0, 1, 2, 3, 20, 22, 23, 24, 25 (e.g. 3 expired, 20 undeliverable).",
         ProviderNames.SmsAero when code is < 0 or > 8 =>
             "An SMS Aero status is 0 to 8 (e.g. 2 not delivered, 6 rejected).",
+        ProviderNames.WhatsApp when code < 1 =>
+            "The Cloud API error code of the failed status (e.g. 131026 undeliverable).",
         _ => null,
     };
 

@@ -1,0 +1,87 @@
+using Comms.Contracts;
+using Comms.Contracts.Templating;
+using Comms.Delivery.Messages;
+using Comms.Gateway.WhatsApp.Features.Windows;
+using Comms.Gateway.WhatsApp.Persistence;
+using Comms.ServiceDefaults.Contacts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Comms.Gateway.WhatsApp.Features.Sending;
+
+/// <summary>
+/// Sends one WhatsApp message: drop a repeat of the message id → choose the form by the patient's 24-hour window →
+/// <see cref="WhatsAppDispatcher"/> (consent gate before every call, an attempt on record before every call). The
+/// message row is committed with the first attempt, so a redelivered command finds it and is dropped.
+/// </summary>
+public sealed partial class SendWhatsAppConsumer(
+    WhatsAppDbContext db,
+    WhatsAppDispatcher dispatcher,
+    ConversationWindows windows,
+    DeliveryRecorder recorder,
+    IOptions<WhatsAppOptions> options,
+    TimeProvider time,
+    ILogger<SendWhatsAppConsumer> logger) : IConsumer<SendWhatsApp>
+{
+    public async Task Consume(ConsumeContext<SendWhatsApp> context)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        {
+            LogRepeat(logger, command.MessageId);
+            return;
+        }
+
+        var validPhone = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone);
+        var (phoneNumberId, _) = options.Value.SenderFor(command.ClinicId);
+        var now = time.GetUtcNow();
+        var message = new OutgoingMessage
+        {
+            MessageId = command.MessageId,
+            Channel = Channels.WhatsApp,
+            ClinicId = command.ClinicId,
+            PatientId = command.PatientId,
+            AppointmentId = command.AppointmentId,
+            Contact = validPhone ? phone : command.Phone,
+            Purpose = command.Purpose,
+            TemplateKey = command.TemplateKey,
+            ExpectedReply = command.ExpectedReply,
+            Status = "",
+            CreatedAt = now,
+        };
+        var details = new WhatsAppMessage
+        {
+            MessageId = command.MessageId,
+            PhoneNumberId = phoneNumberId,
+            TemplateName = string.IsNullOrWhiteSpace(command.TemplateName) ? null : command.TemplateName,
+            TemplateParameters = [.. command.TemplateParameters],
+            Locale = command.Locale,
+        };
+        db.Messages.Add(message);
+        db.WhatsAppMessages.Add(details);
+
+        if (!validPhone)
+        {
+            dispatcher.End(message, details, MessageStatuses.FailedPermanent, "not a valid phone number");
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        recorder.Transition(message, MessageStatuses.Queued);
+        var windowOpen = await windows.IsOpenAsync(phoneNumberId, phone, cancellationToken);
+        var content = WhatsAppDispatcher.ChooseForm(windowOpen, command.Text, command.ExpectedReply, details.TemplateName,
+            details.TemplateParameters, details.Locale);
+        if (content is null)
+        {
+            dispatcher.End(message, details, MessageStatuses.FailedTemporary, WhatsAppDispatcher.NoTemplateOutsideWindow);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        await dispatcher.SendAsync(message, details, content, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp {MessageId} already handled; repeat dropped")]
+    private static partial void LogRepeat(ILogger logger, Guid messageId);
+}
