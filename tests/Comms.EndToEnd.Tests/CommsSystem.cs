@@ -35,6 +35,7 @@ public sealed class CommsSystem : IAsyncLifetime
         VirtualHost = await TestInfrastructure.NewVirtualHostAsync("e2e");
         var smsPort = ServiceProcess.FreePort();
         var simulatorPort = ServiceProcess.FreePort();
+        var whatsAppPort = ServiceProcess.FreePort();
 
         Simulator = new ServiceProcess("provider-simulator", "tools/Comms.ProviderSimulator", "Comms.ProviderSimulator", simulatorPort,
             new Dictionary<string, string>
@@ -48,6 +49,10 @@ public sealed class CommsSystem : IAsyncLifetime
                 ["Simulator__SmsAero__Email"] = "dev@clinic.example",
                 ["Simulator__SmsAero__ApiKey"] = "dev-smsaero-api-key",
                 ["Simulator__SmsAero__CallbackUrl"] = $"http://127.0.0.1:{smsPort}/webhooks/sms/smsaero?token=dev-smsaero-callback-token",
+                ["Simulator__WhatsApp__AccessToken"] = "dev-whatsapp-access-token",
+                ["Simulator__WhatsApp__PhoneNumberId"] = "100000000000001",
+                ["Simulator__WhatsApp__AppSecret"] = "dev-whatsapp-app-secret",
+                ["Simulator__WhatsApp__WebhookUrl"] = $"http://127.0.0.1:{whatsAppPort}/webhooks/whatsapp",
             });
         Scheduling = await ServiceAsync("scheduling", "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), new()
         {
@@ -67,7 +72,10 @@ public sealed class CommsSystem : IAsyncLifetime
             ["Sms__Accounts__smsaero__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsaero",
             ["Sms__Accounts__smsaero__PublicBaseUrl"] = $"http://127.0.0.1:{smsPort}",
         });
-        var whatsApp = await ServiceAsync("gateway-whatsapp", "services/Gateway.WhatsApp", "Comms.Gateway.WhatsApp", ServiceProcess.FreePort(), []);
+        var whatsApp = await ServiceAsync("gateway-whatsapp", "services/Gateway.WhatsApp", "Comms.Gateway.WhatsApp", whatsAppPort, new()
+        {
+            ["WhatsApp__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/whatsapp",
+        });
         var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), []);
         var feedback = await ServiceAsync("feedback", "services/Feedback", "Comms.Feedback", ServiceProcess.FreePort(), []);
         Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, email, feedback];
