@@ -6,8 +6,8 @@ using System.Text;
 namespace Comms.Gateway.Email.Tests;
 
 /// <summary>
-/// A small SMTP server of our own, for what maildev cannot do on demand: answer a recipient with 550 or 451, or drop
-/// the connection after the data. It speaks real SMTP over TCP (greeting, EHLO, MAIL, RCPT, DATA, RSET, QUIT), so
+/// A small SMTP server of our own, for what maildev cannot do on demand: answer a recipient with 550 or 451, drop
+/// the connection after the data, or hold its answer to the data. It speaks real SMTP over TCP (greeting, EHLO, MAIL, RCPT, DATA, RSET, QUIT), so
 /// MailKit talks to it exactly as to a relay. Each recipient can be given a script of what its next transactions get.
 /// </summary>
 public sealed class ScriptedSmtpServer : IAsyncDisposable
@@ -39,6 +39,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
         /// <summary>The data is read whole, then the connection is closed without an answer.</summary>
         DropAfterData,
+
+        /// <summary>The data is read whole, then nothing is answered until the client goes away.</summary>
+        StallAfterData,
     }
 
     public sealed record Reply(Stage Stage, string Line = "");
@@ -130,6 +133,15 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                             _dataSeen.Enqueue(recipient ?? "");
                             if (scripted is { Stage: Stage.DropAfterData })
                             {
+                                return;
+                            }
+
+                            if (scripted is { Stage: Stage.StallAfterData })
+                            {
+                                while (await reader.ReadLineAsync(_stop.Token) is not null)
+                                {
+                                }
+
                                 return;
                             }
 

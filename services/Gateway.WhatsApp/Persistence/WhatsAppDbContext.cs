@@ -44,6 +44,7 @@ public sealed class WhatsAppDbContext(DbContextOptions<WhatsAppDbContext> option
             attempt.Property(x => x.ProviderMessageId).HasMaxLength(200);
             attempt.HasIndex(x => new { x.MessageId, x.Number }).IsUnique();
             attempt.HasIndex(x => x.ProviderMessageId);
+            attempt.HasIndex(x => x.ResolveAfter).HasFilter("\"ResolveAfter\" IS NOT NULL");
         });
     }
 }
@@ -100,7 +101,7 @@ public sealed class SendAttempt
 
     public DateTimeOffset? FinishedAt { get; set; }
 
-    /// <summary>Null while in flight; then accepted, refused or unknown.</summary>
+    /// <summary>Null while in flight; then accepted, refused, unknown or abandoned (the gateway stopped during the call).</summary>
     public string? Outcome { get; set; }
 
     public int? Code { get; set; }
@@ -109,4 +110,8 @@ public sealed class SendAttempt
 
     /// <summary>The wamid Meta gave it.</summary>
     public string? ProviderMessageId { get; set; }
+
+    /// <summary>Set while the call is open: past it, the gateway stopped during the call and the resolver settles the
+    /// message. Null once the call has an answer.</summary>
+    public DateTimeOffset? ResolveAfter { get; set; }
 }

@@ -20,6 +20,8 @@ namespace Comms.Gateway.Email.Features.Sending;
 /// <see cref="SmtpOptions.RetryDelays"/>, then <c>failed-temporary</c>.</item>
 /// <item>The connection lost after the data left: the relay may have it; <c>failed-temporary</c>, never resent
 /// blindly (at most one mail, never two).</item>
+/// <item>The gateway stopped during the call: the try stays open and <see cref="InterruptedSendResolver"/> ends the
+/// mail failed-temporary after <see cref="EmailResolutionOptions.InFlightGrace"/>.</item>
 /// </list>
 /// </summary>
 public sealed partial class EmailDispatcher(
@@ -53,12 +55,31 @@ public sealed partial class EmailDispatcher(
                 return;
             }
 
+            var now = time.GetUtcNow();
             message.Attempts++;
             message.Provider = SmtpMailer.ProviderName;
-            message.UpdatedAt = time.GetUtcNow();
+            message.UpdatedAt = now;
+            var sendAttempt = new SendAttempt
+            {
+                MessageId = message.MessageId,
+                Number = message.Attempts,
+                StartedAt = now,
+                ResolveAfter = now + options.Value.Resolution.InFlightGrace,
+            };
+            db.SendAttempts.Add(sendAttempt);
             await db.SaveChangesAsync(cancellationToken);
 
             var result = await mailer.SendAsync(new EmailSendRequest(clearance, mail), cancellationToken);
+            sendAttempt.FinishedAt = time.GetUtcNow();
+            sendAttempt.ResolveAfter = null;
+            (sendAttempt.Outcome, sendAttempt.Reason) = result switch
+            {
+                EmailSendResult.Sent => ("sent", null),
+                EmailSendResult.Rejected rejected => ("rejected", rejected.Reason),
+                EmailSendResult.NotSent notSent => ("not-sent", notSent.Reason),
+                EmailSendResult.Unknown unknown => ("unknown", unknown.Reason),
+                _ => ("unknown", null),
+            };
             switch (result)
             {
                 case EmailSendResult.Sent:

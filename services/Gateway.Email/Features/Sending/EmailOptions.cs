@@ -14,6 +14,9 @@ public sealed class EmailOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>What happens to a try left open by a gateway that stopped during the call.</summary>
+    public EmailResolutionOptions Resolution { get; set; } = new();
+
     /// <summary>The sender of clinics that have no entry in <see cref="Clinics"/>.</summary>
     public SenderOptions Default { get; set; } = new();
 
@@ -34,6 +37,16 @@ public sealed class EmailOptions
 
     public string EffectiveMessageIdDomain =>
         !string.IsNullOrWhiteSpace(MessageIdDomain) ? MessageIdDomain.Trim() : MailboxAddress.Parse(Default.From ?? "").Domain;
+}
+
+/// <summary>Section <c>Email:Resolution</c>: a try still open after the grace belongs to a gateway that stopped mid-call.</summary>
+public sealed class EmailResolutionOptions
+{
+    /// <summary>A try still open this long after it started belongs to a gateway that stopped during the call.</summary>
+    public TimeSpan InFlightGrace { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the resolver looks for such tries.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class SenderOptions
@@ -97,6 +110,17 @@ public sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
         if (smtp.RetryDelays.Any(d => d < TimeSpan.Zero || d > TimeSpan.FromMinutes(5)))
         {
             errors.Add("Email:Smtp:RetryDelays must each be between 00:00:00 and 00:05:00");
+        }
+
+        // The grace must outlast a slow answer, or a relay still talking would be taken for a stopped gateway.
+        if (options.Resolution.InFlightGrace <= smtp.Timeout || options.Resolution.InFlightGrace > TimeSpan.FromDays(1))
+        {
+            errors.Add("Email:Resolution:InFlightGrace must be longer than Email:Smtp:Timeout and at most 1.00:00:00");
+        }
+
+        if (options.Resolution.Interval <= TimeSpan.Zero || options.Resolution.Interval > TimeSpan.FromHours(1))
+        {
+            errors.Add("Email:Resolution:Interval must be positive and at most 01:00:00");
         }
 
         if (string.IsNullOrWhiteSpace(options.Default.From))

@@ -13,6 +13,8 @@ public static class SendingExtensions
         builder.Services.AddSingleton<EmailComposer>();
         builder.Services.AddScoped<EmailDispatcher>();
         builder.Services.AddScoped<SmtpMailer>();
+        builder.Services.AddSingleton<InterruptedSendResolver>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InterruptedSendResolver>());
 
         // One client per consumer scope (MailKit's client is not thread-safe); it connects anew for every try.
         builder.Services.AddTransient<ISmtpClient>(_ => new SmtpClient());

@@ -25,6 +25,8 @@ public static class SendingExtensions
         builder.Services.AddSingleton<RecipientBackoff>();
         builder.Services.AddScoped<ConversationWindows>();
         builder.Services.AddScoped<WhatsAppDispatcher>();
+        builder.Services.AddSingleton<InterruptedSendResolver>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InterruptedSendResolver>());
 
         builder.Services.AddHttpClient(HttpClientName, (services, http) =>
             {

@@ -18,6 +18,8 @@ namespace Comms.Gateway.WhatsApp.Features.Sending;
 /// tried again; after the last pause, failed-temporary.</item>
 /// <item>131026 and other refusals of the message: failed-permanent; credentials, Meta down: failed-temporary.</item>
 /// <item>Unknown (timeout after the request left, 5xx): never resent blindly; failed-temporary.</item>
+/// <item>The gateway stopped during the call: the attempt stays open and <see cref="InterruptedSendResolver"/> ends the
+/// message failed-temporary after <see cref="WhatsAppResolutionOptions.InFlightGrace"/>.</item>
 /// </list>
 /// </summary>
 public sealed partial class WhatsAppDispatcher(
@@ -99,6 +101,7 @@ public sealed partial class WhatsAppDispatcher(
             var attempt = await BeginAttemptAsync(message, details, content, cancellationToken);
             var result = await client.SendAsync(new WhatsAppSendRequest(clearance, details.PhoneNumberId, accessToken, content), cancellationToken);
             attempt.FinishedAt = time.GetUtcNow();
+            attempt.ResolveAfter = null;
             switch (result)
             {
                 case WhatsAppSendResult.Accepted accepted:
@@ -170,7 +173,15 @@ public sealed partial class WhatsAppDispatcher(
         message.Attempts++;
         message.UpdatedAt = time.GetUtcNow();
         details.Form = content.Form;
-        var attempt = new SendAttempt { MessageId = message.MessageId, Number = message.Attempts, Form = content.Form, StartedAt = time.GetUtcNow() };
+        var now = time.GetUtcNow();
+        var attempt = new SendAttempt
+        {
+            MessageId = message.MessageId,
+            Number = message.Attempts,
+            Form = content.Form,
+            StartedAt = now,
+            ResolveAfter = now + options.Value.Resolution.InFlightGrace,
+        };
         db.SendAttempts.Add(attempt);
         await db.SaveChangesAsync(cancellationToken);
         return attempt;

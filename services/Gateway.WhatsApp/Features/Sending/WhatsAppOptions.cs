@@ -40,6 +40,9 @@ public sealed class WhatsAppOptions
     /// <summary>The recipient's pause before the first new try; it doubles for each next one (2 s, 4 s, 8 s).</summary>
     public TimeSpan RateLimitPause { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>What happens to a send left open by a gateway that stopped during the call.</summary>
+    public WhatsAppResolutionOptions Resolution { get; set; } = new();
+
     /// <summary>Clinics with a WhatsApp number of their own (WhatsApp:Clinics:&lt;clinicId&gt;); the rest use the one above.</summary>
     public Dictionary<string, WhatsAppClinicOptions> Clinics { get; set; } = new(StringComparer.Ordinal);
 
@@ -49,6 +52,16 @@ public sealed class WhatsAppOptions
             ? (string.IsNullOrWhiteSpace(clinic.PhoneNumberId) ? PhoneNumberId : clinic.PhoneNumberId,
                string.IsNullOrWhiteSpace(clinic.AccessToken) ? AccessToken : clinic.AccessToken)
             : (PhoneNumberId, AccessToken);
+}
+
+/// <summary>Section <c>WhatsApp:Resolution</c>: an attempt still open after the grace belongs to a gateway that stopped mid-call.</summary>
+public sealed class WhatsAppResolutionOptions
+{
+    /// <summary>An attempt still open this long after it started belongs to a gateway that stopped during the call.</summary>
+    public TimeSpan InFlightGrace { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the resolver looks for such attempts.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class WhatsAppClinicOptions
@@ -97,6 +110,17 @@ public sealed class WhatsAppOptionsValidator : IValidateOptions<WhatsAppOptions>
         if (options.RateLimitPause < TimeSpan.Zero || options.RateLimitPause > TimeSpan.FromMinutes(1))
         {
             failures.Add("WhatsApp:RateLimitPause must be 0 to 00:01:00.");
+        }
+
+        // The grace must outlast the longest call, or a slow answer would be taken for a stopped gateway.
+        if (options.Resolution.InFlightGrace <= options.Timeout || options.Resolution.InFlightGrace > TimeSpan.FromDays(1))
+        {
+            failures.Add("WhatsApp:Resolution:InFlightGrace must be longer than WhatsApp:Timeout and at most 1.00:00:00.");
+        }
+
+        if (options.Resolution.Interval <= TimeSpan.Zero || options.Resolution.Interval > TimeSpan.FromHours(1))
+        {
+            failures.Add("WhatsApp:Resolution:Interval must be above zero and at most 01:00:00.");
         }
 
         foreach (var (clinic, settings) in options.Clinics)

@@ -244,12 +244,18 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<DateTimeOffset?>("ResolveAfter")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
                     b.HasIndex("ProviderMessageId");
+
+                    b.HasIndex("ResolveAfter")
+                        .HasFilter("\"ResolveAfter\" IS NOT NULL");
 
                     b.HasIndex("MessageId", "Number")
                         .IsUnique();

@@ -1,0 +1,43 @@
+using Comms.Testing;
+
+namespace Comms.Gateway.Email.Tests;
+
+/// <summary>
+/// The gateway dies (killed, no graceful shutdown) while the relay holds its answer to the mail's data: the relay may
+/// have the mail. The command was not acknowledged, so RabbitMQ hands it to the restarted gateway, which drops it as a
+/// repeat; the try left open is settled by the resolver, and nothing is sent twice.
+/// </summary>
+public sealed class RestartTests : IAsyncLifetime
+{
+    private GatewayEmailProcess _system = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _system = await GatewayEmailProcess.StartAsync("gwmail-restart", new()
+        {
+            ["Email__Smtp__Timeout"] = "00:00:20",
+            ["Email__Resolution__InFlightGrace"] = "00:00:25",
+            ["Email__Resolution__Interval"] = "00:00:01",
+        });
+
+    public async ValueTask DisposeAsync() => await _system.DisposeAsync();
+
+    [Fact]
+    public async Task Killed_mid_call_and_restarted_the_gateway_sends_nothing_twice_and_fails_the_mail_temporarily()
+    {
+        var email = await _system.PatientWithConsentAsync();
+        _system.Smtp.Script(email, new ScriptedSmtpServer.Reply(ScriptedSmtpServer.Stage.StallAfterData));
+
+        var command = await _system.SendAsync(EmailDriver.Command(email, "service"));
+        await Eventually.TrueAsync(() => Task.FromResult(_system.Smtp.DataTransfersFor(email) == 1), TimeSpan.FromSeconds(60), "the mail's data at the relay");
+        await _system.KillGatewayAsync();
+        await _system.StartGatewayAsync();
+
+        var message = await _system.WaitForStatusAsync(command.MessageId, "failed-temporary", TimeSpan.FromSeconds(120));
+        Assert.Equal(
+            "the gateway stopped during the call to the SMTP relay, which cannot be asked whether it took the message; not sent again (at most one mail, never two)",
+            message.GetProperty("reason").GetString());
+        Assert.Equal(1, message.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, _system.Smtp.RecipientsSeen(email));
+        Assert.Equal(1, _system.Smtp.DataTransfersFor(email));
+    }
+}

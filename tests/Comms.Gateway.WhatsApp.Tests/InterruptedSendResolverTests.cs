@@ -1,0 +1,55 @@
+using Comms.Contracts;
+using Comms.Delivery.Messages;
+using Comms.Gateway.WhatsApp.Features.Sending;
+using Comms.Gateway.WhatsApp.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comms.Gateway.WhatsApp.Tests;
+
+/// <summary>An open attempt is a call still under way until the grace has passed; only then is its message settled.</summary>
+public sealed class InterruptedSendResolverTests(GatewayWhatsAppApp app) : IClassFixture<GatewayWhatsAppApp>
+{
+    [Fact]
+    public async Task An_attempt_younger_than_the_grace_is_left_alone_and_settled_once_it_has_passed()
+    {
+        var messageId = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            db.Messages.Add(new OutgoingMessage
+            {
+                MessageId = messageId, Channel = Channels.WhatsApp, ClinicId = "msk-1", Contact = GatewayWhatsAppApp.NewPhone(),
+                Purpose = "service", Status = MessageStatuses.Queued, Attempts = 1, CreatedAt = now, UpdatedAt = now,
+            });
+            db.WhatsAppMessages.Add(new WhatsAppMessage { MessageId = messageId, PhoneNumberId = GatewayWhatsAppApp.PhoneNumberId, Locale = "ru", TemplateParameters = ["Анна"] });
+            db.SendAttempts.Add(new SendAttempt { MessageId = messageId, Number = 1, Form = "text", StartedAt = now, ResolveAfter = now + TimeSpan.FromMinutes(5) });
+            await db.SaveChangesAsync();
+        }
+
+        var resolver = app.Services.GetRequiredService<InterruptedSendResolver>();
+        await resolver.ResolveDueAsync(CancellationToken.None);
+        Assert.Equal(MessageStatuses.Queued, (await app.MessageAsync(messageId)).GetProperty("status").GetString());
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            await db.SendAttempts.Where(a => a.MessageId == messageId)
+                .ExecuteUpdateAsync(a => a.SetProperty(x => x.ResolveAfter, now - TimeSpan.FromSeconds(1)));
+        }
+
+        await resolver.ResolveDueAsync(CancellationToken.None);
+        var message = await app.MessageAsync(messageId);
+        Assert.Equal(MessageStatuses.FailedTemporary, message.GetProperty("status").GetString());
+        Assert.Equal(InterruptedSendResolver.Reason, message.GetProperty("reason").GetString());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            var attempt = await db.SendAttempts.SingleAsync(a => a.MessageId == messageId);
+            Assert.Equal("abandoned", attempt.Outcome);
+            Assert.Null(attempt.ResolveAfter);
+            Assert.Empty((await db.WhatsAppMessages.SingleAsync(m => m.MessageId == messageId)).TemplateParameters);
+        }
+    }
+}
