@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Delivery.Attempts;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Sms.Features.Routing;
 using Comms.Gateway.Sms.Persistence;
@@ -19,71 +20,17 @@ namespace Comms.Gateway.Sms.Features.Sending;
 /// the same lookup. A provider that cannot be asked (SMS.ru) → failed-temporary, never a blind resend.</item>
 /// <item><b>A gateway that died between two tries</b> (the last attempt surely not sent): the send resumes.</item>
 /// </list>
-/// Replicas share the work: each claims a few attempts at a time with <c>FOR UPDATE SKIP LOCKED</c> and a lease.
+/// Replicas share the work through <see cref="OpenAttemptResolver"/>: a few attempts at a time, <c>FOR UPDATE SKIP LOCKED</c> and a lease.
 /// </summary>
 public sealed partial class AmbiguousSendResolver(
     IServiceScopeFactory scopes,
     IOptions<SmsOptions> options,
     TimeProvider time,
-    ILogger<AmbiguousSendResolver> logger) : BackgroundService
+    ILogger<AmbiguousSendResolver> logger) : OpenAttemptResolver(scopes, time, logger)
 {
-    private const int BatchSize = 20;
+    protected override TimeSpan Interval => options.Value.Resolution.Interval;
 
-    /// <summary>A claimed attempt is not looked at by another replica for this long.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await ResolveDueAsync(stoppingToken) == BatchSize)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.Resolution.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Claims and settles the attempts that are due; returns how many it claimed.</summary>
-    public async Task<int> ResolveDueAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        List<long> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<SmsDbContext>();
-            claimed = await db.Database.SqlQuery<long>($"""
-                UPDATE send_attempts SET "ResolveAfter" = {now + Lease}
-                WHERE "Id" IN (SELECT "Id" FROM send_attempts WHERE "ResolveAfter" <= {now}
-                               ORDER BY "ResolveAfter" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
-                RETURNING "Id"
-                """).ToListAsync(cancellationToken);
-        }
-
-        foreach (var id in claimed)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await ResolveAsync(scope.ServiceProvider, id, cancellationToken);
-        }
-
-        return claimed.Count;
-    }
-
-    private async Task ResolveAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
+    protected override async Task SettleAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<SmsDbContext>();
         var accounts = services.GetRequiredService<SmsAccounts>();
@@ -92,7 +39,7 @@ public sealed partial class AmbiguousSendResolver(
         var attempt = await db.SendAttempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
         var message = await db.Messages.SingleAsync(m => m.MessageId == attempt.MessageId, cancellationToken);
         var text = attempt.PendingText;
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
 
         // A later attempt of the same message, or a final status, has moved on: this one has nothing left to settle.
         var superseded = await db.SendAttempts.AnyAsync(a => a.MessageId == attempt.MessageId && a.Number > attempt.Number, cancellationToken);
@@ -105,7 +52,7 @@ public sealed partial class AmbiguousSendResolver(
 
         if (attempt.Outcome == AttemptOutcomes.NotSent)
         {
-            LogResumed(logger, message.MessageId);
+            LogResumed(Logger, message.MessageId);
             Close(attempt);
             await db.SaveChangesAsync(cancellationToken);
             await dispatcher.DispatchAsync(message, text, cancellationToken);
@@ -148,7 +95,7 @@ public sealed partial class AmbiguousSendResolver(
                 attempt.FinishedAt ??= now;
                 Close(attempt);
                 dispatcher.Accept(message, attempt.Account, found.ProviderMessageId, null, null, text, now);
-                LogFound(logger, message.MessageId, attempt.Account);
+                LogFound(Logger, message.MessageId, attempt.Account);
                 await db.SaveChangesAsync(cancellationToken);
                 break;
             case SmsLookupResult.NotFound:
@@ -156,7 +103,7 @@ public sealed partial class AmbiguousSendResolver(
                 attempt.FinishedAt ??= now;
                 Close(attempt);
                 await db.SaveChangesAsync(cancellationToken);
-                LogNeverArrived(logger, message.MessageId, attempt.Account);
+                LogNeverArrived(Logger, message.MessageId, attempt.Account);
                 await dispatcher.DispatchAsync(message, text, cancellationToken);
                 break;
             case SmsLookupResult.Unavailable unavailable when now - attempt.StartedAt >= options.Value.Resolution.GiveUpAfter:
@@ -165,7 +112,7 @@ public sealed partial class AmbiguousSendResolver(
                 break;
             case SmsLookupResult.Unavailable unavailable:
                 attempt.ResolveAfter = now + options.Value.Resolution.LookUpAfter;
-                LogLookupFailed(logger, message.MessageId, attempt.Account, unavailable.Reason);
+                LogLookupFailed(Logger, message.MessageId, attempt.Account, unavailable.Reason);
                 await db.SaveChangesAsync(cancellationToken);
                 break;
         }
@@ -180,11 +127,11 @@ public sealed partial class AmbiguousSendResolver(
     private void Abandon(SendAttempt attempt, OutgoingMessage message, DeliveryRecorder recorder, string reason)
     {
         attempt.Outcome = AttemptOutcomes.Abandoned;
-        attempt.FinishedAt ??= time.GetUtcNow();
+        attempt.FinishedAt ??= Time.GetUtcNow();
         attempt.Reason = reason;
         Close(attempt);
         recorder.Transition(message, MessageStatuses.FailedTemporary, reason);
-        LogAbandoned(logger, message.MessageId, reason);
+        LogAbandoned(Logger, message.MessageId, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId}: {Account} had taken it after all; accepted, not resent")]
@@ -201,7 +148,4 @@ public sealed partial class AmbiguousSendResolver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMS {MessageId} failed-temporary: {Reason}")]
     private static partial void LogAbandoned(ILogger logger, Guid messageId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Resolving open SMS attempts failed; trying again at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Delivery.Attempts;
 using Comms.Delivery.Messages;
 using Comms.Gateway.WhatsApp.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -11,74 +12,20 @@ namespace Comms.Gateway.WhatsApp.Features.Sending;
 /// committed as queued, the answer never came, and a redelivered command is dropped as a repeat. An attempt still open
 /// after <see cref="WhatsAppResolutionOptions.InFlightGrace"/> ends its message failed-temporary: Meta cannot be asked
 /// whether it took a message, so it is never sent again (at most one message, never two).
-/// Replicas share the work: each claims a few attempts at a time with <c>FOR UPDATE SKIP LOCKED</c> and a lease.
+/// The claiming loop, shared by every gateway, is <see cref="OpenAttemptResolver"/>.
 /// </summary>
 public sealed partial class InterruptedSendResolver(
     IServiceScopeFactory scopes,
     IOptions<WhatsAppOptions> options,
     TimeProvider time,
-    ILogger<InterruptedSendResolver> logger) : BackgroundService
+    ILogger<InterruptedSendResolver> logger) : OpenAttemptResolver(scopes, time, logger)
 {
     public const string Reason =
         "the gateway stopped during the call to the WhatsApp Cloud API, which cannot be asked whether it took the message; not sent again (at most one message, never two)";
 
-    private const int BatchSize = 20;
+    protected override TimeSpan Interval => options.Value.Resolution.Interval;
 
-    /// <summary>A claimed attempt is not looked at by another replica for this long.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await ResolveDueAsync(stoppingToken) == BatchSize)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.Resolution.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Claims and settles the attempts that are due; returns how many it claimed.</summary>
-    public async Task<int> ResolveDueAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        List<long> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
-            claimed = await db.Database.SqlQuery<long>($"""
-                UPDATE send_attempts SET "ResolveAfter" = {now + Lease}
-                WHERE "Id" IN (SELECT "Id" FROM send_attempts WHERE "ResolveAfter" <= {now}
-                               ORDER BY "ResolveAfter" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
-                RETURNING "Id"
-                """).ToListAsync(cancellationToken);
-        }
-
-        foreach (var id in claimed)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await ResolveAsync(scope.ServiceProvider, id, cancellationToken);
-        }
-
-        return claimed.Count;
-    }
-
-    private async Task ResolveAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
+    protected override async Task SettleAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<WhatsAppDbContext>();
         var dispatcher = services.GetRequiredService<WhatsAppDispatcher>();
@@ -96,16 +43,13 @@ public sealed partial class InterruptedSendResolver(
 
         var details = await db.WhatsAppMessages.SingleAsync(m => m.MessageId == message.MessageId, cancellationToken);
         attempt.Outcome = "abandoned";
-        attempt.FinishedAt = time.GetUtcNow();
+        attempt.FinishedAt = Time.GetUtcNow();
         attempt.Reason = Reason;
         dispatcher.End(message, details, MessageStatuses.FailedTemporary, Reason);
-        LogAbandoned(logger, message.MessageId);
+        LogAbandoned(Logger, message.MessageId);
         await db.SaveChangesAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp {MessageId} failed-temporary: the gateway stopped during the call; not sent again")]
     private static partial void LogAbandoned(ILogger logger, Guid messageId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Resolving open WhatsApp attempts failed; trying again at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
