@@ -6,7 +6,10 @@ namespace Comms.Contracts.Scheduling;
 /// </summary>
 /// <param name="Model">Template variables as dotted paths ("patient.firstName" → "Анна"); values are already
 /// formatted for the recipient's locale and time zone.</param>
-/// <param name="Channels">Channels in order of preference; the first one Templating has a template for is used.</param>
+/// <param name="Channels">Channels in order of preference; the first one Templating has a template for is used.
+/// Scheduling's channel fallback sends one channel at a time and moves on itself.</param>
+/// <param name="NotAfter">When set, no provider may be handed the message after this moment: the gateway ends it
+/// <c>expired</c> instead (cause <c>deadline</c>) and passes what is left of it to providers that honour a lifetime.</param>
 public sealed record ComposeMessage(
     Guid MessageId,
     string TemplateKey,
@@ -17,7 +20,8 @@ public sealed record ComposeMessage(
     IReadOnlyDictionary<string, string?> Model,
     string? AppointmentId,
     string? ExpectedReply,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? NotAfter = null);
 
 /// <summary>Who a message is for, with every contact Comms knows of the patient.</summary>
 public sealed record MessageRecipient(

@@ -3,6 +3,7 @@ namespace Comms.Contracts.Templating;
 /// <summary>Templating hands a rendered SMS to Gateway.Sms.</summary>
 /// <param name="Phone">E.164, e.g. "+79161234567".</param>
 /// <param name="ExpectedReply">What a reply to this message answers ("confirmation", "rating"), or null.</param>
+/// <param name="NotAfter">No provider is handed the message after this moment (see ComposeMessage.NotAfter).</param>
 public sealed record SendSms(
     Guid MessageId,
     string ClinicId,
@@ -14,4 +15,5 @@ public sealed record SendSms(
     string TemplateKey,
     int TemplateVersion,
     string? ExpectedReply,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? NotAfter = null);

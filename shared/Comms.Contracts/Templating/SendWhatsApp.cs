@@ -9,6 +9,7 @@ namespace Comms.Contracts.Templating;
 /// <param name="Phone">E.164, e.g. "+79161234567"; WhatsApp addresses the patient by it.</param>
 /// <param name="TemplateName">The name Meta approved; null when the clinic has none for this key (then only a free-form
 /// message inside the window can go).</param>
+/// <param name="NotAfter">No provider is handed the message after this moment (see ComposeMessage.NotAfter).</param>
 public sealed record SendWhatsApp(
     Guid MessageId,
     string ClinicId,
@@ -23,4 +24,5 @@ public sealed record SendWhatsApp(
     string TemplateKey,
     int TemplateVersion,
     string? ExpectedReply,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? NotAfter = null);
