@@ -35,6 +35,7 @@ public abstract class GatewayDbContext(DbContextOptions options) : ServiceDbCont
             message.Property(x => x.ExpectedReply).HasMaxLength(40);
             message.Property(x => x.Status).HasMaxLength(20);
             message.Property(x => x.Reason).HasMaxLength(1000);
+            message.Property(x => x.Cause).HasMaxLength(40);
             message.Property(x => x.Provider).HasMaxLength(40);
             message.Property(x => x.ProviderMessageId).HasMaxLength(200);
             message.HasIndex(x => new { x.Provider, x.ProviderMessageId });

@@ -9,7 +9,9 @@ namespace Comms.Gateway.Sms.Providers;
 /// that accept a client id (SMSC.ru's <c>id</c>) get it, so that an ambiguous outcome can be looked up later.</param>
 /// <param name="CallbackUrl">Where the provider should post this message's receipt, for providers that take it per
 /// message (SMS Aero's <c>callbackUrl</c>); null when the account's cabinet has it.</param>
-public sealed record SmsSendRequest(ConsentClearance Clearance, string Text, string? Sender, string ClientReference, Uri? CallbackUrl);
+/// <param name="Lifetime">How long the carrier may keep trying (what is left of the message's <c>NotAfter</c>), for providers
+/// that take one; null: the provider's own default.</param>
+public sealed record SmsSendRequest(ConsentClearance Clearance, string Text, string? Sender, string ClientReference, Uri? CallbackUrl, TimeSpan? Lifetime = null);
 
 /// <summary>An SMS provider's answer to one send.</summary>
 public abstract record SmsSendResult

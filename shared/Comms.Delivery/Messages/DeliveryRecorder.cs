@@ -11,7 +11,7 @@ namespace Comms.Delivery.Messages;
 /// </summary>
 public sealed class DeliveryRecorder(GatewayDbContext db, MessageStatusPublisher statuses, TimeProvider time)
 {
-    public bool Transition(OutgoingMessage message, string status, string? reason = null)
+    public bool Transition(OutgoingMessage message, string status, string? reason = null, string? cause = null)
     {
         if (MessageStatuses.Rank(status) <= MessageStatuses.Rank(message.Status))
         {
@@ -21,11 +21,29 @@ public sealed class DeliveryRecorder(GatewayDbContext db, MessageStatusPublisher
         var now = time.GetUtcNow();
         message.Status = status;
         message.Reason = reason;
+        message.Cause = cause;
         message.UpdatedAt = now;
         message.History.Add(new MessageStatusEntry { MessageId = message.MessageId, Status = status, Reason = reason, OccurredAt = now });
 
         statuses.Publish(db, new MessageStatusChanged(
-            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now, message.Contact));
+            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now, message.Contact, cause));
         return true;
+    }
+
+    /// <summary>
+    /// Ends the message <c>expired</c> (cause <c>deadline</c>) when its <see cref="OutgoingMessage.NotAfter"/> has passed.
+    /// A gateway asks this before every provider call: past the deadline no provider may be handed the message, so
+    /// Scheduling can try the next channel knowing this one will never arrive.
+    /// </summary>
+    public bool ExpireIfPastDeadline(OutgoingMessage message)
+    {
+        if (message.NotAfter is not { } notAfter || time.GetUtcNow() < notAfter)
+        {
+            return false;
+        }
+
+        return Transition(message, MessageStatuses.Expired,
+            $"not handed to a provider before its deadline {notAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z; the next channel may be tried",
+            StatusCauses.Deadline);
     }
 }

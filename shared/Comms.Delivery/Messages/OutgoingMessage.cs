@@ -27,6 +27,12 @@ public sealed class OutgoingMessage
 
     public string? Reason { get; set; }
 
+    /// <summary>Why it ended so, for programs (<see cref="Comms.Contracts.Delivery.StatusCauses"/>), when that matters.</summary>
+    public string? Cause { get; set; }
+
+    /// <summary>No provider may be handed it after this moment (the send's <c>NotAfter</c>); null: no deadline.</summary>
+    public DateTimeOffset? NotAfter { get; set; }
+
     public string? Provider { get; set; }
 
     public string? ProviderMessageId { get; set; }

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Email.Persistence;
@@ -42,6 +43,13 @@ public sealed partial class EmailDispatcher(
         {
             if (attempt > 0 && !await PauseAsync(message, delays[attempt - 1], last!, cancellationToken))
             {
+                return;
+            }
+
+            // Past its deadline no relay may be handed it: Scheduling may already count on the next channel.
+            if (recorder.ExpireIfPastDeadline(message))
+            {
+                await db.SaveChangesAsync(cancellationToken);
                 return;
             }
 
@@ -96,7 +104,8 @@ public sealed partial class EmailDispatcher(
                     return;
                 case EmailSendResult.Unknown unknown:
                     recorder.Transition(message, MessageStatuses.FailedTemporary,
-                        $"{unknown.Reason}; the relay may have it, so it is not sent again (at most one mail, never two)");
+                        $"{unknown.Reason}; the relay may have it, so it is not sent again (at most one mail, never two)",
+                        StatusCauses.OutcomeUnknown);
                     LogUnknown(logger, message.MessageId, unknown.Reason);
                     await db.SaveChangesAsync(cancellationToken);
                     return;

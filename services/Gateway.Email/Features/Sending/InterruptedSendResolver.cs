@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Attempts;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Email.Persistence;
@@ -44,7 +45,7 @@ public sealed partial class InterruptedSendResolver(
         attempt.Outcome = "abandoned";
         attempt.FinishedAt = Time.GetUtcNow();
         attempt.Reason = Reason;
-        recorder.Transition(message, MessageStatuses.FailedTemporary, Reason);
+        recorder.Transition(message, MessageStatuses.FailedTemporary, Reason, StatusCauses.OutcomeUnknown);
         LogAbandoned(Logger, message.MessageId);
         await db.SaveChangesAsync(cancellationToken);
     }

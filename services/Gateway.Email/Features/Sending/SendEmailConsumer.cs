@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Contracts.Templating;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Email.Persistence;
@@ -43,6 +44,7 @@ public sealed partial class SendEmailConsumer(
             Purpose = command.Purpose,
             TemplateKey = command.TemplateKey,
             ExpectedReply = command.ExpectedReply,
+            NotAfter = command.NotAfter,
             Status = "",
             CreatedAt = time.GetUtcNow(),
         };
@@ -50,7 +52,7 @@ public sealed partial class SendEmailConsumer(
 
         if (!validEmail)
         {
-            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid email address");
+            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid email address", StatusCauses.NoContact);
             await db.SaveChangesAsync(cancellationToken);
             return;
         }

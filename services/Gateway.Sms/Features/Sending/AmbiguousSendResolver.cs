@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Attempts;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Sms.Features.Routing;
@@ -130,7 +131,7 @@ public sealed partial class AmbiguousSendResolver(
         attempt.FinishedAt ??= Time.GetUtcNow();
         attempt.Reason = reason;
         Close(attempt);
-        recorder.Transition(message, MessageStatuses.FailedTemporary, reason);
+        recorder.Transition(message, MessageStatuses.FailedTemporary, reason, StatusCauses.OutcomeUnknown);
         LogAbandoned(Logger, message.MessageId, reason);
     }
 

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Contracts.Templating;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Sms.Features.Contacts;
@@ -44,6 +45,7 @@ public sealed partial class SendSmsConsumer(
             Purpose = command.Purpose,
             TemplateKey = command.TemplateKey,
             ExpectedReply = command.ExpectedReply,
+            NotAfter = command.NotAfter,
             Status = "",
             CreatedAt = time.GetUtcNow(),
         };
@@ -51,7 +53,7 @@ public sealed partial class SendSmsConsumer(
 
         if (!validPhone)
         {
-            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid phone number");
+            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid phone number", StatusCauses.NoContact);
             await db.SaveChangesAsync(cancellationToken);
             return;
         }

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.Gateway.Sms.Features.Contacts;
@@ -56,6 +57,14 @@ public sealed partial class SmsDispatcher(
 
             foreach (var account in health.Order(route.Accounts))
             {
+                // Past its deadline no provider may be handed it: Scheduling may already count on the next channel.
+                if (recorder.ExpireIfPastDeadline(message))
+                {
+                    CloseResumePoint();
+                    await db.SaveChangesAsync(cancellationToken);
+                    return;
+                }
+
                 // The patient may have opted out meanwhile: the gate is asked before every call.
                 var decision = await gate.CheckAsync(message.Contact, Channels.Sms, message.Purpose, cancellationToken);
                 if (decision.Clearance is not { } clearance)
@@ -69,7 +78,7 @@ public sealed partial class SmsDispatcher(
 
                 var attempt = await BeginAttemptAsync(message, account, text, cancellationToken);
                 var provider = accounts.Provider(account);
-                var result = await CallAsync(provider, new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference, CallbackUrl(account)), cancellationToken);
+                var result = await CallAsync(provider, new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference, CallbackUrl(account), message.NotAfter - time.GetUtcNow()), cancellationToken);
                 health.Record(account, result);
                 if (await SettleAsync(message, attempt, provider, result, text, cancellationToken))
                 {
@@ -206,7 +215,8 @@ public sealed partial class SmsDispatcher(
                 attempt.Outcome = AttemptOutcomes.Unknown;
                 attempt.Reason = unknown.Reason;
                 recorder.Transition(message, MessageStatuses.FailedTemporary,
-                    $"{unknown.Reason}; {provider.Account} cannot be asked whether it took it, so it is not sent again (at most one SMS, never two)");
+                    $"{unknown.Reason}; {provider.Account} cannot be asked whether it took it, so it is not sent again (at most one SMS, never two)",
+                    StatusCauses.OutcomeUnknown);
                 break;
         }
 

@@ -111,6 +111,10 @@ namespace Comms.Gateway.Sms.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Cause")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -140,6 +144,9 @@ namespace Comms.Gateway.Sms.Persistence.Migrations
                     b.Property<string>("ExpectedReply")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset?>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PatientId")
                         .HasMaxLength(200)

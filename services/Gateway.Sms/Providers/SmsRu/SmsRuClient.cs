@@ -45,6 +45,12 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
             fields["from"] = sender;
         }
 
+        if (request.Lifetime is { } lifetime)
+        {
+            // "ttl": the message's lifetime in minutes, 1 to 1440; rounded up, so the carrier never gives up before we do.
+            fields["ttl"] = Math.Clamp((int)Math.Ceiling(lifetime.TotalMinutes), 1, 1440).ToString(CultureInfo.InvariantCulture);
+        }
+
         HttpResponseMessage response;
         try
         {

@@ -40,6 +40,13 @@ public sealed class SmscClient(string account, SmsAccountOptions settings, HttpC
             fields["sender"] = sender;
         }
 
+        if (request.Lifetime is { } lifetime)
+        {
+            // "valid": how long the carrier keeps trying, in whole hours from 1 to 24; rounded up, so it never gives up
+            // before we do. (The hh:mm form SMSC also documents is not used: unverified here.)
+            fields["valid"] = Math.Clamp((int)Math.Ceiling(lifetime.TotalHours), 1, 24).ToString(CultureInfo.InvariantCulture);
+        }
+
         HttpResponseMessage response;
         try
         {

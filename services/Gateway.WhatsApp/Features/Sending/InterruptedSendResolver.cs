@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Attempts;
 using Comms.Delivery.Messages;
 using Comms.Gateway.WhatsApp.Persistence;
@@ -45,7 +46,7 @@ public sealed partial class InterruptedSendResolver(
         attempt.Outcome = "abandoned";
         attempt.FinishedAt = Time.GetUtcNow();
         attempt.Reason = Reason;
-        dispatcher.End(message, details, MessageStatuses.FailedTemporary, Reason);
+        dispatcher.End(message, details, MessageStatuses.FailedTemporary, Reason, StatusCauses.OutcomeUnknown);
         LogAbandoned(Logger, message.MessageId);
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Contracts.Templating;
 using Comms.Delivery.Messages;
 using Comms.Gateway.WhatsApp.Features.Windows;
@@ -47,6 +48,7 @@ public sealed partial class SendWhatsAppConsumer(
             Purpose = command.Purpose,
             TemplateKey = command.TemplateKey,
             ExpectedReply = command.ExpectedReply,
+            NotAfter = command.NotAfter,
             Status = "",
             CreatedAt = now,
         };
@@ -63,7 +65,7 @@ public sealed partial class SendWhatsAppConsumer(
 
         if (!validPhone)
         {
-            dispatcher.End(message, details, MessageStatuses.FailedPermanent, "not a valid phone number");
+            dispatcher.End(message, details, MessageStatuses.FailedPermanent, "not a valid phone number", StatusCauses.NoContact);
             await db.SaveChangesAsync(cancellationToken);
             return;
         }

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.Gateway.WhatsApp.Persistence;
@@ -88,6 +89,14 @@ public sealed partial class WhatsAppDispatcher(
         {
             await backoff.WaitAsync(message.Contact, cancellationToken);
 
+            // Past its deadline Meta may not be handed it: Scheduling may already count on the next channel.
+            if (recorder.ExpireIfPastDeadline(message))
+            {
+                details.TemplateParameters = [];
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+
             // The patient may have opted out meanwhile: the gate is asked before every call, resends included.
             var decision = await gate.CheckAsync(message.Contact, Channels.WhatsApp, message.Purpose, cancellationToken);
             if (decision.Clearance is not { } clearance)
@@ -152,7 +161,7 @@ public sealed partial class WhatsAppDispatcher(
                     attempt.Outcome = "unknown";
                     attempt.Reason = unknown.Reason;
                     End(message, details, MessageStatuses.FailedTemporary,
-                        $"{unknown.Reason}; not sent again (at most one message, never two)");
+                        $"{unknown.Reason}; not sent again (at most one message, never two)", StatusCauses.OutcomeUnknown);
                     LogUnknown(logger, message.MessageId, unknown.Reason);
                     await db.SaveChangesAsync(cancellationToken);
                     return;
@@ -161,9 +170,9 @@ public sealed partial class WhatsAppDispatcher(
     }
 
     /// <summary>A final status: the rendered parameters (patient data) are no longer needed.</summary>
-    public void End(OutgoingMessage message, WhatsAppMessage details, string status, string? reason)
+    public void End(OutgoingMessage message, WhatsAppMessage details, string status, string? reason, string? cause = null)
     {
-        recorder.Transition(message, status, reason);
+        recorder.Transition(message, status, reason, cause);
         details.TemplateParameters = [];
     }
 

@@ -112,6 +112,10 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Cause")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -141,6 +145,9 @@ namespace Comms.Gateway.WhatsApp.Persistence.Migrations
                     b.Property<string>("ExpectedReply")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset?>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PatientId")
                         .HasMaxLength(200)

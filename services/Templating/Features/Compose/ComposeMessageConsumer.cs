@@ -34,6 +34,7 @@ public sealed partial class ComposeMessageConsumer(
     {
         var message = context.Message;
         var problems = new List<string>();
+        var contactMissing = 0;
         if (message.Channels.Count == 0)
         {
             problems.Add("no channel was requested");
@@ -41,6 +42,13 @@ public sealed partial class ComposeMessageConsumer(
 
         foreach (var channel in message.Channels.Distinct(StringComparer.Ordinal))
         {
+            if (Channels.All.Contains(channel) && ContactProblem(message.Recipient, channel) is { } contactProblem)
+            {
+                problems.Add(contactProblem);
+                contactMissing++;
+                continue;
+            }
+
             var composed = await ComposeAsync(message, channel, problems, context.CancellationToken);
             if (composed is not null)
             {
@@ -52,6 +60,11 @@ public sealed partial class ComposeMessageConsumer(
         }
 
         var reason = string.Join("; ", problems);
+
+        // No contact on every channel asked for is its own cause: a clinic may fall back on it but not on a missing text.
+        var cause = message.Channels.Count > 0 && contactMissing == message.Channels.Distinct(StringComparer.Ordinal).Count()
+            ? StatusCauses.NoContact
+            : StatusCauses.NoTemplate;
         statuses.Publish(
             db,
             new MessageStatusChanged(
@@ -64,7 +77,8 @@ public sealed partial class ComposeMessageConsumer(
                 reason,
                 Provider: null,
                 time.GetUtcNow(),
-                ContactNormalizer.TryNormalize(message.Recipient.Phone ?? message.Recipient.Email, out var contact) ? contact : null));
+                ContactNormalizer.TryNormalize(message.Recipient.Phone ?? message.Recipient.Email, out var contact) ? contact : null,
+                cause));
         await db.SaveChangesAsync(context.CancellationToken);
         LogNotComposed(logger, message.MessageId, message.TemplateKey, reason);
     }
@@ -77,12 +91,6 @@ public sealed partial class ComposeMessageConsumer(
         if (!Channels.All.Contains(channel))
         {
             problems.Add($"channel '{channel}' is not known");
-            return null;
-        }
-
-        if (ContactProblem(message.Recipient, channel) is { } contactProblem)
-        {
-            problems.Add(contactProblem);
             return null;
         }
 
@@ -125,7 +133,7 @@ public sealed partial class ComposeMessageConsumer(
                 ContactNormalizer.TryNormalize(recipient.Email, out var email);
                 var command = new SendEmail(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, email,
                     subject.ReplaceLineEndings(" ").Trim(), html, text, message.Purpose, template.Key, template.Version, message.ExpectedReply,
-                    message.RequestedAt);
+                    message.RequestedAt, message.NotAfter);
                 return new Composed(email, template.Version, (db, clock) => db.Publish(command, clock));
             }
 
@@ -146,7 +154,7 @@ public sealed partial class ComposeMessageConsumer(
                 ContactNormalizer.TryNormalizePhone(recipient.Phone, out var phone);
                 var command = new SendWhatsApp(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, phone, text,
                     string.IsNullOrWhiteSpace(template.WhatsAppTemplateName) ? null : template.WhatsAppTemplateName, parameters, template.Locale,
-                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt);
+                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt, message.NotAfter);
                 return new Composed(phone, template.Version, (db, clock) => db.Publish(command, clock));
             }
 
@@ -154,7 +162,7 @@ public sealed partial class ComposeMessageConsumer(
             {
                 ContactNormalizer.TryNormalizePhone(recipient.Phone, out var phone);
                 var command = new SendSms(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, phone, text,
-                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt);
+                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt, message.NotAfter);
                 return new Composed(phone, template.Version, (db, clock) => db.Publish(command, clock));
             }
         }
