@@ -8,7 +8,7 @@ internal static class MisEvents
 {
     public static string Booked(
         string eventId, string appointmentId, string phone, DateTimeOffset startsAt, string firstName = "Анна", int version = 1,
-        string clinicId = CommsSystem.ClinicId) =>
+        string clinicId = CommsSystem.ClinicId, string? email = null) =>
         JsonSerializer.Serialize(new
         {
             specversion = "1.0",
@@ -24,7 +24,7 @@ internal static class MisEvents
                 startsAt = startsAt.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
                 durationMinutes = 30,
                 clinic = new { clinicId, name = "Клиника на Ленина", address = "ул. Ленина, 5", timeZone = "Europe/Moscow" },
-                patient = new { patientId = "P-" + appointmentId, lastName = "Иванова", firstName, middleName = "Сергеевна", phone, birthDate = "1990-05-01" },
+                patient = new { patientId = "P-" + appointmentId, lastName = "Иванова", firstName, middleName = "Сергеевна", phone, email, birthDate = "1990-05-01" },
                 doctor = new { doctorId = "D-5", name = "Петров Павел Петрович", specialty = "Стоматолог-терапевт" },
                 service = new { code = "DENT-HYG", name = "Профессиональная гигиена" },
             },

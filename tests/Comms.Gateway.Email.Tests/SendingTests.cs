@@ -10,6 +10,19 @@ public sealed class SendingTests(EmailGatewayApp app) : IClassFixture<EmailGatew
     private readonly EmailDriver _driver = new(app);
 
     [Fact]
+    public async Task A_mail_past_its_deadline_expires_without_reaching_the_relay()
+    {
+        var email = EmailDriver.NewAddress();
+        await _driver.ConsentAsync(email, "service");
+
+        var message = await _driver.SendAndWaitAsync(EmailDriver.Command(email, "service") with { NotAfter = DateTimeOffset.UtcNow.AddSeconds(-1) }, "expired");
+
+        Assert.Equal("deadline", message.GetProperty("cause").GetString());
+        Assert.Equal(0, message.GetProperty("attempts").GetInt32());
+        Assert.Empty(await app.MailDev.MailsToAsync(email));
+    }
+
+    [Fact]
     public async Task Consented_service_mail_arrives_with_both_parts_the_clinics_sender_and_our_message_id()
     {
         var email = EmailDriver.NewAddress();

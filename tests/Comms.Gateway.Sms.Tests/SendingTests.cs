@@ -136,6 +136,55 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         Assert.Empty((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
     }
 
+    [Fact]
+    public async Task A_message_past_its_deadline_expires_without_a_provider_call()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        var command = Command(phone, "service") with { NotAfter = DateTimeOffset.UtcNow.AddSeconds(-1) };
+
+        await app.Services.GetRequiredService<IBus>().Publish(command);
+        var message = await WaitForStatusAsync(command.MessageId, "expired");
+
+        Assert.Equal("deadline", message.GetProperty("cause").GetString());
+        Assert.StartsWith("not handed to a provider before its deadline", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(phone.TrimStart('+'), await app.Simulator.Http.GetStringAsync("sim/requests"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deadline_passing_while_providers_are_down_stops_the_retries()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        await FaultAsync(phone, 220, times: null); // SMS.ru "unavailable" for this number, every time
+        var command = Command(phone, "service") with { NotAfter = DateTimeOffset.UtcNow.AddSeconds(1.5) };
+
+        await app.Services.GetRequiredService<IBus>().Publish(command);
+        var message = await WaitForStatusAsync(command.MessageId, "expired");
+
+        // Tries at 0 s and after 0.5 s; the deadline has passed by the third (after 2 s more): no call after it.
+        Assert.Equal("deadline", message.GetProperty("cause").GetString());
+        Assert.InRange(message.GetProperty("attempts").GetInt32(), 1, 2);
+        var requests = await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>("sim/requests");
+        Assert.Equal(message.GetProperty("attempts").GetInt32(),
+            requests!.Count(r => r.GetProperty("fields").TryGetProperty("to", out var to) && to.GetString() == phone.TrimStart('+')));
+    }
+
+    [Fact]
+    public async Task What_is_left_of_the_deadline_goes_to_smsru_as_the_lifetime_in_minutes()
+    {
+        var phone = NewPhone();
+        await ConsentAsync(phone, "service", granted: true);
+        var command = Command(phone, "service") with { NotAfter = DateTimeOffset.UtcNow.AddMinutes(44.5) };
+
+        await app.Services.GetRequiredService<IBus>().Publish(command);
+        await WaitForStatusAsync(command.MessageId, "accepted");
+
+        var requests = await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>("sim/requests");
+        var request = Assert.Single(requests!, r => r.GetProperty("fields").TryGetProperty("to", out var to) && to.GetString() == phone.TrimStart('+'));
+        Assert.Equal("45", request.GetProperty("fields").GetProperty("ttl").GetString());
+    }
+
     internal static string NewPhone() => "+7916" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static SendSms Command(string phone, string purpose) => new(

@@ -7,6 +7,20 @@ namespace Comms.Gateway.WhatsApp.Tests;
 public sealed class WhatsAppSendingTests(GatewayWhatsAppApp app) : IClassFixture<GatewayWhatsAppApp>
 {
     [Fact]
+    public async Task A_message_past_its_deadline_expires_without_a_call_to_meta()
+    {
+        var phone = GatewayWhatsAppApp.NewPhone();
+        await app.GrantAsync(phone);
+
+        var command = await app.SendAsync(GatewayWhatsAppApp.Command(phone) with { NotAfter = DateTimeOffset.UtcNow.AddSeconds(-1) });
+        var message = await app.WaitForStatusAsync(command.MessageId, "expired");
+
+        Assert.Equal("deadline", message.GetProperty("cause").GetString());
+        Assert.Equal(0, message.GetProperty("attempts").GetInt32());
+        Assert.Empty(await app.SimulatorMessagesAsync(phone));
+    }
+
+    [Fact]
     public async Task Inside_the_window_a_confirmation_goes_free_form_with_reply_buttons()
     {
         var phone = GatewayWhatsAppApp.NewPhone();

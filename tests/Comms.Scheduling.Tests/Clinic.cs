@@ -110,6 +110,37 @@ public sealed class Clinic(SchedulingApp app, RabbitQueueProbe broker) : IAsyncD
             .Where(s => status is null || s.GetProperty("status").GetString() == status)
             .Where(s => kind is null || s.GetProperty("kind").GetString() == kind)];
 
+    /// <summary>The ComposeMessages about these appointments; waits for <paramref name="expected"/>, then makes sure no more come.</summary>
+    public static async Task<List<JsonElement>> TakeComposedAsync(RabbitQueueProbe broker, string queue, string[] appointmentIds, int expected)
+    {
+        var taken = new List<JsonElement>();
+        var deadline = DateTime.UtcNow + Clinic.Patience;
+        var quietUntil = DateTime.MaxValue;
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow < quietUntil)
+        {
+            if (await broker.GetAsync(queue) is { } received)
+            {
+                var message = JsonDocument.Parse(received.Body).RootElement.GetProperty("message");
+                if (appointmentIds.Contains(message.GetProperty("appointmentId").GetString()))
+                {
+                    taken.Add(message.Clone());
+                }
+
+                continue;
+            }
+
+            if (taken.Count >= expected && quietUntil == DateTime.MaxValue)
+            {
+                quietUntil = DateTime.UtcNow.AddSeconds(1);
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(expected, taken.Count);
+        return taken;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();

@@ -102,7 +102,7 @@ public sealed class FollowUpTests(SchedulingApp app) : IClassFixture<SchedulingA
 
         await clinic.DispatchDueAsync();
 
-        var messages = await TakeForAsync(clinic.Broker, composed, [first, second, later], expected: 2);
+        var messages = await Clinic.TakeComposedAsync(clinic.Broker, composed, [first, second, later], expected: 2);
         var together = Assert.Single(messages, m => m.GetProperty("model").GetProperty("appointment.time").GetString() == "10:00 и 10:40");
         Assert.Equal(first, together.GetProperty("model").GetProperty("appointment.id").GetString());
         Assert.Equal("13:00", Assert.Single(messages, m => m.GetProperty("messageId").GetGuid() != together.GetProperty("messageId").GetGuid()).GetProperty("model").GetProperty("appointment.time").GetString());
@@ -143,34 +143,4 @@ public sealed class FollowUpTests(SchedulingApp app) : IClassFixture<SchedulingA
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.DueAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
     }
 
-    /// <summary>The ComposeMessages about these appointments; waits for <paramref name="expected"/>, then makes sure no more come.</summary>
-    private static async Task<List<JsonElement>> TakeForAsync(RabbitQueueProbe broker, string queue, string[] appointmentIds, int expected)
-    {
-        var taken = new List<JsonElement>();
-        var deadline = DateTime.UtcNow + Clinic.Patience;
-        var quietUntil = DateTime.MaxValue;
-        while (DateTime.UtcNow < deadline && DateTime.UtcNow < quietUntil)
-        {
-            if (await broker.GetAsync(queue) is { } received)
-            {
-                var message = JsonDocument.Parse(received.Body).RootElement.GetProperty("message");
-                if (appointmentIds.Contains(message.GetProperty("appointmentId").GetString()))
-                {
-                    taken.Add(message.Clone());
-                }
-
-                continue;
-            }
-
-            if (taken.Count >= expected && quietUntil == DateTime.MaxValue)
-            {
-                quietUntil = DateTime.UtcNow.AddSeconds(1);
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Equal(expected, taken.Count);
-        return taken;
-    }
 }

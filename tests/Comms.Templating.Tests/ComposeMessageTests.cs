@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Templating.Persistence;
 using Comms.Testing;
 using MassTransit;
@@ -79,6 +80,7 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
         Assert.Equal(MessageStatuses.FailedPermanent, status.GetProperty("status").GetString());
         Assert.Equal(Channels.Sms, status.GetProperty("channel").GetString());
         Assert.Equal("patient has no phone for sms", status.GetProperty("reason").GetString());
+        Assert.Equal(StatusCauses.NoContact, status.GetProperty("cause").GetString());
         Assert.Equal("A-1001", status.GetProperty("appointmentId").GetString());
         await Eventually.TrueAsync(OutboxIsEmptyAsync, TimeSpan.FromSeconds(30), "the outbox to be relayed");
         Assert.Empty(await Messages.DrainAsync(probe, statuses, messageId));
@@ -97,6 +99,7 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
         var status = await Messages.NextAsync(probe, statuses, messageId);
         Assert.Equal(MessageStatuses.FailedPermanent, status.GetProperty("status").GetString());
         Assert.Equal("no published template 'birthday.greeting' for sms/en or sms/ru", status.GetProperty("reason").GetString());
+        Assert.Equal(StatusCauses.NoTemplate, status.GetProperty("cause").GetString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Comms.Scheduling.Features.Rules;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,8 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
     public DbSet<ScheduledSend> ScheduledSends => Set<ScheduledSend>();
 
     public DbSet<StoredClinicRules> ClinicRules => Set<StoredClinicRules>();
+
+    public DbSet<ChannelAttempt> ChannelAttempts => Set<ChannelAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -49,6 +52,18 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             send.HasIndex(x => new { x.ClinicId, x.AppointmentId });
             // The due dispatcher's query: pending rows by due time.
             send.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'pending'");
+            send.ComplexProperty(x => x.Fallback);
+        });
+
+        modelBuilder.Entity<ChannelAttempt>(attempt =>
+        {
+            attempt.ToTable("channel_attempts");
+            attempt.HasKey(x => x.MessageId);
+            attempt.Property(x => x.Channel).HasMaxLength(20);
+            attempt.Property(x => x.DeliveryStatus).HasMaxLength(20);
+            attempt.Property(x => x.DeliveryReason).HasMaxLength(500);
+            attempt.Property(x => x.Cause).HasMaxLength(40);
+            attempt.HasIndex(x => new { x.SendMessageId, x.Step }).IsUnique();
         });
 
         modelBuilder.Entity<StoredClinicRules>(rules =>
@@ -179,6 +194,40 @@ public sealed class ScheduledSend
 
     /// <summary>The message this send went out with: the patient had another appointment within the hour.</summary>
     public Guid? MergedInto { get; set; }
+
+    /// <summary>When to try the next of <see cref="Channels"/>, as the rule said when the send was planned.</summary>
+    public ChannelFallback Fallback { get; set; } = new();
+
+    /// <summary>The index in <see cref="Channels"/> of the channel being tried (or to be tried, while pending).</summary>
+    public int ChannelStep { get; set; }
+}
+
+/// <summary>
+/// One channel tried for a send. The first goes with the send's own message id, each later one with an id derived from
+/// it and its step (<see cref="Features.Reminders.ChannelSteps.AttemptId"/>), so every gateway drops repeats per channel.
+/// </summary>
+public sealed class ChannelAttempt
+{
+    public Guid MessageId { get; set; }
+
+    public Guid SendMessageId { get; set; }
+
+    public int Step { get; set; }
+
+    public required string Channel { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>No provider may be handed this channel's message after it (null: the last channel, or no deadline).</summary>
+    public DateTimeOffset? NotAfter { get; set; }
+
+    public string? DeliveryStatus { get; set; }
+
+    public string? DeliveryReason { get; set; }
+
+    public string? Cause { get; set; }
+
+    public DateTimeOffset? DeliveryUpdatedAt { get; set; }
 }
 
 /// <summary>A clinic's own reminder rules (a <c>ClinicRules</c> document as JSON); clinics without a row use the defaults.</summary>

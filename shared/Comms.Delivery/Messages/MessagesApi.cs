@@ -25,7 +25,7 @@ public static class MessagesApi
         Guid MessageId, string Channel, string ClinicId, string? PatientId, string? AppointmentId, string Contact, string Purpose,
         string Status, string? Reason, string? Provider, string? ProviderMessageId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
         IReadOnlyList<StatusView> History, int Attempts = 0, DateTimeOffset? AcceptedAt = null, int? Segments = null, decimal? Cost = null,
-        string? Currency = null);
+        string? Currency = null, string? Cause = null, DateTimeOffset? NotAfter = null);
 
     public sealed record ConsentView(string Channel, string Purpose, bool Granted, string Method, long Sequence, DateTimeOffset CapturedAt);
 
@@ -44,7 +44,7 @@ public static class MessagesApi
             ContactNormalizer.Mask(message.Contact), message.Purpose, message.Status, message.Reason, message.Provider,
             message.ProviderMessageId, message.CreatedAt, message.UpdatedAt,
             [.. message.History.OrderBy(h => h.Id).Select(h => new StatusView(h.Status, h.Reason, h.OccurredAt))],
-            message.Attempts, message.AcceptedAt, message.Segments, message.Cost, message.Currency));
+            message.Attempts, message.AcceptedAt, message.Segments, message.Cost, message.Currency, message.Cause, message.NotAfter));
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<ConsentView>>, ValidationProblem>> GetConsents(

@@ -19,9 +19,14 @@ public static class AppointmentsApi
         return routes;
     }
 
+    /// <param name="Attempts">Each channel tried, in order: the message id it went with and what became of it.</param>
     public sealed record SendView(
         Guid MessageId, string Kind, int? HoursBefore, string TemplateKey, IReadOnlyList<string> Channels, DateTimeOffset DueAt, string Status,
-        string? StatusReason, DateTimeOffset? DispatchedAt, string? DeliveryStatus, string? DeliveryReason, string? Answer, Guid? MergedInto);
+        string? StatusReason, DateTimeOffset? DispatchedAt, string? DeliveryStatus, string? DeliveryReason, string? Answer, Guid? MergedInto,
+        IReadOnlyList<AttemptView> Attempts);
+
+    public sealed record AttemptView(
+        Guid MessageId, string Channel, DateTimeOffset StartedAt, DateTimeOffset? NotAfter, string? DeliveryStatus, string? DeliveryReason, string? Cause);
 
     public sealed record AppointmentView(
         string ClinicId, string AppointmentId, long Version, string Status, DateTimeOffset StartsAt, string TimeZone,
@@ -42,7 +47,10 @@ public static class AppointmentsApi
             .Where(s => s.ClinicId == clinicId && s.AppointmentId == appointmentId)
             .OrderBy(s => s.DueAt)
             .Select(s => new SendView(s.MessageId, s.Kind, s.HoursBefore, s.TemplateKey, s.Channels, s.DueAt, s.Status, s.StatusReason,
-                s.DispatchedAt, s.DeliveryStatus, s.DeliveryReason, s.Answer, s.MergedInto))
+                s.DispatchedAt, s.DeliveryStatus, s.DeliveryReason, s.Answer, s.MergedInto,
+                db.ChannelAttempts.Where(a => a.SendMessageId == s.MessageId).OrderBy(a => a.Step)
+                    .Select(a => new AttemptView(a.MessageId, a.Channel, a.StartedAt, a.NotAfter, a.DeliveryStatus, a.DeliveryReason, a.Cause))
+                    .ToList()))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new AppointmentView(appointment.ClinicId, appointment.AppointmentId, appointment.Version,
             appointment.Status, appointment.StartsAt, appointment.EffectiveTimeZone, appointment.PatientId, appointment.Confirmation,

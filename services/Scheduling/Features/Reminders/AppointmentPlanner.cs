@@ -210,7 +210,21 @@ public sealed partial class AppointmentPlanner(
 
     private static bool IsSame(ScheduledSend send, PlannedSend planned) =>
         send.Kind == planned.Kind && send.HoursBefore == ((SendRule)planned.Rule).HoursBefore && send.DueAt == planned.DueAt &&
-        send.TemplateKey == planned.Rule.TemplateKey && send.Purpose == planned.Rule.Purpose && send.Channels.SequenceEqual(planned.Rule.Channels);
+        send.TemplateKey == planned.Rule.TemplateKey && send.Purpose == planned.Rule.Purpose && send.Channels.SequenceEqual(planned.Rule.Channels) &&
+        Same(send.Fallback, planned.Rule.Fallback);
+
+    private static bool Same(ChannelFallback a, ChannelFallback b) =>
+        a.OnNoContact == b.OnNoContact && a.OnNoConsent == b.OnNoConsent && a.OnFailure == b.OnFailure &&
+        a.NotDeliveredWithinMinutes == b.NotDeliveredWithinMinutes;
+
+    /// <summary>The send keeps the fallback its rule had when it was planned: a copy, not the rules document's object.</summary>
+    private static ChannelFallback Copy(ChannelFallback fallback) => new()
+    {
+        OnNoContact = fallback.OnNoContact,
+        OnNoConsent = fallback.OnNoConsent,
+        OnFailure = fallback.OnFailure,
+        NotDeliveredWithinMinutes = fallback.NotDeliveredWithinMinutes,
+    };
 
     private void Add(Appointment appointment, IEnumerable<PlannedSend> plan, DateTimeOffset now)
     {
@@ -226,6 +240,7 @@ public sealed partial class AppointmentPlanner(
                 TemplateKey = planned.Rule.TemplateKey,
                 Purpose = planned.Rule.Purpose,
                 Channels = [.. planned.Rule.Channels],
+                Fallback = Copy(planned.Rule.Fallback),
                 ExpectedReply = planned.ExpectedReply,
                 DueAt = planned.DueAt,
                 Status = planned.SkipReason is null ? SendStatuses.Pending : SendStatuses.Skipped,

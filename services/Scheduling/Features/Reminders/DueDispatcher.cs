@@ -90,28 +90,47 @@ public sealed partial class DueDispatcher(
                 continue;
             }
 
-            var together = companions.For(send, appointment!);
-            foreach (var (other, _) in together)
+            // The other appointments of the message: merged now (the first channel), or merged when it first went.
+            IReadOnlyList<(ScheduledSend Send, Appointment Appointment)> together = send.ChannelStep == 0
+                ? companions.For(send, appointment!)
+                : await MergedEarlierAsync(db, send, cancellationToken);
+            if (send.ChannelStep == 0)
             {
-                other.Status = SendStatuses.Merged;
-                other.MergedInto = send.MessageId;
-                other.DispatchedAt = now;
-                other.StatusReason = $"sent in one message with appointment {appointment!.AppointmentId}: the patient's appointments are within {settings.MergeAppointmentsWithin:hh\\:mm} of each other";
+                foreach (var (other, _) in together)
+                {
+                    other.Status = SendStatuses.Merged;
+                    other.MergedInto = send.MessageId;
+                    other.DispatchedAt = now;
+                    other.StatusReason = $"sent in one message with appointment {appointment!.AppointmentId}: the patient's appointments are within {settings.MergeAppointmentsWithin:hh\\:mm} of each other";
+                }
             }
 
+            // One channel at a time: the next goes only when this one surely did not reach the patient.
+            var channel = send.Channels[send.ChannelStep];
+            var attempt = new ChannelAttempt
+            {
+                MessageId = ChannelSteps.AttemptId(send.MessageId, send.ChannelStep),
+                SendMessageId = send.MessageId,
+                Step = send.ChannelStep,
+                Channel = channel,
+                StartedAt = now,
+                NotAfter = ChannelSteps.NotAfter(send, now),
+            };
+            db.ChannelAttempts.Add(attempt);
             var zone = ReminderPlanner.ResolveZone(appointment!.EffectiveTimeZone, settings.DefaultTimeZone);
             db.Publish(
                 new ComposeMessage(
-                    send.MessageId,
+                    attempt.MessageId,
                     send.TemplateKey,
                     send.Purpose,
-                    send.Channels,
+                    [channel],
                     new MessageRecipient(appointment.ClinicId, appointment.PatientId, appointment.Phone, appointment.Email, null, appointment.EffectiveTimeZone),
                     "ru",
                     MessageModel.For([appointment, .. together.Select(t => t.Appointment)], zone),
                     appointment.AppointmentId,
                     send.ExpectedReply,
-                    now),
+                    now,
+                    attempt.NotAfter),
                 time);
             send.Status = SendStatuses.Dispatched;
             send.DispatchedAt = now;
@@ -130,6 +149,22 @@ public sealed partial class DueDispatcher(
     }
 
     private sealed record Refusal(string Status, string Reason);
+
+    /// <summary>The sends merged into this one when its first channel went, with their appointments.</summary>
+    private static async Task<List<(ScheduledSend Send, Appointment Appointment)>> MergedEarlierAsync(
+        SchedulingDbContext db, ScheduledSend send, CancellationToken cancellationToken)
+    {
+        var merged = new List<(ScheduledSend, Appointment)>();
+        foreach (var other in await db.ScheduledSends.Where(s => s.MergedInto == send.MessageId).ToListAsync(cancellationToken))
+        {
+            if (await db.Appointments.FindAsync([other.ClinicId, other.AppointmentId], cancellationToken) is { Status: AppointmentStatuses.Booked } appointment)
+            {
+                merged.Add((other, appointment));
+            }
+        }
+
+        return merged;
+    }
 
     /// <summary>Why a due send must not go out now, if it must not: each kind has its own conditions.</summary>
     private static async Task<Refusal?> RefusalAsync(

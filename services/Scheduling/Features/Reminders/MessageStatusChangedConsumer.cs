@@ -1,35 +1,110 @@
 using Comms.Contracts;
 using Comms.Contracts.Delivery;
+using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Comms.Scheduling.Features.Reminders;
 
 /// <summary>
-/// Keeps each planned send's delivery status, so one appointment's page tells its whole story. Status changes of one
-/// message can arrive together and out of order ("queued" and "blocked" from the same instant), so the change is one
-/// conditional UPDATE: the newer change wins, a final status is not replaced by a non-final one of the same moment,
-/// and status and reason always come from the same change.
+/// Keeps each planned send's delivery status, so one appointment's page tells its whole story, and moves a send on to
+/// its next channel when the channel it tried surely did not reach the patient (<see cref="ChannelFallback"/>).
+/// <list type="bullet">
+/// <item>Status changes of one message can arrive together and out of order ("queued" and "blocked" from the same
+/// instant): the newer change wins, a final status is not replaced by a non-final one of the same moment, and status,
+/// reason and cause always come from the same change.</item>
+/// <item>The send row is locked while a change is applied, so two changes of one send never both move it on; a change
+/// of a channel already left behind (a late receipt) is recorded on its attempt and moves nothing.</item>
+/// <item>The next channel is not sent from here: the send becomes pending again (inside the send window) and the due
+/// dispatcher sends it with every check a send gets (the appointment still booked, not too late), through the outbox.</item>
+/// </list>
 /// </summary>
-public sealed class MessageStatusChangedConsumer(SchedulingDbContext db) : IConsumer<MessageStatusChanged>
+public sealed partial class MessageStatusChangedConsumer(
+    SchedulingDbContext db,
+    ClinicRulesStore rules,
+    IOptionsMonitor<ReminderOptions> options,
+    TimeProvider time,
+    ILogger<MessageStatusChangedConsumer> logger) : IConsumer<MessageStatusChanged>
 {
-    private static readonly string[] Finals = [.. MessageStatuses.All.Where(MessageStatuses.IsFinal)];
-
     public async Task Consume(ConsumeContext<MessageStatusChanged> context)
     {
         var change = context.Message;
+        var cancellationToken = context.CancellationToken;
+
+        // PostgreSQL keeps microseconds: compare what it will store, or a same-moment change would look newer.
         var at = change.OccurredAt.ToUniversalTime();
+        at = at.AddTicks(-(at.Ticks % 10));
         var final = MessageStatuses.IsFinal(change.Status);
-        await db.ScheduledSends
-            .Where(s => s.MessageId == change.MessageId &&
-                        (s.DeliveryUpdatedAt == null || s.DeliveryUpdatedAt < at ||
-                         (s.DeliveryUpdatedAt == at && (final || !Finals.Contains(s.DeliveryStatus!)))))
-            .ExecuteUpdateAsync(
-                s => s
-                    .SetProperty(x => x.DeliveryStatus, change.Status)
-                    .SetProperty(x => x.DeliveryReason, change.Reason)
-                    .SetProperty(x => x.DeliveryUpdatedAt, at),
-                context.CancellationToken);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var sendId = await db.ChannelAttempts.AsNoTracking()
+            .Where(a => a.MessageId == change.MessageId)
+            .Select(a => (Guid?)a.SendMessageId)
+            .SingleOrDefaultAsync(cancellationToken) ?? change.MessageId;
+
+        // The send is locked first and its attempt read after: both as the last change of this send left them.
+        var send = await db.ScheduledSends
+            .FromSql($"""SELECT * FROM scheduled_sends WHERE "MessageId" = {sendId} FOR UPDATE""")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (send is null)
+        {
+            // Not a send planned here (another service's message): nothing to record.
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+
+        var attempt = await db.ChannelAttempts.SingleOrDefaultAsync(a => a.MessageId == change.MessageId, cancellationToken);
+
+        if (attempt is not null && IsNewer(attempt.DeliveryUpdatedAt, attempt.DeliveryStatus, at, final))
+        {
+            attempt.DeliveryStatus = change.Status;
+            attempt.DeliveryReason = Truncate(change.Reason);
+            attempt.Cause = change.Cause;
+            attempt.DeliveryUpdatedAt = at;
+        }
+
+        // Sends dispatched before channel attempts were recorded have none: their own id is their only channel.
+        var current = attempt is null || attempt.Step == send.ChannelStep;
+        if (current && IsNewer(send.DeliveryUpdatedAt, send.DeliveryStatus, at, final))
+        {
+            send.DeliveryStatus = change.Status;
+            send.DeliveryReason = Truncate(change.Reason);
+            send.DeliveryUpdatedAt = at;
+        }
+
+        if (attempt is not null && current && send.Status == SendStatuses.Dispatched && send.ChannelStep + 1 < send.Channels.Count &&
+            send.Fallback.MovesOn(change.Status, change.Cause))
+        {
+            await MoveOnAsync(send, attempt, change, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The send goes pending again on its next channel, due now or when the send window next opens.</summary>
+    private async Task MoveOnAsync(ScheduledSend send, ChannelAttempt attempt, MessageStatusChanged change, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var clinicRules = await rules.GetAsync(send.ClinicId, cancellationToken);
+        var appointment = await db.Appointments.FindAsync([send.ClinicId, send.AppointmentId], cancellationToken);
+        var zone = ReminderPlanner.ResolveZone(appointment?.EffectiveTimeZone, options.CurrentValue.DefaultTimeZone);
+        send.ChannelStep++;
+        send.Status = SendStatuses.Pending;
+        send.DueAt = clinicRules.SendWindow.NextOpen(now, zone);
+        send.StatusReason = Truncate(
+            $"trying {send.Channels[send.ChannelStep]}: {attempt.Channel} ended {change.Status}{(change.Reason is null ? "" : $" ({change.Reason})")}");
+        LogMovedOn(logger, send.MessageId, attempt.Channel, change.Status, send.Channels[send.ChannelStep]);
+    }
+
+    private static bool IsNewer(DateTimeOffset? updatedAt, string? status, DateTimeOffset at, bool final) =>
+        updatedAt is null || updatedAt < at || (updatedAt == at && (final || status is null || !MessageStatuses.IsFinal(status)));
+
+    private static string? Truncate(string? text) => text is { Length: > 500 } ? text[..500] : text;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Send {MessageId}: {Channel} ended {Status}; trying {Next}")]
+    private static partial void LogMovedOn(ILogger logger, Guid messageId, string channel, string status, string next);
 }

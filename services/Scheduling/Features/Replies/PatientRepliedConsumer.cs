@@ -21,6 +21,12 @@ public sealed partial class PatientRepliedConsumer(
     {
         var reply = context.Message;
         var cancellationToken = context.CancellationToken;
+
+        // A reply names the channel attempt it answers; the send is what the rest of Scheduling knows.
+        var asked = reply.InReplyToMessageId is { } messageId
+            ? await db.ChannelAttempts.Where(a => a.MessageId == messageId).Select(a => (Guid?)a.SendMessageId).SingleOrDefaultAsync(cancellationToken) ?? messageId
+            : (Guid?)null;
+        await StopFallbackAsync(asked, reply, cancellationToken);
         var appointment = reply is { ExpectedReply: "confirmation", ClinicId: { } clinicId, AppointmentId: { } appointmentId }
             ? await db.Appointments.FindAsync([clinicId, appointmentId], cancellationToken)
             : null;
@@ -48,12 +54,12 @@ public sealed partial class PatientRepliedConsumer(
 
         var outcome = answer == ConfirmationAnswer.Confirmed ? ConfirmationStatuses.Confirmed : ConfirmationStatuses.CancellationRequested;
         var answered = new List<Appointment> { appointment! };
-        if (reply.InReplyToMessageId is { } asked && await db.ScheduledSends.FindAsync([asked], cancellationToken) is { } question)
+        if (asked is { } sendId && await db.ScheduledSends.FindAsync([sendId], cancellationToken) is { } question)
         {
             question.Answer = outcome;
 
             // A question about several appointments within the hour (merged into one message) is answered for each.
-            var merged = await db.ScheduledSends.Where(s => s.MergedInto == asked).ToListAsync(cancellationToken);
+            var merged = await db.ScheduledSends.Where(s => s.MergedInto == sendId).ToListAsync(cancellationToken);
             foreach (var send in merged)
             {
                 send.Answer = outcome;
@@ -94,6 +100,25 @@ public sealed partial class PatientRepliedConsumer(
         await db.SaveChangesAsync(cancellationToken);
         LogAnswered(logger, string.Join(", ", answered.Select(a => a.AppointmentId)), outcome);
     }
+
+    /// <summary>
+    /// The patient answered on one channel, so the message reached them: a next channel waiting its turn is not sent.
+    /// (Channels go one at a time, so nothing else of this message is on its way.)
+    /// </summary>
+    private async Task StopFallbackAsync(Guid? sendId, PatientReplied reply, CancellationToken cancellationToken)
+    {
+        if (sendId is not { } id || await db.ScheduledSends.FindAsync([id], cancellationToken) is not { Status: SendStatuses.Pending, ChannelStep: > 0 } send)
+        {
+            return;
+        }
+
+        send.Status = SendStatuses.Suppressed;
+        send.StatusReason = $"the patient answered on {reply.Channel}: {send.Channels[send.ChannelStep]} is not needed";
+        LogFallbackStopped(logger, send.MessageId, reply.Channel);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Send {MessageId}: the patient answered on {Channel}; the next channel is not sent")]
+    private static partial void LogFallbackStopped(ILogger logger, Guid messageId, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment(s) {AppointmentIds}: patient answered {Outcome}")]
     private static partial void LogAnswered(ILogger logger, string appointmentIds, string outcome);

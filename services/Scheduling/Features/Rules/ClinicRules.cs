@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 
 namespace Comms.Scheduling.Features.Rules;
 
@@ -200,6 +201,15 @@ public sealed class ClinicRules
         {
             yield return new RuleError([.. at, "channels"], "lists a channel twice");
         }
+
+        if (message.Fallback is null)
+        {
+            yield return new RuleError([.. at, "fallback"], "must not be null (leave it out for the defaults)");
+        }
+        else if (message.Fallback.NotDeliveredWithinMinutes is < 1 or > 1440)
+        {
+            yield return new RuleError([.. at, "fallback", "notDeliveredWithinMinutes"], "must be between 1 and 1440 (a day), or left out for no deadline");
+        }
     }
 
     private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
@@ -227,6 +237,56 @@ public abstract class MessageRule
 
     /// <summary>Channels in order of preference. No default here: the configuration binder would append to it.</summary>
     public List<string> Channels { get; set; } = [];
+
+    /// <summary>When the next channel of <see cref="Channels"/> is tried (docs/channel-fallback.md).</summary>
+    public ChannelFallback Fallback { get; set; } = new();
+}
+
+/// <summary>
+/// When a message moves on to its next channel. It moves on only when the channel it tried surely did not reach the
+/// patient, so a late receipt can never make the patient get it twice: a failure whose outcome is unknown (a provider
+/// that may have taken it) never moves on, and "not delivered in time" is a deadline the gateway and the carrier
+/// enforce (the message expires, undelivered), not a guess made while it may still arrive.
+/// </summary>
+public sealed class ChannelFallback
+{
+    /// <summary>Move on when the patient has no contact for the channel (no phone, no email, no linked messenger).</summary>
+    public bool OnNoContact { get; set; } = true;
+
+    /// <summary>Move on when the channel has no consent for the message's purpose (status <c>blocked</c>).</summary>
+    public bool OnNoConsent { get; set; } = true;
+
+    /// <summary>Move on when the channel failed for sure: failed-permanent, failed-temporary (not an unknown outcome), expired.</summary>
+    public bool OnFailure { get; set; } = true;
+
+    /// <summary>
+    /// A channel that has a next one gets this long to be handed to a provider, and tells the provider (where it takes a
+    /// lifetime) to give up after it: the message then ends <c>expired</c> and the next channel goes. Null: no deadline.
+    /// </summary>
+    public int? NotDeliveredWithinMinutes { get; set; }
+
+    /// <summary>Whether a channel's status (with its cause) lets the message move on to the next channel.</summary>
+    public bool MovesOn(string status, string? cause)
+    {
+        if (!MessageStatuses.IsFinal(status) || status == MessageStatuses.Delivered)
+        {
+            return false;
+        }
+
+        return cause switch
+        {
+            // It may be on its way: sending elsewhere could reach the patient twice.
+            StatusCauses.OutcomeUnknown => false,
+            StatusCauses.NoContact => OnNoContact,
+
+            // Nothing can go on a channel without a text for it; the next channel is what the clinic listed next.
+            StatusCauses.NoTemplate => true,
+            StatusCauses.Deadline => NotDeliveredWithinMinutes is not null || OnFailure,
+            _ when status == MessageStatuses.Blocked => OnNoConsent,
+            _ when status == MessageStatuses.Expired => OnFailure || NotDeliveredWithinMinutes is not null,
+            _ => OnFailure,
+        };
+    }
 }
 
 /// <summary>One send before the appointment: <see cref="HoursBefore"/> it, rendered from the template.</summary>

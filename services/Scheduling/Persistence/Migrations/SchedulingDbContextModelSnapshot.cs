@@ -116,6 +116,52 @@ namespace Comms.Scheduling.Persistence.Migrations
                     b.ToTable("appointments", (string)null);
                 });
 
+            modelBuilder.Entity("Comms.Scheduling.Persistence.ChannelAttempt", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("DeliveryReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("DeliveryStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("DeliveryUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SendMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("SendMessageId", "Step")
+                        .IsUnique();
+
+                    b.ToTable("channel_attempts", (string)null);
+                });
+
             modelBuilder.Entity("Comms.Scheduling.Persistence.ScheduledSend", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -129,6 +175,9 @@ namespace Comms.Scheduling.Persistence.Migrations
                     b.Property<string>("AppointmentId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("ChannelStep")
+                        .HasColumnType("integer");
 
                     b.PrimitiveCollection<List<string>>("Channels")
                         .IsRequired()
@@ -192,6 +241,23 @@ namespace Comms.Scheduling.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Fallback", "Comms.Scheduling.Persistence.ScheduledSend.Fallback#ChannelFallback", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int?>("NotDeliveredWithinMinutes")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("OnFailure")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("OnNoConsent")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("OnNoContact")
+                                .HasColumnType("boolean");
+                        });
 
                     b.HasKey("MessageId");
 
