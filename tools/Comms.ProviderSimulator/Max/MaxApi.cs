@@ -20,7 +20,7 @@ public static class MaxApi
             .Validate(o => !string.IsNullOrEmpty(o.BotName), "Simulator:Max:BotName is required: deep links name the bot.")
             .ValidateOnStart();
         services.AddSingleton<MaxBot>();
-        services.AddHttpClient(nameof(MaxBot), http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(nameof(MaxBot), http => http.Timeout = TimeSpan.FromSeconds(30));
         return services;
     }
 

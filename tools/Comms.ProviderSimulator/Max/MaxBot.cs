@@ -405,7 +405,7 @@ public sealed partial class MaxBot(
             using var response = await httpClients.CreateClient(nameof(MaxBot)).SendAsync(request, cancellationToken);
             status = (int)response.StatusCode;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LogUnreachable(logger, type, ex.Message);
         }
