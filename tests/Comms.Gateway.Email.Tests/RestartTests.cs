@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Comms.Testing;
 
 namespace Comms.Gateway.Email.Tests;
@@ -17,6 +18,7 @@ public sealed class RestartTests : IAsyncLifetime
             ["Email__Smtp__Timeout"] = "00:00:20",
             ["Email__Resolution__InFlightGrace"] = "00:00:25",
             ["Email__Resolution__Interval"] = "00:00:01",
+            ["Email__Smtp__RetryDelays__0"] = "00:00:15",
         });
 
     public async ValueTask DisposeAsync() => await _system.DisposeAsync();
@@ -39,5 +41,25 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal(1, message.GetProperty("attempts").GetInt32());
         Assert.Equal(1, _system.Smtp.RecipientsSeen(email));
         Assert.Equal(1, _system.Smtp.DataTransfersFor(email));
+    }
+
+    [Fact]
+    public async Task Killed_in_the_pause_after_a_refused_try_the_mail_ends_failed_temporary_not_queued_for_ever()
+    {
+        var email = await _system.PatientWithConsentAsync();
+        _system.Smtp.Script(email, new ScriptedSmtpServer.Reply(ScriptedSmtpServer.Stage.Recipient, "451 4.3.0 try again later"));
+
+        var command = await _system.SendAsync(EmailDriver.Command(email, "service"));
+        await _system.WaitForStatusAsync(command.MessageId, "queued", TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => Task.FromResult(_system.Smtp.RecipientsSeen(email) == 1), TimeSpan.FromSeconds(60), "the refused try at the relay");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the refusal is on record and the 15 s pause has begun
+        await _system.KillGatewayAsync();
+        await _system.StartGatewayAsync();
+
+        var message = await _system.WaitForStatusAsync(command.MessageId, "failed-temporary", TimeSpan.FromSeconds(120));
+        Assert.Equal(Comms.Gateway.Email.Features.Sending.InterruptedSendResolver.BetweenTriesReason, message.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("cause").ValueKind); // surely not sent: a next channel may go
+        Assert.Equal(1, _system.Smtp.RecipientsSeen(email));
+        Assert.Equal(0, _system.Smtp.DataTransfersFor(email));
     }
 }

@@ -52,4 +52,36 @@ public sealed class InterruptedSendResolverTests(GatewayWhatsAppApp app) : IClas
             Assert.Empty((await db.WhatsAppMessages.SingleAsync(m => m.MessageId == messageId)).TemplateParameters);
         }
     }
+
+    [Fact]
+    public async Task A_refused_attempt_left_open_over_its_pause_ends_the_message_as_surely_not_sent()
+    {
+        var messageId = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            db.Messages.Add(new OutgoingMessage
+            {
+                MessageId = messageId, Channel = Channels.WhatsApp, ClinicId = "msk-1", Contact = GatewayWhatsAppApp.NewPhone(),
+                Purpose = "service", Status = MessageStatuses.Queued, Attempts = 1, CreatedAt = now, UpdatedAt = now,
+            });
+            db.WhatsAppMessages.Add(new WhatsAppMessage { MessageId = messageId, PhoneNumberId = GatewayWhatsAppApp.PhoneNumberId, Locale = "ru", TemplateParameters = ["Анна"] });
+
+            // What a gateway killed during a rate-limit pause leaves: Meta refused the attempt, the next never began.
+            db.SendAttempts.Add(new SendAttempt
+            {
+                MessageId = messageId, Number = 1, Form = "text", StartedAt = now, FinishedAt = now, Outcome = "refused", Code = 130429,
+                ResolveAfter = now - TimeSpan.FromSeconds(1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await app.Services.GetRequiredService<InterruptedSendResolver>().ResolveDueAsync(CancellationToken.None);
+
+        var message = await app.MessageAsync(messageId);
+        Assert.Equal(MessageStatuses.FailedTemporary, message.GetProperty("status").GetString());
+        Assert.Equal(InterruptedSendResolver.BetweenTriesReason, message.GetProperty("reason").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, message.GetProperty("cause").ValueKind);
+    }
 }

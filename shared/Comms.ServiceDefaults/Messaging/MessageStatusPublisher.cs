@@ -22,6 +22,7 @@ public sealed class MessageStatusPublisher(CommsCloudEvents misEvents, TimeProvi
             status = change.Status,
             reason = change.Reason,
             provider = change.Provider,
+            cause = change.Cause,
             occurredAt = change.OccurredAt,
         });
     }

@@ -39,6 +39,7 @@ public sealed partial class EmailDispatcher(
     {
         var delays = options.Value.Smtp.EffectiveRetryDelays;
         EmailSendResult.NotSent? last = null;
+        SendAttempt? waiting = null;
         for (var attempt = 0; attempt <= delays.Count; attempt++)
         {
             if (attempt > 0 && !await PauseAsync(message, delays[attempt - 1], last!, cancellationToken))
@@ -64,6 +65,11 @@ public sealed partial class EmailDispatcher(
             }
 
             var now = time.GetUtcNow();
+            if (waiting is not null)
+            {
+                waiting.ResolveAfter = null; // the pause is over: this try takes its place
+            }
+
             message.Attempts++;
             message.Provider = SmtpMailer.ProviderName;
             message.UpdatedAt = now;
@@ -111,6 +117,14 @@ public sealed partial class EmailDispatcher(
                     return;
                 case EmailSendResult.NotSent notSent:
                     last = notSent;
+
+                    // Kept open over the pause: a gateway killed before the next try leaves the resolver something to end.
+                    if (attempt < delays.Count)
+                    {
+                        sendAttempt.ResolveAfter = time.GetUtcNow() + delays[attempt] + options.Value.Resolution.InFlightGrace;
+                        waiting = sendAttempt;
+                    }
+
                     LogNotSent(logger, message.MessageId, message.Attempts, notSent.Reason);
                     break;
             }

@@ -24,6 +24,9 @@ public sealed partial class InterruptedSendResolver(
     public const string Reason =
         "the gateway stopped during the call to the SMTP relay, which cannot be asked whether it took the message; not sent again (at most one mail, never two)";
 
+    public const string BetweenTriesReason =
+        "the gateway stopped while waiting to try again; the last try surely did not reach the relay, so nothing was sent";
+
     protected override TimeSpan Interval => options.Value.Resolution.Interval;
 
     protected override async Task SettleAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
@@ -36,8 +39,17 @@ public sealed partial class InterruptedSendResolver(
 
         // An answer recorded meanwhile, a later attempt, or a final status: nothing left to settle.
         var superseded = await db.SendAttempts.AnyAsync(a => a.MessageId == attempt.MessageId && a.Number > attempt.Number, cancellationToken);
-        if (attempt.Outcome is not null || superseded || message.Status != MessageStatuses.Queued)
+        if (superseded || message.Status != MessageStatuses.Queued || attempt.Outcome is not (null or "not-sent"))
         {
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        if (attempt.Outcome == "not-sent")
+        {
+            // Stopped in the pause after a try the relay surely did not take: nothing went, and the mail is not kept.
+            recorder.Transition(message, MessageStatuses.FailedTemporary, BetweenTriesReason);
+            LogStoppedBetweenTries(Logger, message.MessageId);
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
@@ -49,6 +61,9 @@ public sealed partial class InterruptedSendResolver(
         LogAbandoned(Logger, message.MessageId);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} failed-temporary: the gateway stopped between two tries; nothing was sent")]
+    private static partial void LogStoppedBetweenTries(ILogger logger, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} failed-temporary: the gateway stopped during the call; not sent again")]
     private static partial void LogAbandoned(ILogger logger, Guid messageId);

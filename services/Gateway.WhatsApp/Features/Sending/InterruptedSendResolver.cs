@@ -24,6 +24,9 @@ public sealed partial class InterruptedSendResolver(
     public const string Reason =
         "the gateway stopped during the call to the WhatsApp Cloud API, which cannot be asked whether it took the message; not sent again (at most one message, never two)";
 
+    public const string BetweenTriesReason =
+        "the gateway stopped while waiting to try again after a refusal; Meta did not take the message, so nothing was sent";
+
     protected override TimeSpan Interval => options.Value.Resolution.Interval;
 
     protected override async Task SettleAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
@@ -36,13 +39,22 @@ public sealed partial class InterruptedSendResolver(
 
         // An answer recorded meanwhile, a later attempt, or a final status: nothing left to settle.
         var superseded = await db.SendAttempts.AnyAsync(a => a.MessageId == attempt.MessageId && a.Number > attempt.Number, cancellationToken);
-        if (attempt.Outcome is not null || superseded || message.Status != MessageStatuses.Queued)
+        if (superseded || message.Status != MessageStatuses.Queued || attempt.Outcome is not (null or "refused"))
         {
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
 
         var details = await db.WhatsAppMessages.SingleAsync(m => m.MessageId == message.MessageId, cancellationToken);
+        if (attempt.Outcome == "refused")
+        {
+            // Stopped in the pause after a refusal (a rate limit): Meta did not take it, so nothing went.
+            dispatcher.End(message, details, MessageStatuses.FailedTemporary, BetweenTriesReason);
+            LogStoppedBetweenTries(Logger, message.MessageId);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
         attempt.Outcome = "abandoned";
         attempt.FinishedAt = Time.GetUtcNow();
         attempt.Reason = Reason;
@@ -50,6 +62,9 @@ public sealed partial class InterruptedSendResolver(
         LogAbandoned(Logger, message.MessageId);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp {MessageId} failed-temporary: the gateway stopped between two attempts; nothing was sent")]
+    private static partial void LogStoppedBetweenTries(ILogger logger, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp {MessageId} failed-temporary: the gateway stopped during the call; not sent again")]
     private static partial void LogAbandoned(ILogger logger, Guid messageId);

@@ -85,6 +85,7 @@ public sealed partial class WhatsAppDispatcher(
         var settings = options.Value;
         var (_, accessToken) = settings.SenderFor(message.ClinicId);
         var rateLimited = 0;
+        SendAttempt? waiting = null;
         while (true)
         {
             await backoff.WaitAsync(message.Contact, cancellationToken);
@@ -105,6 +106,11 @@ public sealed partial class WhatsAppDispatcher(
                 LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decision.Reason!);
                 await db.SaveChangesAsync(cancellationToken);
                 return;
+            }
+
+            if (waiting is not null)
+            {
+                waiting.ResolveAfter = null; // the pause is over: this attempt takes its place
             }
 
             var attempt = await BeginAttemptAsync(message, details, content, cancellationToken);
@@ -141,6 +147,10 @@ public sealed partial class WhatsAppDispatcher(
                     {
                         var pause = settings.RateLimitPause * Math.Pow(2, rateLimited++);
                         backoff.Pause(message.Contact, pause);
+
+                        // Kept open over the pause: a gateway killed before the next call leaves the resolver something to end.
+                        attempt.ResolveAfter = time.GetUtcNow() + pause + settings.Resolution.InFlightGrace;
+                        waiting = attempt;
                         LogRateLimited(logger, message.MessageId, refused.Code, pause);
                         await db.SaveChangesAsync(cancellationToken);
                         continue;
