@@ -11,9 +11,9 @@ public sealed class ConsentApiTests(ConsentApp app) : IClassFixture<ConsentApp>
 {
     [Theory]
     [InlineData("garbage")]
-    [InlineData("12345")]
+    [InlineData("12345-x")] // digits alone are a MAX user id (docs/max.md)
     [InlineData("")]
-    public async Task A_contact_that_is_neither_a_phone_nor_an_email_is_a_400_problem(string contact)
+    public async Task A_contact_that_is_neither_a_phone_an_email_nor_a_messenger_id_is_a_400_problem(string contact)
     {
         using var client = app.CreateAdminClient();
 
