@@ -50,6 +50,28 @@ public sealed class AlertTests(FeedbackApp app) : IClassFixture<FeedbackApp>
     }
 
     [Fact]
+    public async Task Low_rating_by_reply_alerts_at_once_and_again_with_the_review_that_follows()
+    {
+        await using var visits = await Visits.OpenAsync(app);
+        var id = Visits.NewId();
+        var request = await visits.CompleteAsync(FeedbackApp.ClinicId, id);
+        await visits.SendAsync(FeedbackApp.ClinicId, id);
+        var emails = await visits.Broker.BindQueueAsync("Comms.Contracts.Templating:SendEmail", "", "fanout");
+
+        await visits.ReplyAsync(request, "1");
+        var first = await visits.Broker.WaitForMessageAsync(emails, m => m.GetProperty("text").GetString()!.Contains(id, StringComparison.Ordinal), Visits.Patience, "the alert of the rating");
+        var rated = await visits.RequestAsync(FeedbackApp.ClinicId, id, r => r.FollowUpMessageId is not null);
+        await visits.ReplyAsync(request, "Нагрубили на ресепшене", expectedReply: "review", inReplyTo: rated.FollowUpMessageId);
+        var second = await visits.Broker.WaitForMessageAsync(
+            emails, m => m.GetProperty("text").GetString()!.Contains("Нагрубили на ресепшене", StringComparison.Ordinal), Visits.Patience, "the alert with the review");
+
+        Assert.Contains("Низкая оценка визита (1 из 5)", first.GetProperty("subject").GetString());
+        Assert.Contains("(без текста)", first.GetProperty("text").GetString());
+        Assert.Contains("Отзыв к низкой оценке (1 из 5)", second.GetProperty("subject").GetString());
+        Assert.NotEqual(first.GetProperty("messageId").GetGuid(), second.GetProperty("messageId").GetGuid());
+    }
+
+    [Fact]
     public async Task Rating_above_the_threshold_alerts_nobody()
     {
         await using var visits = await Visits.OpenAsync(app);

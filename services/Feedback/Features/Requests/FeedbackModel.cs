@@ -5,7 +5,8 @@ namespace Comms.Feedback.Features.Requests;
 
 /// <summary>
 /// The variables of <c>feedback.request</c> and <c>feedback.followup</c>, formatted for the patient: dates in their zone,
-/// in Russian. Doctor and service are offered but the default texts leave them out (323-ФЗ: a visit is a medical secret).
+/// in Russian. The keys a template may use are Templating's catalog for the key (docs/templates.md); doctor and service
+/// travel for templates that may come to use them, and the default texts leave them out (323-ФЗ: a visit is a medical secret).
 /// </summary>
 public static class FeedbackModel
 {
