@@ -2,6 +2,7 @@ using Comms.Consent.Features.Access;
 using Comms.Consent.Features.Evidence;
 using Comms.Consent.Features.Imports;
 using Comms.Consent.Features.Ledger;
+using Comms.Consent.Features.Messengers;
 using Comms.Consent.Features.Mis;
 using Comms.Consent.Features.OptOuts;
 using Comms.Consent.Persistence;
@@ -17,7 +18,7 @@ builder.AddConsentLedger();
 builder.AddConsentAccess();
 builder.AddConsentImports();
 builder.AddServiceMessaging<ConsentDbContext>(
-    bus => bus.AddMisConsentConsumers().AddOptOutConsumers().AddEvidenceConsumers(),
+    bus => bus.AddMisConsentConsumers().AddOptOutConsumers().AddEvidenceConsumers().AddMessengerConsumers(),
     (context, cfg) => cfg.ReceiveMisConsentEvents(context));
 
 var app = builder.Build();

@@ -30,12 +30,15 @@ public sealed class CommsSystem : IAsyncLifetime
 
     public IReadOnlyList<ServiceProcess> Services { get; private set; } = [];
 
+    public ServiceProcess GatewayMax { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         VirtualHost = await TestInfrastructure.NewVirtualHostAsync("e2e");
         var smsPort = ServiceProcess.FreePort();
         var simulatorPort = ServiceProcess.FreePort();
         var whatsAppPort = ServiceProcess.FreePort();
+        var maxPort = ServiceProcess.FreePort();
 
         Simulator = new ServiceProcess("provider-simulator", "tools/Comms.ProviderSimulator", "Comms.ProviderSimulator", simulatorPort,
             new Dictionary<string, string>
@@ -53,6 +56,10 @@ public sealed class CommsSystem : IAsyncLifetime
                 ["Simulator__WhatsApp__PhoneNumberId"] = "100000000000001",
                 ["Simulator__WhatsApp__AppSecret"] = "dev-whatsapp-app-secret",
                 ["Simulator__WhatsApp__WebhookUrl"] = $"http://127.0.0.1:{whatsAppPort}/webhooks/whatsapp",
+                ["Simulator__Max__Token"] = "dev-max-bot-token",
+                ["Simulator__Max__BotName"] = "comms_clinic_bot",
+                ["Simulator__Max__WebhookSecret"] = "dev-max-webhook-secret",
+                ["Simulator__Max__WebhookUrl"] = $"http://127.0.0.1:{maxPort}/webhooks/max",
             });
         Scheduling = await ServiceAsync("scheduling", "services/Scheduling", "Comms.Scheduling", ServiceProcess.FreePort(), new()
         {
@@ -76,9 +83,13 @@ public sealed class CommsSystem : IAsyncLifetime
         {
             ["WhatsApp__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/whatsapp",
         });
+        GatewayMax = await ServiceAsync("gateway-max", "services/Gateway.Max", "Comms.Gateway.Max", maxPort, new()
+        {
+            ["Max__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/max",
+        });
         var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), []);
         var feedback = await ServiceAsync("feedback", "services/Feedback", "Comms.Feedback", ServiceProcess.FreePort(), []);
-        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, email, feedback];
+        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback];
 
         Simulator.Start();
         foreach (var service in Services)

@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Comms.Contracts.Delivery;
+using Comms.Scheduling.Persistence;
 using Comms.Testing;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.Scheduling.Tests;
@@ -61,6 +63,34 @@ public sealed class RepliesTests(SchedulingApp app) : IClassFixture<SchedulingAp
         var appointment = await AppointmentAsync(id);
         Assert.Equal(JsonValueKind.Null, appointment.GetProperty("confirmation").ValueKind);
         Assert.Equal("pending", appointment.GetProperty("sends").EnumerateArray().Single(s => s.GetProperty("kind").GetString() == "confirmation").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_answer_to_a_feedback_question_is_left_to_feedback()
+    {
+        var (id, question) = await BookAsync();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var messages = await broker.BindQueueAsync("comms.events", "patient.message_received");
+        var finished = app.Received.Finished("scheduling-patient-replied");
+
+        await app.Services.GetRequiredService<IBus>().Publish(new PatientReplied(
+            Guid.CreateVersion7(), "sms", "+79161234567", "5", Guid.CreateVersion7(), "rating", "msk-1", "P-" + id, id, DateTimeOffset.UtcNow));
+        await ReplyAsync(id, question, "Можно перенести?");
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished("scheduling-patient-replied") >= finished + 2), Patience, "both replies consumed");
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return !await scope.ServiceProvider.GetRequiredService<SchedulingDbContext>().OutboxMessages.AnyAsync();
+        }, Patience, "everything the replies caused relayed");
+
+        var received = (await broker.DrainAsync(messages))
+            .Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("data"))
+            .Where(d => d.GetProperty("appointmentId").GetString() == id)
+            .Select(d => d.GetProperty("text").GetString())
+            .ToList();
+        Assert.Equal(["Можно перенести?"], received);
+        Assert.Equal("pending", (await AppointmentAsync(id)).GetProperty("sends").EnumerateArray()
+            .Single(s => s.GetProperty("kind").GetString() == "confirmation").GetProperty("status").GetString());
     }
 
     private async Task<(string Id, Guid Question)> BookAsync()

@@ -23,6 +23,25 @@ public sealed class ContactNormalizerTests
     [InlineData("+7 916 123")]
     public void Invalid_phones_are_refused(string input) => Assert.False(ContactNormalizer.TryNormalizePhone(input, out _));
 
+    [Theory]
+    [InlineData("123456789", "123456789")]
+    [InlineData(" 9161234567 ", "9161234567")]
+    [InlineData("007", "7")]
+    public void Max_user_ids_are_their_digits(string input, string expected)
+    {
+        Assert.True(ContactNormalizer.TryNormalizeMessengerId(input, out var id));
+        Assert.Equal(expected, id);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("0")]
+    [InlineData("+79161234567")]
+    [InlineData("max:123")]
+    [InlineData("123456789012345678901")]
+    public void Anything_but_a_max_user_id_is_refused(string? input) => Assert.False(ContactNormalizer.TryNormalizeMessengerId(input, out _));
+
     [Fact]
     public void Emails_are_trimmed_and_lower_cased() =>
         Assert.True(ContactNormalizer.TryNormalizeEmail("  Anna.Ivanova@Example.RU ", out var email) && email == "anna.ivanova@example.ru");

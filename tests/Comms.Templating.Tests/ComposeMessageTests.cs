@@ -117,6 +117,31 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
         Assert.StartsWith("Анна, напоминаем", sms.GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task Compose_for_max_sends_SendMax_for_the_patient_with_the_deadline_and_the_button_text()
+    {
+        await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var queue = await probe.BindQueueAsync("Comms.Contracts.Templating:SendMax", "", ExchangeType.Fanout);
+        var messageId = Guid.NewGuid();
+        var notAfter = DateTimeOffset.Parse("2026-11-25T07:30:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        await Bus.Publish(
+            Messages.Reminder(messageId, phone: null, channels: [Channels.Max, Channels.Sms]) with
+            {
+                TemplateKey = "appointment.confirmation", ExpectedReply = "confirmation", NotAfter = notAfter,
+            },
+            TestContext.Current.CancellationToken);
+
+        var max = await Messages.NextAsync(probe, queue, messageId);
+        Assert.Equal("Анна, вы записаны на приём 25.11.2026 в 10:30, Клиника на Ленина, ул. Ленина, 5. Подтвердите, пожалуйста, запись или отмените её кнопкой ниже.",
+            max.GetProperty("text").GetString());
+        Assert.Equal("P-77", max.GetProperty("patientId").GetString());
+        Assert.Equal("msk-1", max.GetProperty("clinicId").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, max.GetProperty("messengerId").ValueKind);
+        Assert.Equal("confirmation", max.GetProperty("expectedReply").GetString());
+        Assert.Equal(notAfter, max.GetProperty("notAfter").GetDateTimeOffset());
+    }
+
     private async Task<bool> OutboxIsEmptyAsync()
     {
         await using var scope = app.Services.CreateAsyncScope();

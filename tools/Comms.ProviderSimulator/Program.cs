@@ -1,6 +1,7 @@
 using Comms.ProviderSimulator;
 using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Inbox;
+using Comms.ProviderSimulator.Max;
 using Comms.ProviderSimulator.Phones;
 using Comms.ProviderSimulator.Replies;
 using Comms.ProviderSimulator.SmsAero;
@@ -28,6 +29,7 @@ app.MapFaultsApi();
 app.MapRepliesApi();
 app.MapPhonePage();
 app.MapWhatsAppApi();
+app.MapMaxApi();
 
 app.Run();
 

@@ -12,6 +12,9 @@ public static class ProviderNames
     /// <summary>The WhatsApp Cloud API: not an SMS provider (no /sim/replies, no balance), but faults apply to it.</summary>
     public const string WhatsApp = "whatsapp";
 
+    /// <summary>MAX's Bot API: a messenger, like WhatsApp; faults apply to it.</summary>
+    public const string Max = "max";
+
     public static readonly IReadOnlyList<string> All = [SmsRu, Smsc, SmsAero];
 
     private static readonly FrozenDictionary<string, string> DisplayNames = new Dictionary<string, string>
@@ -20,6 +23,7 @@ public static class ProviderNames
         [Smsc] = "SMSC.ru",
         [SmsAero] = "SMS Aero",
         [WhatsApp] = "WhatsApp Cloud API",
+        [Max] = "MAX",
     }.ToFrozenDictionary();
 
     /// <summary>The name as given, trimmed and lower-cased, when it is one of <see cref="All"/>; otherwise null.</summary>
@@ -29,9 +33,10 @@ public static class ProviderNames
         return normalized is not null && All.Contains(normalized) ? normalized : null;
     }
 
-    /// <summary>As <see cref="Parse"/>, WhatsApp included: the providers /sim/faults can fail.</summary>
+    /// <summary>As <see cref="Parse"/>, WhatsApp and MAX included: the providers /sim/faults can fail.</summary>
     public static string? ParseFaultable(string? name) =>
-        Parse(name) ?? (string.Equals(name?.Trim(), WhatsApp, StringComparison.OrdinalIgnoreCase) ? WhatsApp : null);
+        Parse(name) ?? (string.Equals(name?.Trim(), WhatsApp, StringComparison.OrdinalIgnoreCase) ? WhatsApp
+            : string.Equals(name?.Trim(), Max, StringComparison.OrdinalIgnoreCase) ? Max : null);
 
     public static string DisplayName(string provider) => DisplayNames.GetValueOrDefault(provider, provider);
 }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Inbox;
+using Comms.ProviderSimulator.Max;
 using Comms.ProviderSimulator.Receipts;
 using Comms.ProviderSimulator.Replies;
 using Comms.ProviderSimulator.Requests;
@@ -41,6 +42,7 @@ public static class SimulatorServiceCollectionExtensions
         services.AddTransient<IReceiptCallbacks>(sp => sp.GetRequiredService<SmsAeroCallbackClient>());
         services.AddTransient<PatientReplies>();
         services.AddWhatsAppSimulator();
+        services.AddMaxSimulator();
 
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -92,6 +92,17 @@ public static class TemplateSeed
         "{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }}{{ if clinic.address }}, {{ clinic.address | html.escape }}{{ end }}.</p>" +
         "{{ if clinic.phone }}\n<p>Если планы изменились, позвоните нам: {{ clinic.phone | html.escape }}.</p>{{ end }}";
 
+    /// <summary>MAX: the answer goes by the buttons under the message (typing the digit works too).</summary>
+    public const string ConfirmationMaxBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, вы{{ else }}Вы{{ end }} записаны на приём " +
+        "{{ appointment.date }} в {{ appointment.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
+        "{{ if clinic.address }}, {{ clinic.address }}{{ end }}. Подтвердите, пожалуйста, запись или отмените её кнопкой ниже.";
+
+    public const string FeedbackRequestMaxBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит" +
+        "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
+        "{{ if feedback.link }}, по ссылке {{ feedback.link }}{{ else }}: выберите оценку ниже, от 1 (плохо) до 5 (отлично){{ end }}. Спасибо!";
+
     private static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IReadOnlyList<MessageTemplate> All { get; } =
@@ -101,16 +112,24 @@ public static class TemplateSeed
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000003"), MissedKey, MissedBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000004"), RecallKey, RecallBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000005"), FeedbackRequestKey, FeedbackRequestBody),
-        Sms(new Guid("0193f5a0-0000-7000-8000-000000000008"), FeedbackFollowUpKey, FeedbackFollowUpBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-00000000000d"), FeedbackFollowUpKey, FeedbackFollowUpBody),
         Email(new Guid("0193f5a0-0000-7000-8000-000000000006"), ConfirmationKey, ConfirmationEmailSubject, ConfirmationEmailText, ConfirmationEmailHtml),
         Email(new Guid("0193f5a0-0000-7000-8000-000000000007"), ReminderKey, ReminderEmailSubject, ReminderEmailText, ReminderEmailHtml),
+        Text(new Guid("0193f5a0-0000-7000-8000-000000000008"), Channels.Max, ConfirmationKey, ConfirmationMaxBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-000000000009"), Channels.Max, ReminderKey, ReminderBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-00000000000a"), Channels.Max, MissedKey, MissedBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-00000000000b"), Channels.Max, RecallKey, RecallBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-00000000000c"), Channels.Max, FeedbackRequestKey, FeedbackRequestMaxBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-00000000000e"), Channels.Max, FeedbackFollowUpKey, FeedbackFollowUpBody),
     ];
 
-    private static MessageTemplate Sms(Guid id, string key, string body) => new()
+    private static MessageTemplate Sms(Guid id, string key, string body) => Text(id, Channels.Sms, key, body);
+
+    private static MessageTemplate Text(Guid id, string channel, string key, string body) => new()
     {
         Id = id,
         Key = key,
-        Channel = Channels.Sms,
+        Channel = channel,
         Locale = DefaultLocale,
         Version = 1,
         Body = body,

@@ -50,9 +50,9 @@ public static class MessagesApi
     internal static async Task<Results<Ok<IReadOnlyList<ConsentView>>, ValidationProblem>> GetConsents(
         string? contact, GatewayDbContext db, CancellationToken cancellationToken)
     {
-        if (!ContactNormalizer.TryNormalize(contact, out var normalized))
+        if (!ContactNormalizer.TryNormalize(contact, out var normalized) && !ContactNormalizer.TryNormalizeMessengerId(contact, out normalized))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contact"] = ["must be a phone number or an email address"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contact"] = ["must be a phone number, an email address or a MAX user id"] });
         }
 
         IReadOnlyList<ConsentView> states = await db.ConsentStates.AsNoTracking()

@@ -54,6 +54,24 @@ public static class ContactNormalizer
         return true;
     }
 
+    /// <summary>
+    /// A MAX user id as the channel's contact: its decimal digits, no prefix, as MAX's Bot API and the MIS's
+    /// <c>messengerId</c> give it. Never mistaken for a phone by the ledger or a gateway: on channel <c>max</c> the
+    /// contact is always read with this, never with <see cref="TryNormalizePhone"/>.
+    /// </summary>
+    public static bool TryNormalizeMessengerId(string? input, out string id)
+    {
+        id = "";
+        var trimmed = input?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 20 || !trimmed.All(char.IsAsciiDigit) || trimmed.All(c => c == '0'))
+        {
+            return false;
+        }
+
+        id = trimmed.TrimStart('0');
+        return true;
+    }
+
     /// <summary>A phone (E.164) or an email (lower case), whichever <paramref name="input"/> is.</summary>
     public static bool TryNormalize(string? input, out string contact) =>
         TryNormalizePhone(input, out contact) || TryNormalizeEmail(input, out contact);

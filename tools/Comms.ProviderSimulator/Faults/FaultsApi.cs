@@ -66,7 +66,7 @@ public static class FaultsApi
         provider = ProviderNames.ParseFaultable(request.Provider);
         if (provider is null)
         {
-            errors["provider"] = [$"Give the provider to fail: one of {string.Join(", ", ProviderNames.All)}, {ProviderNames.WhatsApp}."];
+            errors["provider"] = [$"Give the provider to fail: one of {string.Join(", ", ProviderNames.All)}, {ProviderNames.WhatsApp}, {ProviderNames.Max}."];
         }
 
         to = null;
@@ -142,6 +142,8 @@ public static class FaultsApi
             "SMS Aero has no error codes of its own: give outcome (e.g. noFunds) or httpStatus instead.",
         ProviderNames.WhatsApp when code < 1 =>
             "A Cloud API error code (e.g. 131047 outside the window, 131026 undeliverable, 130429 rate limit).",
+        ProviderNames.Max =>
+            "MAX answers with text codes, not numbers: give outcome (rateLimited, stopListed, unavailable) or httpStatus instead.",
         _ => null,
     };
 
@@ -155,6 +157,7 @@ public static class FaultsApi
             "An SMS Aero status is 0 to 8 (e.g. 2 not delivered, 6 rejected).",
         ProviderNames.WhatsApp when code < 1 =>
             "The Cloud API error code of the failed status (e.g. 131026 undeliverable).",
+        ProviderNames.Max => "MAX sends bots no delivery receipts.",
         _ => null,
     };
 

@@ -57,7 +57,7 @@ public static class PhonePage
             const number = decodeURIComponent(location.pathname.split('/').pop());
             const sent = [];
             const statuses = { accepted: 'принято', delivered: 'доставлено', failed: 'не доставлено' };
-            const providers = { smsru: 'SMS.ru', smsc: 'SMSC.ru', smsaero: 'SMS Aero' };
+            const providers = { smsru: 'SMS.ru', smsc: 'SMSC.ru', smsaero: 'SMS Aero', max: 'MAX' };
             document.getElementById('number').textContent = number;
             const time = value => new Date(value).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
 

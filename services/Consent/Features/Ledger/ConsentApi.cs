@@ -39,7 +39,7 @@ public static partial class ConsentApi
     internal static async Task<Results<Ok<ContactConsents>, ValidationProblem>> GetAsync(
         string? contact, ConsentDbContext db, CancellationToken cancellationToken)
     {
-        if (!ContactNormalizer.TryNormalize(contact, out var normalized))
+        if (!ContactNormalizer.TryNormalize(contact, out var normalized) && !ContactNormalizer.TryNormalizeMessengerId(contact, out normalized))
         {
             return InvalidContact();
         }
@@ -140,7 +140,7 @@ public static partial class ConsentApi
     internal static ValidationProblem InvalidContact() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]>
         {
-            ["contact"] = ["must be a phone number (any common format, e.g. 8 (916) 123-45-67 or +79161234567) or an email address"],
+            ["contact"] = ["must be a phone number (any common format, e.g. 8 (916) 123-45-67 or +79161234567), an email address, or a MAX user id (digits)"],
         });
 
     [LoggerMessage(Level = LogLevel.Information,

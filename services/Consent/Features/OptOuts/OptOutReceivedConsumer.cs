@@ -88,7 +88,12 @@ public sealed partial class OptOutReceivedConsumer(
 
         var contact = "";
         var kind = "";
-        if (ContactNormalizer.TryNormalizePhone(optOut.Contact, out var phone))
+        if (optOut.Channel == Channels.Max && ContactNormalizer.TryNormalizeMessengerId(optOut.Contact, out var maxUserId))
+        {
+            // A MAX user id is digits; some would also parse as a phone number.
+            (contact, kind) = (maxUserId, ContactKinds.Messenger);
+        }
+        else if (ContactNormalizer.TryNormalizePhone(optOut.Contact, out var phone))
         {
             (contact, kind) = (phone, ContactKinds.Phone);
         }

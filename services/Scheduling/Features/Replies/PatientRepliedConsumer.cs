@@ -17,10 +17,17 @@ public sealed partial class PatientRepliedConsumer(
     CommsCloudEvents misEvents,
     ILogger<PatientRepliedConsumer> logger) : IConsumer<PatientReplied>
 {
+    private const string FeedbackRating = "rating";
+    private const string FeedbackReview = "review";
+
     public async Task Consume(ConsumeContext<PatientReplied> context)
     {
         var reply = context.Message;
         var cancellationToken = context.CancellationToken;
+        if (reply.ExpectedReply is FeedbackRating or FeedbackReview)
+        {
+            return; // an answer to Feedback's question: Feedback records it
+        }
 
         // A reply names the channel attempt it answers; the send is what the rest of Scheduling knows.
         var asked = reply.InReplyToMessageId is { } messageId

@@ -27,8 +27,8 @@ public sealed partial class ComposeMessageConsumer(
 {
     public const string DefaultLocale = "ru";
 
-    /// <summary>Channels with a gateway to hand a rendered message to. MAX comes with its gateway.</summary>
-    public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp };
+    /// <summary>Channels with a gateway to hand a rendered message to.</summary>
+    public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp, Channels.Max };
 
     public async Task Consume(ConsumeContext<ComposeMessage> context)
     {
@@ -158,6 +158,15 @@ public sealed partial class ComposeMessageConsumer(
                 return new Composed(phone, template.Version, (db, clock) => db.Publish(command, clock));
             }
 
+            case Channels.Max:
+            {
+                // Gateway.Max finds the patient's MAX account by the id the MIS gave, else by the account they linked.
+                var messengerId = ContactNormalizer.TryNormalizeMessengerId(recipient.MessengerId, out var id) ? id : null;
+                var command = new SendMax(message.MessageId, recipient.ClinicId, recipient.PatientId, message.AppointmentId, messengerId, text,
+                    message.Purpose, template.Key, template.Version, message.ExpectedReply, message.RequestedAt, message.NotAfter);
+                return new Composed(messengerId ?? "", template.Version, (db, clock) => db.Publish(command, clock));
+            }
+
             default:
             {
                 ContactNormalizer.TryNormalizePhone(recipient.Phone, out var phone);
@@ -204,8 +213,8 @@ public sealed partial class ComposeMessageConsumer(
             "patient's email is not a valid address",
         Channels.WhatsApp when !ContactNormalizer.TryNormalizePhone(recipient.Phone, out _) =>
             "patient has no valid phone for whatsapp (WhatsApp addresses patients by their number)",
-        Channels.WhatsApp or Channels.Max when string.IsNullOrWhiteSpace(recipient.Phone) && string.IsNullOrWhiteSpace(recipient.MessengerId) =>
-            $"patient has no phone or messenger id for {channel}",
+        Channels.Max when string.IsNullOrWhiteSpace(recipient.PatientId) && string.IsNullOrWhiteSpace(recipient.MessengerId) =>
+            "patient has no patient id or MAX user id for max (MAX reaches patients through the account they linked)",
         _ => null,
     };
 

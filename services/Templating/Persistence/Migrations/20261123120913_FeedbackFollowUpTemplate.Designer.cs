@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Comms.Templating.Persistence.Migrations
 {
     [DbContext(typeof(TemplatingDbContext))]
-    [Migration("20261123113647_FeedbackFollowUpTemplate")]
+    [Migration("20261123120913_FeedbackFollowUpTemplate")]
     partial class FeedbackFollowUpTemplate
     {
         /// <inheritdoc />
@@ -270,7 +270,7 @@ namespace Comms.Templating.Persistence.Migrations
                         },
                         new
                         {
-                            Id = new Guid("0193f5a0-0000-7000-8000-000000000008"),
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000d"),
                             Author = "system",
                             Body = "{{ if patient.firstName }}{{ patient.firstName }}, спасибо{{ else }}Спасибо{{ end }} за оценку{{ if clinic.name }}, {{ clinic.name }}{{ end }}! Будем рады паре слов в ответ.{{ if feedback.reviewLink }} Отзыв: {{ feedback.reviewLink }}{{ end }}",
                             Channel = "sms",
@@ -309,6 +309,84 @@ namespace Comms.Templating.Persistence.Migrations
                             PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Status = "published",
                             Subject = "Напоминаем о приёме {{ appointment.date }} в {{ appointment.time }}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000008"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, вы{{ else }}Вы{{ end }} записаны на приём {{ appointment.date }} в {{ appointment.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}. Подтвердите, пожалуйста, запись или отмените её кнопкой ниже.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "appointment.confirmation",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000009"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, напоминаем{{ else }}Напоминаем{{ end }} о приёме {{ appointment.date }} в {{ appointment.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "appointment.reminder",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000a"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, мы{{ else }}Мы{{ end }} не дождались вас на приёме{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Если приём ещё нужен, запишитесь снова{{ if clinic.phone }} по тел. {{ clinic.phone }}{{ end }}.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "appointment.missed",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000b"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, подошёл{{ else }}Подошёл{{ end }} срок планового визита, рекомендованного после приёма {{ appointment.date }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Запишитесь{{ if clinic.phone }} по тел. {{ clinic.phone }}{{ end }}, пожалуйста.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "appointment.recall",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000c"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if feedback.link }}, по ссылке {{ feedback.link }}{{ else }}: выберите оценку ниже, от 1 (плохо) до 5 (отлично){{ end }}. Спасибо!",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "feedback.request",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000e"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, спасибо{{ else }}Спасибо{{ end }} за оценку{{ if clinic.name }}, {{ clinic.name }}{{ end }}! Будем рады паре слов в ответ.{{ if feedback.reviewLink }} Отзыв: {{ feedback.reviewLink }}{{ end }}",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "feedback.followup",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
                             Version = 1
                         });
                 });
