@@ -89,7 +89,8 @@ public sealed partial class PatientRepliedConsumer(
             request.FollowUpMessageId.Value,
             FollowUpTemplateKey,
             Purposes.Service,
-            Channels.All.Contains(reply.Channel) ? [reply.Channel] : request.Channels,
+            // The channel the patient answered on first; the request's channels after it, should it have no follow-up text.
+            (List<string>)[.. new[] { reply.Channel }.Where(Channels.All.Contains).Concat(request.Channels).Distinct()],
             DueDispatcher.Recipient(visit, zone),
             "ru",
             model,
