@@ -1,3 +1,6 @@
+using Comms.Feedback.Features;
+using Comms.Feedback.Features.Page;
+using Comms.Feedback.Features.Stats;
 using Comms.Feedback.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
@@ -7,11 +10,16 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<FeedbackDbContext>();
-builder.AddServiceMessaging<FeedbackDbContext>();
+builder.AddFeedback();
+builder.AddServiceMessaging<FeedbackDbContext>(
+    bus => bus.AddFeedbackConsumers(),
+    (context, cfg) => cfg.ReceiveMisEvents(context));
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapFeedbackPage();
+app.MapStatsApi();
 
 app.Run();
 

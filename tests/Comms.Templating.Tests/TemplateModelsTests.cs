@@ -12,6 +12,7 @@ public sealed class TemplateModelsTests
     [InlineData("appointment.missed")]
     [InlineData("appointment.recall")]
     [InlineData("feedback.request")]
+    [InlineData("feedback.followup")]
     public void Every_key_scheduling_and_feedback_use_has_typed_described_variables_with_samples(string key)
     {
         var model = TemplateModels.For(key);

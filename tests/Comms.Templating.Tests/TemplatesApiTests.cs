@@ -20,7 +20,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
             .Select(t => t.GetProperty("key").GetString())
             .ToList();
         Assert.Equal(
-            ["appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.request"],
+            ["appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.followup", "feedback.request"],
             keys.Order().ToList());
         var emails = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "email").Select(t => t.GetProperty("key").GetString());
         Assert.Equal(["appointment.confirmation", "appointment.reminder"], emails.Order().ToList());

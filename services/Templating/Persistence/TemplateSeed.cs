@@ -16,6 +16,7 @@ public static class TemplateSeed
     public const string MissedKey = "appointment.missed";
     public const string RecallKey = "appointment.recall";
     public const string FeedbackRequestKey = "feedback.request";
+    public const string FeedbackFollowUpKey = "feedback.followup";
     public const string SystemAuthor = "system";
     public const string DefaultLocale = "ru";
 
@@ -48,6 +49,15 @@ public static class TemplateSeed
         "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит" +
         "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
         "{{ if feedback.link }}, по ссылке {{ feedback.link }}{{ else }}: ответьте цифрой от 1 (плохо) до 5 (отлично){{ end }}. Спасибо!";
+
+    /// <summary>
+    /// After a rating by reply: a few words, please, and the clinic's review site, whatever the score (inviting only
+    /// the happy patients to review breaks the review sites' rules).
+    /// </summary>
+    public const string FeedbackFollowUpBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, спасибо{{ else }}Спасибо{{ end }} за оценку" +
+        "{{ if clinic.name }}, {{ clinic.name }}{{ end }}! Будем рады паре слов в ответ." +
+        "{{ if feedback.reviewLink }} Отзыв: {{ feedback.reviewLink }}{{ end }}";
 
     public const string ConfirmationEmailSubject =
         "Подтвердите запись на приём {{ appointment.date }} в {{ appointment.time }}";
@@ -102,6 +112,7 @@ public static class TemplateSeed
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000003"), MissedKey, MissedBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000004"), RecallKey, RecallBody),
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000005"), FeedbackRequestKey, FeedbackRequestBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-00000000000d"), FeedbackFollowUpKey, FeedbackFollowUpBody),
         Email(new Guid("0193f5a0-0000-7000-8000-000000000006"), ConfirmationKey, ConfirmationEmailSubject, ConfirmationEmailText, ConfirmationEmailHtml),
         Email(new Guid("0193f5a0-0000-7000-8000-000000000007"), ReminderKey, ReminderEmailSubject, ReminderEmailText, ReminderEmailHtml),
         Text(new Guid("0193f5a0-0000-7000-8000-000000000008"), Channels.Max, ConfirmationKey, ConfirmationMaxBody),
@@ -109,6 +120,7 @@ public static class TemplateSeed
         Text(new Guid("0193f5a0-0000-7000-8000-00000000000a"), Channels.Max, MissedKey, MissedBody),
         Text(new Guid("0193f5a0-0000-7000-8000-00000000000b"), Channels.Max, RecallKey, RecallBody),
         Text(new Guid("0193f5a0-0000-7000-8000-00000000000c"), Channels.Max, FeedbackRequestKey, FeedbackRequestMaxBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-00000000000e"), Channels.Max, FeedbackFollowUpKey, FeedbackFollowUpBody),
     ];
 
     private static MessageTemplate Sms(Guid id, string key, string body) => Text(id, Channels.Sms, key, body);

@@ -83,6 +83,17 @@ public static class TemplateModels
         new("appointment.date", "date", "Дата визита в зоне пациента, дд.ММ.гггг", "24.11.2026"),
         new("appointment.startsAt", "datetime", "Начало визита, ISO 8601 со смещением пациента", "2026-11-24T10:30:00+03:00"),
         new("feedback.link", "url", "Ссылка на оценку визита", "https://r.clinic.example/f/7Hq2"),
+        new("feedback.scale", "string", "Шкала оценки: stars5 (1–5) или nps (0–10)", "stars5"),
+        new("feedback.min", "number", "Наименьшая оценка шкалы", "1"),
+        new("feedback.max", "number", "Наибольшая оценка шкалы", "5"),
+    ];
+
+    private static readonly IReadOnlyList<ModelVariable> FeedbackFollowUp =
+    [
+        .. Feedback,
+        new("feedback.rating", "number", "Оценка, которую поставил пациент", "5"),
+        new("feedback.reviewSite", "string", "Сайт отзывов клиники (первый из настроенных)", "Яндекс Карты"),
+        new("feedback.reviewLink", "url", "Ссылка на отзыв о клинике на этом сайте", "https://yandex.ru/maps/org/1234567890/reviews"),
     ];
 
     private static readonly FrozenDictionary<string, TemplateModel> ByKey = new Dictionary<string, TemplateModel>
@@ -92,6 +103,7 @@ public static class TemplateModels
         ["appointment.missed"] = Cataloged("appointment.missed", Appointment),
         ["appointment.recall"] = Cataloged("appointment.recall", Appointment),
         ["feedback.request"] = Cataloged("feedback.request", Feedback),
+        ["feedback.followup"] = Cataloged("feedback.followup", FeedbackFollowUp),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Keys => ByKey.Keys;

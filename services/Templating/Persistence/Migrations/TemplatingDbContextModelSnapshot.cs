@@ -267,6 +267,19 @@ namespace Comms.Templating.Persistence.Migrations
                         },
                         new
                         {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000d"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, спасибо{{ else }}Спасибо{{ end }} за оценку{{ if clinic.name }}, {{ clinic.name }}{{ end }}! Будем рады паре слов в ответ.{{ if feedback.reviewLink }} Отзыв: {{ feedback.reviewLink }}{{ end }}",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "feedback.followup",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
                             Id = new Guid("0193f5a0-0000-7000-8000-000000000006"),
                             Author = "system",
                             Body = "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\nВы записаны на приём {{ appointment.date }} в {{ appointment.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}.\n\nЧтобы подтвердить запись, ответьте на это письмо цифрой 1, чтобы отменить — цифрой 2.{{ if clinic.phone }}\nПеренести приём можно по телефону {{ clinic.phone }}.{{ end }}",
@@ -355,6 +368,19 @@ namespace Comms.Templating.Persistence.Migrations
                             Channel = "max",
                             CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Key = "feedback.request",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000e"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, спасибо{{ else }}Спасибо{{ end }} за оценку{{ if clinic.name }}, {{ clinic.name }}{{ end }}! Будем рады паре слов в ответ.{{ if feedback.reviewLink }} Отзыв: {{ feedback.reviewLink }}{{ end }}",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "feedback.followup",
                             Locale = "ru",
                             PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Status = "published",

@@ -1,0 +1,40 @@
+using Comms.Contracts.Mis;
+using Comms.Feedback.Features.Answers;
+using Comms.Feedback.Features.Replies;
+using Comms.Feedback.Features.Requests;
+using Comms.Feedback.Features.Visits;
+using Comms.ServiceDefaults.Mis;
+using MassTransit;
+
+namespace Comms.Feedback.Features;
+
+public static class FeedbackExtensions
+{
+    public const string MisEventsQueue = "feedback-mis-events";
+
+    public static IHostApplicationBuilder AddFeedback(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Access.OperatorOptions>().BindConfiguration(Access.OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<VisitProjection>();
+        builder.Services.AddScoped<RequestPlanner>();
+        builder.Services.AddScoped<AnswerRecorder>();
+        builder.Services.AddHostedService<DueDispatcher>();
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "feedback-af";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return builder;
+    }
+
+    public static void AddFeedbackConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<VisitEventConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<PatientRepliedConsumer>();
+    }
+
+    /// <summary>Appointment and patient events, from <c>mis.events</c>: enough to know a completed visit.</summary>
+    public static void ReceiveMisEvents(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveMisEvents<VisitEventConsumer>(context, MisEventsQueue, "appointment.*", MisEventTypes.PatientUpdated);
+}

@@ -1,0 +1,153 @@
+using Comms.Contracts;
+using Comms.Contracts.Scheduling;
+using Comms.Feedback.Persistence;
+using Comms.ServiceDefaults.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Comms.Feedback.Features.Requests;
+
+/// <summary>
+/// Sends the feedback requests that are due. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so replicas share the
+/// work without sending one twice; the ComposeMessage goes through the outbox in the transaction that marks the row
+/// sent. The personal link's token is made here, and only its hash is kept.
+/// </summary>
+public sealed partial class DueDispatcher(
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptionsMonitor<FeedbackOptions> options,
+    ILogger<DueDispatcher> logger) : BackgroundService
+{
+    public const string RequestTemplateKey = "feedback.request";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var settings = options.CurrentValue;
+            var dispatched = 0;
+            try
+            {
+                dispatched = await DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogDispatchFailed(logger, ex);
+            }
+
+            if (dispatched < settings.DispatchBatchSize)
+            {
+                await Task.Delay(settings.DispatchInterval, time, stoppingToken);
+            }
+        }
+    }
+
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+        var planner = scope.ServiceProvider.GetRequiredService<RequestPlanner>();
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var due = await db.Requests
+            .FromSql($"""
+                SELECT * FROM feedback_requests
+                WHERE "Status" = 'pending' AND "DueAt" <= {now}
+                ORDER BY "DueAt"
+                LIMIT {settings.DispatchBatchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var request in due)
+        {
+            var visit = await db.Visits.FindAsync([request.ClinicId, request.AppointmentId], cancellationToken);
+            if (await RefusalAsync(planner, request, visit, settings, now, cancellationToken) is { } reason)
+            {
+                request.Status = RequestStatuses.Skipped;
+                request.StatusReason = reason;
+                LogSkipped(logger, request.MessageId, reason);
+                continue;
+            }
+
+            string? link = null;
+            if (!string.IsNullOrEmpty(settings.PublicBaseUrl))
+            {
+                var token = FeedbackLinks.NewToken();
+                request.TokenHash = FeedbackLinks.Hash(token);
+                request.LinkExpiresAt = now + settings.LinkLifetime;
+                link = FeedbackLinks.Url(settings.PublicBaseUrl, token);
+            }
+
+            var zone = RequestPlanner.ZoneOf(visit!, settings);
+            request.PatientId ??= visit!.PatientId;
+            db.Publish(new ComposeMessage(
+                request.MessageId,
+                RequestTemplateKey,
+                Purposes.Service,
+                request.Channels,
+                Recipient(visit!, zone),
+                "ru",
+                FeedbackModel.For(visit!, request, zone, link),
+                visit!.AppointmentId,
+                ExpectedReplies.Rating,
+                now), time);
+            request.Status = RequestStatuses.Sent;
+            request.DispatchedAt = now;
+            LogDispatched(logger, request.MessageId, request.AppointmentId);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    public static MessageRecipient Recipient(Visit visit, TimeZoneInfo zone) =>
+        new(visit.ClinicId, visit.PatientId, visit.Phone, visit.Email, null, zone.Id);
+
+    private static async Task<string?> RefusalAsync(
+        RequestPlanner planner, FeedbackRequest request, Visit? visit, FeedbackOptions settings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (visit is not { HasDetails: true, PatientId: { } patientId })
+        {
+            return "the MIS never sent the visit's booking: no patient or contacts to ask";
+        }
+
+        if (visit.Status != VisitStatuses.Completed)
+        {
+            return $"the visit is no longer completed (now {visit.Status})";
+        }
+
+        if (string.IsNullOrWhiteSpace(visit.Phone) && string.IsNullOrWhiteSpace(visit.Email))
+        {
+            return "the patient has no phone or email";
+        }
+
+        // Checked again here: two visits completed close together are both planned before either is sent.
+        return await planner.RecentRequestAsync(visit.ClinicId, patientId, request.MessageId, now, settings.RepeatWithinDays, includePending: false, cancellationToken) is { } recent
+            ? RequestPlanner.RepeatReason(recent, settings.RepeatWithinDays)
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feedback request {MessageId} for visit {AppointmentId} sent")]
+    private static partial void LogDispatched(ILogger logger, Guid messageId, string appointmentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feedback request {MessageId} skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, Guid messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feedback dispatcher pass failed; retrying on the next pass")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>What a reply to a Feedback message answers (ComposeMessage.ExpectedReply, PatientReplied.ExpectedReply).</summary>
+public static class ExpectedReplies
+{
+    public const string Rating = "rating";
+    public const string Review = "review";
+}

@@ -1,0 +1,75 @@
+using Comms.Contracts.Mis;
+using Comms.Feedback.Features.Requests;
+using Comms.Feedback.Persistence;
+using Comms.ServiceDefaults.Messaging;
+using Comms.ServiceDefaults.Mis;
+using Comms.ServiceDefaults.Persistence;
+using MassTransit;
+
+namespace Comms.Feedback.Features.Visits;
+
+/// <summary>
+/// Appointment and patient events from the MIS (queue <c>feedback-mis-events</c>): the visits projection, and on
+/// <c>appointment.completed</c> the visit's feedback request. Each event is applied once, keyed by its CloudEvent
+/// (source, id); an invalid one goes to the error queue with the reason.
+/// </summary>
+public sealed partial class VisitEventConsumer(
+    FeedbackDbContext db,
+    VisitProjection visits,
+    RequestPlanner planner,
+    TimeProvider time,
+    ILogger<VisitEventConsumer> logger) : IConsumer<RawMisEvent>
+{
+    public async Task Consume(ConsumeContext<RawMisEvent> context)
+    {
+        var result = context.ReadMisEvent();
+        if (result.Event is not { } misEvent)
+        {
+            throw new MessageRejectedException($"Invalid MIS event: {result.Describe()}");
+        }
+
+        if (!await db.TryBeginAsync(misEvent.Key, context, time))
+        {
+            LogDuplicate(logger, misEvent.Id, misEvent.Type);
+            return;
+        }
+
+        var cancellationToken = context.CancellationToken;
+        switch (misEvent.Data)
+        {
+            case AppointmentData booking:
+                await visits.ApplyBookingAsync(booking, cancellationToken);
+                break;
+            case AppointmentClosedData closing:
+                var status = StatusOf(misEvent.Type);
+                if (await visits.ApplyClosingAsync(closing, status, cancellationToken) is { Status: VisitStatuses.Completed } visit)
+                {
+                    await planner.PlanAsync(visit, cancellationToken);
+                }
+
+                break;
+            case PatientUpdatedData patient:
+                await visits.ApplyPatientUpdateAsync(patient, cancellationToken);
+                break;
+            default:
+                throw new MessageRejectedException($"Feedback does not handle '{misEvent.Type}'; check the queue's bindings.");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        LogApplied(logger, misEvent.Type, misEvent.Id);
+    }
+
+    private static string StatusOf(string type) => type switch
+    {
+        MisEventTypes.AppointmentCancelled => VisitStatuses.Cancelled,
+        MisEventTypes.AppointmentCompleted => VisitStatuses.Completed,
+        MisEventTypes.AppointmentNoShow => VisitStatuses.NoShow,
+        _ => throw new MessageRejectedException($"'{type}' does not close an appointment"),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied MIS event {Type} {EventId}")]
+    private static partial void LogApplied(ILogger logger, string type, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped duplicate MIS event {EventId} ({Type})")]
+    private static partial void LogDuplicate(ILogger logger, string eventId, string type);
+}
