@@ -63,7 +63,7 @@ public sealed class RepliesTests(FeedbackApp app) : IClassFixture<FeedbackApp>
     }
 
     [Fact]
-    public async Task First_answer_wins_a_second_rating_changes_nothing_and_the_page_says_already_received()
+    public async Task First_answer_wins_a_second_rating_changes_nothing_and_the_page_takes_only_the_words()
     {
         await using var visits = await Visits.OpenAsync(app);
         var id = Visits.NewId();
@@ -77,7 +77,17 @@ public sealed class RepliesTests(FeedbackApp app) : IClassFixture<FeedbackApp>
 
         Assert.Equal(4, (await visits.RequestAsync(FeedbackApp.ClinicId, id)).Rating);
         using var browser = app.Factory.CreateClient();
-        Assert.Contains("уже получен", await browser.GetStringAsync(new Uri(link).AbsolutePath));
+        var path = new Uri(link).AbsolutePath;
+        var html = await browser.GetStringAsync(path);
+        Assert.Contains("Ваша оценка: <b>4</b>", html);
+        Assert.DoesNotContain("name=\"rating\"", html);
+
+        // A rating slipped into the form (an old page, a crafted post) is ignored: the words are taken, the 4 stands.
+        using var posted = await browser.PostAsync(path, PageTests.Form(html, ("rating", "1"), ("review", "Долго ждали в коридоре")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, posted.StatusCode);
+        var answered = await visits.RequestAsync(FeedbackApp.ClinicId, id);
+        Assert.Equal((4, "Долго ждали в коридоре", "page"), (answered.Rating, answered.Review, answered.ReviewChannel));
+        Assert.Contains("уже получен", await browser.GetStringAsync(path));
     }
 
     private async Task<List<UnrecognisedReply>> UnrecognisedAsync(Guid requestId)

@@ -48,6 +48,26 @@ public static class FeedbackPage
         return Layout("Оценка визита", body.ToString());
     }
 
+    /// <summary>The visit was rated by reply: the rating is shown as given, and only the few words are asked for.</summary>
+    public static string AskForReview(Form form)
+    {
+        var body = new StringBuilder();
+        body.Append("<h1>Спасибо за оценку!</h1>");
+        body.Append("<p>Ваша оценка: <b>").Append(form.Rating?.ToString(CultureInfo.InvariantCulture)).Append("</b>")
+            .Append(form.ClinicName is null ? "" : ", " + E(form.ClinicName)).Append(form.VisitDate is null ? "" : ", " + E(form.VisitDate)).Append(".</p>");
+        if (form.Error is not null)
+        {
+            body.Append("<p class=\"error\" role=\"alert\">").Append(E(form.Error)).Append("</p>");
+        }
+
+        body.Append("<form method=\"post\" action=\"").Append(E(form.Action)).Append("\">");
+        body.Append("<input type=\"hidden\" name=\"").Append(E(form.AntiforgeryField)).Append("\" value=\"").Append(E(form.AntiforgeryToken)).Append("\">");
+        body.Append("<label for=\"review\">Расскажите, пожалуйста, в нескольких словах, что было хорошо и что нам стоит исправить</label>");
+        body.Append("<textarea id=\"review\" name=\"review\" rows=\"5\" maxlength=\"4000\" required>").Append(E(form.Review ?? "")).Append("</textarea>");
+        body.Append("<button type=\"submit\">Отправить</button></form>");
+        return Layout("Отзыв о визите", body.ToString());
+    }
+
     public static string Thanks(IReadOnlyList<ReviewLink> links, bool alreadyReceived)
     {
         var body = new StringBuilder();

@@ -10,7 +10,8 @@ namespace Comms.Feedback.Features.Page;
 
 /// <summary>
 /// <c>GET /f/{token}</c> and <c>POST /f/{token}</c>: the personal page. One submission per visit (the first answer,
-/// here or by reply, wins); an unknown or expired link gets a friendly 404 page. The form carries an antiforgery
+/// here or by reply, wins); a patient who rated by reply and wrote nothing yet may still add the few words here (the
+/// rating stays as given). An unknown or expired link gets a friendly 404 page. The form carries an antiforgery
 /// token bound to a SameSite cookie, on top of the link's own unguessable token.
 /// </summary>
 public static class FeedbackPageApi
@@ -30,9 +31,14 @@ public static class FeedbackPageApi
             return Page(http, FeedbackPage.NotFound(), StatusCodes.Status404NotFound);
         }
 
-        if (request.Rating is not null)
+        if (request.Rating is not null && request.Review is not null)
         {
             return Page(http, FeedbackPage.Thanks(Links(options, request), alreadyReceived: true), StatusCodes.Status200OK);
+        }
+
+        if (request.Rating is { } given)
+        {
+            return Page(http, FeedbackPage.AskForReview(FormOf(http, antiforgery, request, visit, options.CurrentValue, error: null, given, null)), StatusCodes.Status200OK);
         }
 
         return Page(http, FeedbackPage.AskFor(FormOf(http, antiforgery, request, visit, options.CurrentValue, error: null, null, null)), StatusCodes.Status200OK);
@@ -46,7 +52,7 @@ public static class FeedbackPageApi
             return Page(http, FeedbackPage.NotFound(), StatusCodes.Status404NotFound);
         }
 
-        if (request.Rating is not null)
+        if (request.Rating is not null && request.Review is not null)
         {
             return Page(http, FeedbackPage.Thanks(Links(options, request), alreadyReceived: true), StatusCodes.Status409Conflict);
         }
@@ -58,6 +64,18 @@ public static class FeedbackPageApi
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var review = form["review"].ToString();
+        if (request.Rating is { } given)
+        {
+            // Rated by reply: only the words are taken here; the rating stays as the patient first gave it.
+            if (string.IsNullOrWhiteSpace(review))
+            {
+                return Page(http, FeedbackPage.AskForReview(FormOf(http, antiforgery, request, visit, options.CurrentValue, "Напишите, пожалуйста, хотя бы несколько слов.", given, null)), StatusCodes.Status400BadRequest);
+            }
+
+            await answers.RecordReviewAsync(request, review, AnswerChannels.Page, time.GetUtcNow(), http.RequestAborted);
+            return await SaveAsync(http, db, options, request);
+        }
+
         var ratingText = form["rating"].ToString();
         if (!int.TryParse(ratingText, NumberStyles.None, CultureInfo.InvariantCulture, out var rating) || !RatingScales.InRange(request.Scale, rating))
         {
@@ -66,6 +84,11 @@ public static class FeedbackPageApi
         }
 
         await answers.RecordRatingAsync(request, rating, review, AnswerChannels.Page, time.GetUtcNow(), http.RequestAborted);
+        return await SaveAsync(http, db, options, request);
+    }
+
+    private static async Task<IResult> SaveAsync(HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options, FeedbackRequest request)
+    {
         try
         {
             await db.SaveChangesAsync(http.RequestAborted);

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Comms.Testing;
 
-namespace Comms.Gateway.Email.Tests;
+namespace Comms.Testing;
 
 /// <summary>
 /// A real SMTP sink for the tests: maildev 2.x (npm) on free ports, one per fixture, with its own mail directory, and
