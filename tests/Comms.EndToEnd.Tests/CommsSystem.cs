@@ -32,6 +32,18 @@ public sealed class CommsSystem : IAsyncLifetime
 
     public ServiceProcess GatewayMax { get; private set; } = null!;
 
+    public ServiceProcess Feedback { get; private set; } = null!;
+
+    public ServiceProcess GatewayEmail { get; private set; } = null!;
+
+    /// <summary>The SMTP sink Gateway.Email delivers to.</summary>
+    public MailDev MailDev { get; private set; } = null!;
+
+    /// <summary>msk-1's manager, who gets the low-rating alerts.</summary>
+    public const string ManagerEmail = "manager@clinic-msk-1.example";
+
+    public const string FeedbackApiKey = "e2e-feedback-msk-1-key";
+
     public async ValueTask InitializeAsync()
     {
         VirtualHost = await TestInfrastructure.NewVirtualHostAsync("e2e");
@@ -87,8 +99,27 @@ public sealed class CommsSystem : IAsyncLifetime
         {
             ["Max__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/max",
         });
-        var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), []);
-        var feedback = await ServiceAsync("feedback", "services/Feedback", "Comms.Feedback", ServiceProcess.FreePort(), []);
+        MailDev = await MailDev.StartAsync();
+        var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), new()
+        {
+            ["Email__Smtp__Host"] = "127.0.0.1",
+            ["Email__Smtp__Port"] = MailDev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var feedbackPort = ServiceProcess.FreePort();
+        Feedback = await ServiceAsync("feedback", "services/Feedback", "Comms.Feedback", feedbackPort, new()
+        {
+            ["Feedback__Delay"] = "00:00:01",
+            ["Feedback__DispatchInterval"] = "00:00:00.500",
+            ["Feedback__Defaults__SendWindow__Start"] = "00:00",
+            ["Feedback__Defaults__SendWindow__End"] = "00:00",
+            ["Feedback__PublicBaseUrl"] = $"http://127.0.0.1:{feedbackPort}",
+            [$"Feedback__Clinics__{ClinicId}__ManagerEmails__0"] = ManagerEmail,
+            [$"Feedback__Clinics__{ClinicId}__ReviewLinks__0__Name"] = "Яндекс Карты",
+            [$"Feedback__Clinics__{ClinicId}__ReviewLinks__0__Url"] = "https://yandex.ru/maps/org/1234567890/reviews",
+            [$"Feedback__Clinics__{ClinicId}__ApiKey"] = FeedbackApiKey,
+        });
+        var feedback = Feedback;
+        GatewayEmail = email;
         Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback];
 
         Simulator.Start();
@@ -141,6 +172,11 @@ public sealed class CommsSystem : IAsyncLifetime
         foreach (var process in Services.Append(Simulator))
         {
             await process.DisposeAsync();
+        }
+
+        if (MailDev is not null)
+        {
+            await MailDev.DisposeAsync();
         }
 
         foreach (var database in _databases)
