@@ -42,13 +42,13 @@ public static class TemplateSeed
         "Запишитесь{{ if clinic.phone }} по тел. {{ clinic.phone }}{{ end }}, пожалуйста.";
 
     /// <summary>
-    /// After a visit: a rating by one digit (Feedback reads the reply), or the feedback page when Feedback gives a link.
+    /// After a visit: a rating by one digit (Feedback reads the reply), and the feedback page when Feedback gives a link.
     /// Asks, offers nothing (38-ФЗ), names no service or doctor.
     /// </summary>
     public const string FeedbackRequestBody =
         "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит" +
         "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
-        "{{ if feedback.link }}, по ссылке {{ feedback.link }}{{ else }}: ответьте цифрой от 1 (плохо) до 5 (отлично){{ end }}. Спасибо!";
+        ": ответьте цифрой от 1 (плохо) до 5 (отлично){{ if feedback.link }} или по ссылке {{ feedback.link }}{{ end }}. Спасибо!";
 
     /// <summary>
     /// After a rating by reply: a few words, please, and the clinic's review site, whatever the score (inviting only
