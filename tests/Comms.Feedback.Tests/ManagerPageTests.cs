@@ -1,4 +1,7 @@
 using System.Net;
+using Comms.Feedback.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.Feedback.Tests;
 
@@ -113,5 +116,26 @@ public sealed class ManagerPageTests(ManagerSite site) : IClassFixture<ManagerSi
 
         Assert.Contains("<b id=\"count\">0</b>", future, StringComparison.Ordinal);
         Assert.Contains("<b id=\"count\">5</b>", lastWeek, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cookie_issued_by_one_replica_is_read_by_another_on_the_same_database()
+    {
+        using var client = site.Client();
+        using var signedIn = await ManagerSite.SignInAsync(client, ManagerSite.ManagerOfA, ManagerSite.ManagerOfAPassword);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("Comms.Feedback.Managers=", StringComparison.Ordinal)).Split(';')[0];
+        await using var replica = site.Replica();
+        using var other = replica.CreateClient(new() { AllowAutoRedirect = false });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/manager");
+        request.Headers.Add("Cookie", cookie);
+        using var page = await other.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<b id=\"count\">4</b>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Both replicas of this process would share a key directory too: the key must be in the database.
+        await using var scope = site.Factory.Services.CreateAsyncScope();
+        var keys = await scope.ServiceProvider.GetRequiredService<FeedbackDbContext>().DataProtectionKeys.Select(k => k.Xml).ToListAsync();
+        Assert.Contains(keys, xml => xml.StartsWith("<key ", StringComparison.Ordinal));
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class ManagerSite : IAsyncLifetime
 
     private string _database = "";
     private string _virtualHost = "";
+    private Dictionary<string, string?> _settings = [];
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
@@ -37,7 +38,7 @@ public sealed partial class ManagerSite : IAsyncLifetime
     {
         _database = await TestInfrastructure.NewDatabaseAsync("fbmgr");
         _virtualHost = await TestInfrastructure.NewVirtualHostAsync("fbmgr");
-        var settings = await TestInfrastructure.ServiceSettingsAsync(_database, _virtualHost);
+        var settings = _settings = await TestInfrastructure.ServiceSettingsAsync(_database, _virtualHost);
         settings["Feedback:DispatchInterval"] = "01:00:00";
         settings["Feedback:Managers:0:Name"] = Chief;
         settings["Feedback:Managers:0:PasswordHash"] = ManagerPasswords.Hash(ChiefPassword, ManagerPasswords.MinimumIterations);
@@ -59,6 +60,17 @@ public sealed partial class ManagerSite : IAsyncLifetime
         Factory.StartServer();
         await SeedAsync();
     }
+
+    /// <summary>A second replica on the same database and broker, in memory (TestServer).</summary>
+    public WebApplicationFactory<Program> Replica() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
 
     /// <summary>A client that keeps cookies and does not follow redirects, on the real port.</summary>
     public HttpClient Client() =>

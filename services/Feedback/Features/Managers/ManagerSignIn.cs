@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace Comms.Feedback.Features.Managers;
@@ -21,7 +22,12 @@ public static class ManagerSignIn
 
     public static IHostApplicationBuilder AddManagerSignIn(this IHostApplicationBuilder builder)
     {
+        // Cookies are protected with keys kept in the service's database, so every replica (and a restarted one) reads
+        // the cookies any of them issued.
         builder.Services.AddDataProtection().SetApplicationName("Comms.Feedback");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
+            new ConfigureOptions<KeyManagementOptions>(options =>
+                options.XmlRepository = new DatabaseKeyRing(services.GetRequiredService<IServiceScopeFactory>())));
         builder.Services.AddOptions<ManagerAccountsOptions>()
             .BindConfiguration(ManagerAccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
