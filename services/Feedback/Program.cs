@@ -1,4 +1,6 @@
 using Comms.Feedback.Features;
+using Comms.Feedback.Features.Dashboard;
+using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Page;
 using Comms.Feedback.Features.Stats;
 using Comms.Feedback.Persistence;
@@ -20,6 +22,8 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapFeedbackPage();
 app.MapStatsApi();
+app.MapManagerSignIn();
+app.MapDashboard();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using Comms.Contracts.Mis;
 using Comms.Feedback.Features.Answers;
+using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Replies;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Visits;
@@ -20,6 +21,7 @@ public static class FeedbackExtensions
         builder.Services.AddScoped<RequestPlanner>();
         builder.Services.AddScoped<AnswerRecorder>();
         builder.Services.AddHostedService<DueDispatcher>();
+        builder.AddManagerSignIn();
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "feedback-af";

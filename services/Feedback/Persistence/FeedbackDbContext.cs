@@ -11,6 +11,9 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     public DbSet<UnrecognisedReply> UnrecognisedReplies => Set<UnrecognisedReply>();
 
+    /// <summary>The keys that protect managers' sign-in cookies, shared by every replica (a cookie one issues, the others read).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -51,6 +54,13 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             request.Property(x => x.Rating).IsConcurrencyToken();
             request.Property(x => x.Review).HasMaxLength(FeedbackRequest.MaxReviewLength).IsConcurrencyToken();
             request.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'pending'");
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(key =>
+        {
+            key.ToTable("data_protection_keys");
+            key.HasKey(x => x.Id);
+            key.Property(x => x.FriendlyName).HasMaxLength(200);
         });
 
         modelBuilder.Entity<UnrecognisedReply>(reply =>
@@ -204,4 +214,14 @@ public sealed class UnrecognisedReply
     public required string Text { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }
+}
+
+/// <summary>One data-protection key (its XML as ASP.NET Core writes it).</summary>
+public sealed class DataProtectionKey
+{
+    public int Id { get; set; }
+
+    public string? FriendlyName { get; set; }
+
+    public required string Xml { get; set; }
 }

@@ -33,7 +33,8 @@ public static class StatsApi
         return routes;
     }
 
-    public sealed record Filter(string? ClinicId, string? DoctorId, string? ServiceCode, DateTimeOffset? From, DateTimeOffset? To);
+    /// <param name="Clinics">When set, only these clinics (a manager's own), whatever <paramref name="ClinicId"/> says.</param>
+    public sealed record Filter(string? ClinicId, string? DoctorId, string? ServiceCode, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyCollection<string>? Clinics = null);
 
     public sealed record Nps(int Promoters, int Passives, int Detractors, double? Score);
 
@@ -66,6 +67,12 @@ public static class StatsApi
         string? clinicId, string? doctorId, string? serviceCode, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(db, Scope(http, new Filter(clinicId, doctorId, serviceCode, from, to)), cancellationToken);
+        await WriteCsvAsync(http, rows);
+    }
+
+    /// <summary>One row per request, oldest first: the file of the API and of the managers' page.</summary>
+    internal static async Task WriteCsvAsync(HttpContext http, IReadOnlyList<Row> rows)
+    {
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"feedback.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
@@ -120,7 +127,7 @@ public static class StatsApi
     private static Filter Scope(HttpContext http, Filter filter) =>
         http.GetCaller().ClinicId is { } own ? filter with { ClinicId = own } : filter;
 
-    private static async Task<List<Row>> QueryAsync(FeedbackDbContext db, Filter filter, CancellationToken cancellationToken)
+    internal static async Task<List<Row>> QueryAsync(FeedbackDbContext db, Filter filter, CancellationToken cancellationToken)
     {
         var query =
             from r in db.Requests.AsNoTracking()
@@ -130,6 +137,12 @@ public static class StatsApi
         if (filter.ClinicId is { Length: > 0 } clinicId)
         {
             query = query.Where(x => x.Request.ClinicId == clinicId);
+        }
+
+        if (filter.Clinics is { } clinics)
+        {
+            var allowed = clinics.ToList();
+            query = query.Where(x => allowed.Contains(x.Request.ClinicId));
         }
 
         if (filter.DoctorId is { Length: > 0 } doctorId)

@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Comms.Feedback.Features.Managers;
+using Comms.Feedback.Features.Requests;
+using Comms.Feedback.Persistence;
+using Comms.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comms.Feedback.Tests;
+
+/// <summary>
+/// Feedback on a real port (Kestrel), for a browser, with two managers and a known set of answers: clinic A
+/// (<see cref="ClinicA"/>) has doctors D-1 (5, 5, 4) and D-2 (2, and one not answered); clinic B one rating 1 and a
+/// review with a script tag in it.
+/// </summary>
+public sealed partial class ManagerSite : IAsyncLifetime
+{
+    public const string ClinicA = "mgr-a";
+    public const string ClinicB = "mgr-b";
+    public const string Chief = "chief";
+    public const string ChiefPassword = "chief-test-password";
+    public const string ManagerOfA = "anna.a";
+    public const string ManagerOfAPassword = "anna-test-password";
+    public const string ReviewOfA = "Всё отлично, спасибо доктору";
+    public const string ReviewOfD2 = "Долго ждали в коридоре";
+    public const string ScriptReview = "<script>alert('b')</script> плохо";
+
+    private string _database = "";
+    private string _virtualHost = "";
+    private Dictionary<string, string?> _settings = [];
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestInfrastructure.NewDatabaseAsync("fbmgr");
+        _virtualHost = await TestInfrastructure.NewVirtualHostAsync("fbmgr");
+        var settings = _settings = await TestInfrastructure.ServiceSettingsAsync(_database, _virtualHost);
+        settings["Feedback:DispatchInterval"] = "01:00:00";
+        settings["Feedback:Managers:0:Name"] = Chief;
+        settings["Feedback:Managers:0:PasswordHash"] = ManagerPasswords.Hash(ChiefPassword, ManagerPasswords.MinimumIterations);
+        settings["Feedback:Managers:1:Name"] = ManagerOfA;
+        settings["Feedback:Managers:1:PasswordHash"] = ManagerPasswords.Hash(ManagerOfAPassword, ManagerPasswords.MinimumIterations);
+        settings["Feedback:Managers:1:Clinics:0"] = ClinicA;
+        var port = ServiceProcess.FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseUrls(BaseUrl);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+        Factory.UseKestrel();
+        Factory.StartServer();
+        await SeedAsync();
+    }
+
+    /// <summary>A second replica on the same database and broker, in memory (TestServer).</summary>
+    public WebApplicationFactory<Program> Replica() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+
+    /// <summary>A client that keeps cookies and does not follow redirects, on the real port.</summary>
+    public HttpClient Client() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = new Uri(BaseUrl) };
+
+    /// <summary>Opens the sign-in page, then posts the form with its antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string name, string password)
+    {
+        var page = await client.GetStringAsync("/manager/sign-in");
+        var token = HiddenToken().Match(page);
+        Assert.True(token.Success, "the sign-in form carries an antiforgery token");
+        return await client.PostAsync("/manager/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value),
+            ["name"] = name,
+            ["password"] = password,
+            ["returnUrl"] = "/manager",
+        }));
+    }
+
+    private async Task SeedAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+        var now = DateTimeOffset.UtcNow;
+        (string Clinic, string Doctor, string DoctorName, string Service, int? Rating, string? Review)[] set =
+        [
+            (ClinicA, "D-1", "Петров Павел Петрович", "DENT-HYG", 5, ReviewOfA),
+            (ClinicA, "D-1", "Петров Павел Петрович", "DENT-HYG", 5, null),
+            (ClinicA, "D-1", "Петров Павел Петрович", "DENT-FILL", 4, null),
+            (ClinicA, "D-2", "Сидорова Анна Ивановна", "DENT-HYG", 2, ReviewOfD2),
+            (ClinicA, "D-2", "Сидорова Анна Ивановна", "DENT-HYG", null, null),
+            (ClinicB, "D-7", "Кузнецов Олег", "CARD-ECG", 1, ScriptReview),
+        ];
+        for (var i = 0; i < set.Length; i++)
+        {
+            var (clinic, doctor, doctorName, service, rating, review) = set[i];
+            var appointmentId = $"{clinic}-{i + 1}";
+            var completed = now.AddHours(-48 + i);
+            db.Visits.Add(new Visit
+            {
+                ClinicId = clinic, AppointmentId = appointmentId, Status = VisitStatuses.Completed, HasDetails = true, Version = 2,
+                StartsAt = completed.AddHours(-1), ClinicName = "Клиника " + clinic, PatientId = "P-" + i, LastName = "Иванова",
+                FirstName = "Анна", DoctorId = doctor, DoctorName = doctorName, ServiceCode = service,
+                ServiceName = service == "DENT-HYG" ? "Профессиональная гигиена" : service, CompletedAt = completed, UpdatedAt = completed,
+            });
+            db.Requests.Add(new FeedbackRequest
+            {
+                MessageId = Guid.CreateVersion7(), ClinicId = clinic, AppointmentId = appointmentId, PatientId = "P-" + i,
+                Status = RequestStatuses.Sent, Scale = RatingScales.Stars5, Channels = ["sms"], CreatedAt = completed,
+                DueAt = completed.AddHours(2), DispatchedAt = completed.AddHours(2),
+                Rating = rating, RatedAt = rating is null ? null : completed.AddHours(3), RatingChannel = rating is null ? null : "sms",
+                Review = review, ReviewedAt = review is null ? null : completed.AddHours(4), ReviewChannel = review is null ? null : "sms",
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await TestInfrastructure.DropDatabaseAsync(_database);
+        await TestInfrastructure.DeleteVirtualHostAsync(_virtualHost);
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
+    private static partial Regex HiddenToken();
+}
