@@ -12,6 +12,7 @@ public sealed class ConsentRulesTests
     [InlineData("reply")]
     [InlineData("email_link")]
     [InlineData("carrier_stop_list")]
+    [InlineData("messenger_blocked")]
     public void A_grant_without_new_evidence_after_any_patient_opt_out_is_not_effective(string optOutMethod)
     {
         var records = new List<ConsentRecord> { Record(true, "paper_form", "F-1", OptOutAt.AddDays(-5)), Record(false, optOutMethod, null, OptOutAt) };

@@ -50,17 +50,20 @@ public sealed class MessengerLinkTests(ConsentApp app) : IClassFixture<ConsentAp
         Assert.Single((await Ledger.WaitForHistoryAsync(app, userId, 1)).GetProperty("history").EnumerateArray());
     }
 
-    [Fact]
-    public async Task Linking_again_after_a_stop_reply_reopens_the_channel()
+    [Theory]
+    [InlineData("reply", "СТОП")]
+    [InlineData("messenger_blocked", "MAX bot_stopped: the user blocked the clinic's bot")]
+    public async Task Linking_again_after_the_patients_opt_out_reopens_the_channel(string method, string evidence)
     {
         var userId = NewMaxUserId();
         await PublishAsync(Linked(userId, DateTimeOffset.Parse("2026-11-24T09:00:00Z", CultureInfo.InvariantCulture)));
         await Ledger.WaitForHistoryAsync(app, userId, 1);
         await app.Services.GetRequiredService<IBus>().Publish(new OptOutReceived(
-            Guid.CreateVersion7(), "max", userId, ["service", "marketing"], "reply", "СТОП", "msk-1", "P-77", null,
+            Guid.CreateVersion7(), "max", userId, ["service", "marketing"], method, evidence, "msk-1", "P-77", null,
             DateTimeOffset.Parse("2026-11-24T10:00:00Z", CultureInfo.InvariantCulture)), TestContext.Current.CancellationToken);
         var revoked = await Ledger.WaitForHistoryAsync(app, userId, 3);
         Assert.False(Ledger.Current(revoked, "max", "service").GetProperty("granted").GetBoolean());
+        Assert.Equal(method, Ledger.Current(revoked, "max", "service").GetProperty("method").GetString());
 
         await PublishAsync(Linked(userId, DateTimeOffset.Parse("2026-11-24T11:00:00Z", CultureInfo.InvariantCulture)));
 

@@ -99,4 +99,39 @@ public sealed class WebhookTests(GatewayMaxApp app) : IClassFixture<GatewayMaxAp
         var command = await app.SendAsync(GatewayMaxApp.Command(patientId));
         await app.WaitForStatusAsync(command.MessageId, "blocked");
     }
+
+    [Fact]
+    public async Task Blocking_the_bot_is_the_patients_opt_out_of_the_channel_once_and_later_sends_are_blocked()
+    {
+        var (userId, patientId) = await app.LinkedPatientAsync();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", "fanout");
+        using var stopped = await app.Simulator.Http.PostAsJsonAsync($"sim/max/users/{userId}/stop", new { }, TestContext.Current.CancellationToken);
+        stopped.EnsureSuccessStatusCode();
+        var update = await stopped.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        using (var first = await app.PostUpdateAsync(update.GetProperty("body").GetString()!, GatewayMaxApp.WebhookSecret))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        (await app.PostUpdateAsync(update.GetProperty("body").GetString()!, GatewayMaxApp.WebhookSecret)).Dispose();
+
+        var contact = userId.ToString(CultureInfo.InvariantCulture);
+        var optOut = await broker.WaitForMessageAsync(optOuts, m => m.GetProperty("contact").GetString() == contact, Patience, "OptOutReceived");
+        Assert.Equal("max", optOut.GetProperty("channel").GetString());
+        Assert.Equal("messenger_blocked", optOut.GetProperty("method").GetString());
+        Assert.Equal(patientId, optOut.GetProperty("patientId").GetString());
+        Assert.Equal(GatewayMaxApp.ClinicId, optOut.GetProperty("clinicId").GetString());
+        Assert.Equal(["marketing", "service"], optOut.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()).Order());
+        Assert.Contains($"user {contact}", optOut.GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.Contains("bot_stopped", optOut.GetProperty("evidence").GetString(), StringComparison.Ordinal);
+
+        var command = await app.SendAsync(GatewayMaxApp.Command(patientId));
+        await app.WaitForStatusAsync(command.MessageId, "blocked");
+        Assert.DoesNotContain(await app.SimulatorMessagesAsync(userId), m => m.GetProperty("text").GetString() == command.Text);
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain((await broker.DrainAsync(optOuts)).Select(r => JsonDocument.Parse(r.Body).RootElement),
+            m => m.GetProperty("message").GetProperty("contact").GetString() == contact);
+    }
 }

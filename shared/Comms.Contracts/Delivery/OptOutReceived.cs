@@ -8,7 +8,7 @@ namespace Comms.Contracts.Delivery;
 /// <param name="Contact">Normalized: E.164 phone or lower-case email.</param>
 /// <param name="Purposes">What is refused (<see cref="Comms.Contracts.Purposes"/>): a "СТОП" reply or a carrier stop-list
 /// refuses everything on the channel; an unsubscribe link refuses the purpose of the message it came with.</param>
-/// <param name="Method">"reply", "email_link" or "carrier_stop_list" (<see cref="Comms.Contracts.Mis.ConsentMethods"/>).</param>
+/// <param name="Method">"reply", "email_link", "carrier_stop_list" or "messenger_blocked" (<see cref="Comms.Contracts.Mis.ConsentMethods"/>).</param>
 /// <param name="Evidence">What was received, for the record: the reply text, the provider's code, the link used.</param>
 /// <param name="InReplyToMessageId">The message the opt-out answered or came with, when known.</param>
 public sealed record OptOutReceived(

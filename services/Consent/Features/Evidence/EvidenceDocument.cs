@@ -24,6 +24,8 @@ public static class EvidenceDocument
         ["email_link"] = "ссылка в письме",
         ["verbal_recorded"] = "устно, с записью разговора",
         ["carrier_stop_list"] = "стоп-лист оператора связи",
+        ["messenger_link"] = "личная ссылка на бота клиники в мессенджере",
+        ["messenger_blocked"] = "пациент заблокировал бота клиники в мессенджере",
         ["admin"] = "внесено администратором",
     };
 

@@ -11,8 +11,9 @@ namespace Comms.Consent.Features.Ledger;
 /// </summary>
 public static class ConsentRules
 {
-    /// <summary>Revocations the patient made personally: a reply, an unsubscribe link, a carrier stop-list.</summary>
-    public static readonly IReadOnlyList<string> PatientOptOutMethods = ["reply", "email_link", "carrier_stop_list"];
+    /// <summary>Revocations the patient made personally: a reply, an unsubscribe link, a carrier stop-list, blocking the
+    /// clinic's bot in a messenger.</summary>
+    public static readonly IReadOnlyList<string> PatientOptOutMethods = ["reply", "email_link", "carrier_stop_list", "messenger_blocked"];
 
     /// <summary>Methods that show the patient's own act: enough to lift their opt-out when the evidence is new.
     /// "messenger_link": the patient opened their personal link to the clinic's bot and wrote to it.</summary>

@@ -22,7 +22,8 @@ namespace Comms.Gateway.Max.Features.Webhooks;
 /// secret MAX echoes in <c>X-Max-Bot-Api-Secret</c> is checked first (bad or missing → 401, nothing read). Then each
 /// update counts once: <c>bot_started</c> with a personal link's payload links the patient's account; a button tap
 /// (<c>message_callback</c>) answers the very message whose button it is; a text (<c>message_created</c>) is an
-/// opt-out word first, else an answer to the latest message that asked for one. Answers to the user in the dialog
+/// opt-out word first, else an answer to the latest message that asked for one; <c>bot_stopped</c> (the patient blocked
+/// the bot) is an opt-out of the channel. Answers to the user in the dialog
 /// (the link confirmed, a tap acknowledged) go after the commit.
 /// </summary>
 public static partial class MaxWebhooks
@@ -30,6 +31,9 @@ public static partial class MaxWebhooks
     public const string Path = "/webhooks/max";
     public const string SecretHeader = "X-Max-Bot-Api-Secret";
     public const string TapAcknowledgement = "Спасибо, ответ принят";
+
+    /// <summary>The consent method of an opt-out by blocking the bot.</summary>
+    public const string BlockedMethod = "messenger_blocked";
     private const int MaxBody = 1024 * 1024;
 
     public static IEndpointRouteBuilder MapMaxWebhooks(this IEndpointRouteBuilder routes)
@@ -200,8 +204,26 @@ public static partial class MaxWebhooks
                 return;
             }
 
+            case "bot_stopped":
+            {
+                // The patient blocked the clinic's bot: their own refusal of the channel, for every purpose. Linking again
+                // through a personal link is new evidence and reopens it (docs/consent.md, the re-grant rule).
+                var userId = Id(update, "user", "user_id") ?? Id(update, "user_id");
+                if (userId is null || !await db.TryBeginAsync($"stopped:{userId}:{at.ToUnixTimeMilliseconds()}", "webhook-max", time, cancellationToken))
+                {
+                    return;
+                }
+
+                LogInbound(logger, "bot_stopped");
+                var link = await db.Links.AsNoTracking().Where(l => l.UserId == userId).OrderByDescending(l => l.LinkedAt).FirstOrDefaultAsync(cancellationToken);
+                var evidence = $"MAX bot_stopped: user {userId} in chat {Long(update, "chat_id")?.ToString(CultureInfo.InvariantCulture) ?? "?"} " +
+                               $"blocked the clinic's bot at {at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}";
+                await optOuts.RecordAsync(Channels.Max, userId, OptOutWords.RefusedPurposes, BlockedMethod, evidence,
+                    link?.ClinicId, link?.PatientId, null, cancellationToken);
+                return;
+            }
+
             default:
-                // bot_stopped and the rest: a later send to a user who stopped the bot is refused by MAX (403) and ends failed-permanent.
                 LogIgnored(logger, type ?? "?");
                 return;
         }
