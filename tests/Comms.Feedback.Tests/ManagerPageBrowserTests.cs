@@ -55,6 +55,7 @@ public sealed class ManagerPageBrowserTests(ManagerSite site) : IClassFixture<Ma
             Assert.All(rows.Skip(1), row => Assert.Contains(",D-2,", row, StringComparison.Ordinal));
             Assert.Contains(rows, row => row.Contains(ManagerSite.ReviewOfD2, StringComparison.Ordinal));
 
+            await page.ReloadAsync(); // settles the page after the download's navigation before the next click
             await page.ClickAsync("#sign-out");
             await page.WaitForURLAsync(site.BaseUrl + "/manager/sign-in");
             await page.GotoAsync(site.BaseUrl + "/manager");

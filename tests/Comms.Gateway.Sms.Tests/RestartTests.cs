@@ -14,8 +14,10 @@ public sealed class RestartTests : IAsyncLifetime
     public async ValueTask InitializeAsync() =>
         _system = await GatewaySmsProcess.StartAsync("gwsms-restart", new()
         {
-            ["Sms__Accounts__smsru__Timeout"] = "00:01:00",
-            ["Sms__Resolution__InFlightGrace"] = "00:00:05",
+            // The call outlives the kill (the simulator answers after 30 s); the grace outlives the call's timeout, as
+            // the gateway requires, so the killed process's own resolver never takes the attempt while it runs.
+            ["Sms__Accounts__smsru__Timeout"] = "00:00:20",
+            ["Sms__Resolution__InFlightGrace"] = "00:00:25",
             ["Sms__Resolution__Interval"] = "00:00:01",
         });
 
@@ -33,7 +35,7 @@ public sealed class RestartTests : IAsyncLifetime
         await _system.KillGatewayAsync();
         await _system.StartGatewayAsync();
 
-        var message = await _system.WaitForStatusAsync(id, "failed-temporary", TimeSpan.FromSeconds(60));
+        var message = await _system.WaitForStatusAsync(id, "failed-temporary", TimeSpan.FromSeconds(90));
         Assert.Contains("gateway stopped during the call", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
         var attempt = Assert.Single(await _system.AttemptsAsync(id));
         Assert.Equal("abandoned", attempt.GetProperty("outcome").GetString());

@@ -42,6 +42,21 @@ public sealed class SmsOptionsValidationTests
     }
 
     [Fact]
+    public void A_call_timeout_not_shorter_than_the_in_flight_grace_is_refused()
+    {
+        var options = Options(("main", new SmsAccountOptions
+        {
+            Provider = "smsru", BaseUrl = "https://sms.ru", ApiId = "id", CallbackToken = "a-long-enough-token", Timeout = TimeSpan.FromMinutes(1),
+        }));
+        options.Routing.Default.Accounts = ["main"];
+        options.Resolution.InFlightGrace = TimeSpan.FromSeconds(30);
+
+        var failure = Assert.Single(Validator.Validate(null, options).Failures!);
+
+        Assert.StartsWith("Sms:Resolution:InFlightGrace (00:00:30) must be longer than Sms:Accounts:main:Timeout (00:01:00)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_account_at_all_is_refused()
     {
         var failures = Validator.Validate(null, new SmsOptions()).Failures!.ToList();

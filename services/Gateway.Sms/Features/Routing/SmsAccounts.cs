@@ -64,6 +64,12 @@ public sealed class SmsOptionsValidator(IEnumerable<ISmsProviderFactory> factori
             }
 
             failures.AddRange(factory.Validate(account, settings));
+            if (settings.Timeout >= options.Resolution.InFlightGrace)
+            {
+                // The resolver would take a call still under way for one whose gateway died, and settle it mid-call.
+                failures.Add($"Sms:Resolution:InFlightGrace ({options.Resolution.InFlightGrace}) must be longer than " +
+                             $"Sms:Accounts:{account}:Timeout ({settings.Timeout}): an attempt is open that long while its call is under way.");
+            }
         }
 
         CheckRoute("Sms:Routing:Default", options.Routing.Default, options, failures, required: true);
