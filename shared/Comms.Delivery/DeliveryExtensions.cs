@@ -1,6 +1,7 @@
 using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.Delivery.Replies;
+using Comms.ServiceDefaults.Access;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,10 @@ namespace Comms.Delivery;
 
 public static class DeliveryExtensions
 {
-    /// <summary>The delivery pipeline every gateway shares: consent gate and projection, recorder, reply router.</summary>
+    /// <summary>
+    /// The delivery pipeline every gateway shares: consent gate and projection, recorder, reply router, and the API keys
+    /// its operator APIs take (<c>Operators:ApiKeys</c>, <c>Mis:Clinics</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddDeliveryPipeline<TDbContext>(this IHostApplicationBuilder builder)
         where TDbContext : GatewayDbContext
     {
@@ -18,6 +22,7 @@ public static class DeliveryExtensions
         builder.Services.AddScoped<OptOuts>();
         builder.Services.AddScoped<DeliveryRecorder>();
         builder.Services.AddScoped<ReplyRouter>();
+        builder.AddApiKeys();
         return builder;
     }
 

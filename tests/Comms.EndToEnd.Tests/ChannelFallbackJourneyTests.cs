@@ -24,7 +24,7 @@ public sealed class ChannelFallbackJourneyTests(CommsSystem system)
         var email = $"patient-{Guid.NewGuid():N}@example.ru";
         var appointmentId = "A-" + Guid.NewGuid().ToString("N")[..8];
         using var scheduling = new HttpClient { BaseAddress = system.Scheduling.Http.BaseAddress };
-        scheduling.DefaultRequestHeaders.Add("X-Api-Key", "dev-operator-key-scheduling");
+        scheduling.AsOperator();
         using (var rules = await scheduling.PutAsync($"api/v1/clinics/{clinicId}/reminder-rules", new StringContent("""
             {"sendWindow":{"start":"00:00","end":"00:00"},"minimumLeadTimeMinutes":30,
              "sends":[{"kind":"confirmation","hoursBefore":24,"templateKey":"appointment.confirmation","channels":["email","sms"],

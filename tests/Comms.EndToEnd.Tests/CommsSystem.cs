@@ -121,6 +121,10 @@ public sealed class CommsSystem : IAsyncLifetime
         var feedback = Feedback;
         GatewayEmail = email;
         Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback];
+        foreach (var gateway in new[] { GatewaySms, whatsApp, GatewayMax, email })
+        {
+            gateway.Http.AsOperator(); // the gateways' APIs (messages, consents, MAX links) take an operator key
+        }
 
         Simulator.Start();
         foreach (var service in Services)

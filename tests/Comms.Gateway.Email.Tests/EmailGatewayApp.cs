@@ -7,6 +7,9 @@ public sealed class EmailGatewayApp() : ServiceApp<Program>("gwmail")
 {
     public MailDev MailDev { get; private set; } = null!;
 
+    /// <summary>Calls as the chain's operator: the gateway's APIs take an operator key.</summary>
+    public override HttpClient CreateClient() => base.CreateClient().AsOperator();
+
     protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
         MailDev = await MailDev.StartAsync();
@@ -20,6 +23,9 @@ public sealed class EmailGatewayApp() : ServiceApp<Program>("gwmail")
 public sealed class ScriptedSmtpGatewayApp() : ServiceApp<Program>("gwmailsc")
 {
     public ScriptedSmtpServer Smtp { get; } = new();
+
+    /// <summary>Calls as the chain's operator: the gateway's APIs take an operator key.</summary>
+    public override HttpClient CreateClient() => base.CreateClient().AsOperator();
 
     protected override ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {

@@ -72,6 +72,7 @@ public sealed class GatewayEmailProcess : IAsyncDisposable
     public async Task StartGatewayAsync()
     {
         Gateway = new ServiceProcess("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", _port, _environment);
+        Gateway.Http.AsOperator();
         Gateway.Start();
         await Gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(90));
     }

@@ -23,6 +23,7 @@ public sealed class UnsubscribePageBrowserTests : IAsyncLifetime
         environment["Email__Unsubscribe__BaseUrl"] = $"http://127.0.0.1:{port}/unsubscribe";
         environment["Email__Unsubscribe__Secret"] = Secret;
         _gateway = new ServiceProcess("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", port, environment);
+        _gateway.Http.AsOperator();
         _gateway.Start();
         await _gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(120));
     }

@@ -20,11 +20,17 @@ public class GatewayMaxApp() : ServiceApp<Program>("gwmax")
     public const string WebhookSecret = "test-max-webhook-secret";
     public const string BotName = "test_clinic_bot";
     public const string ClinicId = "msk-1";
+    public const string ClinicKey = "test-key-msk-1";
+    public const string OtherClinicId = "spb-1";
+    public const string OtherClinicKey = "test-key-spb-1";
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static long _sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10;
 
     public ServiceProcess Simulator { get; private set; } = null!;
+
+    /// <summary>Calls as the chain's operator: the gateway's APIs take an operator key.</summary>
+    public override HttpClient CreateClient() => base.CreateClient().AsOperator();
 
     protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
@@ -46,7 +52,12 @@ public class GatewayMaxApp() : ServiceApp<Program>("gwmax")
         settings["Max:RetryLimit"] = "2";
         settings["Max:RetryPause"] = "00:00:00.100";
         settings["Max:Timeout"] = "00:00:02";
+        settings["Mis:Clinics:0:ClinicId"] = ClinicId;
+        settings["Mis:Clinics:0:ApiKey"] = ClinicKey;
+        settings["Mis:Clinics:1:ClinicId"] = OtherClinicId;
+        settings["Mis:Clinics:1:ApiKey"] = OtherClinicKey;
     }
+
 
     protected override async ValueTask ReleaseAsync() => await Simulator.DisposeAsync();
 

@@ -119,4 +119,82 @@ public sealed class LinkingTests(GatewayMaxApp app) : IClassFixture<GatewayMaxAp
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task The_link_api_takes_the_clinics_own_key_or_an_operators_and_nothing_else()
+    {
+        var patientId = GatewayMaxApp.NewPatientId();
+        var body = new { clinicId = GatewayMaxApp.ClinicId, patientId };
+
+        using (var anonymous = app.CreateClient(apiKey: null))
+        using (var refused = await anonymous.PostAsJsonAsync("/api/v1/max/links", body))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+
+        using (var unknown = app.CreateClient("not-a-configured-key"))
+        using (var refused = await unknown.GetAsync($"/api/v1/max/links/{GatewayMaxApp.ClinicId}/{patientId}"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var other = app.CreateClient(GatewayMaxApp.OtherClinicKey);
+        using (var forbidden = await other.PostAsJsonAsync("/api/v1/max/links", body))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Contains("spb-1", (await forbidden.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using (var forbidden = await other.DeleteAsync($"/api/v1/max/links/{GatewayMaxApp.ClinicId}/{patientId}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        // The clinic's own key; without clinicId it means its own clinic.
+        using var own = app.CreateClient(GatewayMaxApp.ClinicKey);
+        using var issued = await own.PostAsJsonAsync("/api/v1/max/links", new { patientId });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        Assert.Equal($"/api/v1/max/links/{GatewayMaxApp.ClinicId}/{patientId}", issued.Headers.Location?.OriginalString);
+        var userId = GatewayMaxApp.NewUserId();
+        var link = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("link").GetString()!;
+        (await app.StartAsync(userId, GatewayMaxApp.TokenOf(link))).Dispose();
+        using var view = await own.GetAsync($"/api/v1/max/links/{GatewayMaxApp.ClinicId}/{patientId}");
+        Assert.Equal(HttpStatusCode.OK, view.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_message_is_shown_to_its_clinic_and_operators_only_and_the_consent_view_to_operators_only()
+    {
+        var (userId, patientId) = await app.LinkedPatientAsync();
+        var command = await app.SendAsync(GatewayMaxApp.Command(patientId));
+        await app.WaitForStatusAsync(command.MessageId, "sent");
+
+        using var own = app.CreateClient(GatewayMaxApp.ClinicKey);
+        using (var shown = await own.GetAsync($"/api/v1/messages/{command.MessageId}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        }
+
+        using var other = app.CreateClient(GatewayMaxApp.OtherClinicKey);
+        using (var hidden = await other.GetAsync($"/api/v1/messages/{command.MessageId}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        }
+
+        using (var anonymous = app.CreateClient(apiKey: null))
+        using (var refused = await anonymous.GetAsync($"/api/v1/messages/{command.MessageId}"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using (var operatorsOnly = await own.GetAsync($"/api/v1/consents?contact={userId}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, operatorsOnly.StatusCode);
+        }
+
+        using var operatorClient = app.CreateClient();
+        var consents = await operatorClient.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={userId}");
+        Assert.Contains(consents!, c => c.GetProperty("channel").GetString() == "max" && c.GetProperty("granted").GetBoolean());
+    }
 }

@@ -6,8 +6,12 @@ namespace Comms.Gateway.Sms.Tests;
 public class GatewaySmsApp() : ServiceApp<Program>("gwsms")
 {
     public const string CallbackToken = "test-callback-token";
+    public const string ClinicKey = "test-key-msk-1";
 
     public ServiceProcess Simulator { get; private set; } = null!;
+
+    /// <summary>Calls as the chain's operator: the gateway's APIs take an operator key.</summary>
+    public override HttpClient CreateClient() => base.CreateClient().AsOperator();
 
     protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
@@ -24,7 +28,10 @@ public class GatewaySmsApp() : ServiceApp<Program>("gwsms")
         settings["Sms:Accounts:smsru:CallbackToken"] = CallbackToken;
         settings["Sms:Accounts:smsru:PricePerSegment"] = "3.5";
         settings["Sms:Routing:Default:Accounts:0"] = "smsru";
+        settings["Mis:Clinics:0:ClinicId"] = "msk-1";
+        settings["Mis:Clinics:0:ApiKey"] = ClinicKey;
     }
+
 
     public async Task<HttpResponseMessage> PostCallbackAsync(string entry)
     {

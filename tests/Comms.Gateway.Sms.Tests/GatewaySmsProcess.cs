@@ -66,6 +66,7 @@ public sealed class GatewaySmsProcess : IAsyncDisposable
     public async Task StartGatewayAsync()
     {
         Gateway = new ServiceProcess("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", _port, _environment);
+        Gateway.Http.AsOperator();
         Gateway.Start();
         await Gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(90));
     }

@@ -116,6 +116,7 @@ public sealed class ProviderAccountsGateway : IAsyncLifetime
         environment["Sms__Resolution__Interval"] = "00:00:01";
 
         Gateway = new ServiceProcess("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", gatewayPort, environment);
+        Gateway.Http.AsOperator();
         Gateway.Start();
         await Gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(90));
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Contracts.Consent;
@@ -239,5 +240,33 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
     {
         using var response = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "smsru", to = phone, sendStatusCode = code, times, delayMs });
         response.EnsureSuccessStatusCode();
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/sms/providers")]
+    [InlineData("GET", "/api/v1/sms/costs?from=2026-11-01&to=2026-11-30")]
+    [InlineData("GET", "/api/v1/sms/flagged-contacts?contact=%2B79161234567")]
+    [InlineData("DELETE", "/api/v1/sms/flagged-contacts?contact=%2B79161234567")]
+    [InlineData("GET", "/api/v1/sms/messages/0199a1b2-0000-7000-8000-000000000001/attempts")]
+    [InlineData("GET", "/api/v1/consents?contact=%2B79161234567")]
+    public async Task The_operator_apis_refuse_a_call_without_an_operator_key(string method, string path)
+    {
+        foreach (var (key, expected) in new[]
+                 {
+                     ((string?)null, HttpStatusCode.Unauthorized),
+                     ("not-a-configured-key", HttpStatusCode.Unauthorized),
+                     (GatewaySmsApp.ClinicKey, HttpStatusCode.Forbidden),
+                 })
+        {
+            using var client = app.CreateClient(key);
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
+            Assert.Equal(expected, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var operatorClient = app.CreateClient();
+        using var allowed = await operatorClient.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Forbidden, allowed.StatusCode);
     }
 }

@@ -25,6 +25,9 @@ public class GatewayWhatsAppApp() : ServiceApp<Program>("gwwa")
 
     public ServiceProcess Simulator { get; private set; } = null!;
 
+    /// <summary>Calls as the chain's operator: the gateway's APIs take an operator key.</summary>
+    public override HttpClient CreateClient() => base.CreateClient().AsOperator();
+
     protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
         Simulator = new ServiceProcess("provider-simulator", "tools/Comms.ProviderSimulator", "Comms.ProviderSimulator",

@@ -76,6 +76,7 @@ public sealed class GatewayWhatsAppProcess : IAsyncDisposable
     public async Task StartGatewayAsync()
     {
         Gateway = new ServiceProcess("gateway-whatsapp", "services/Gateway.WhatsApp", "Comms.Gateway.WhatsApp", _port, _environment);
+        Gateway.Http.AsOperator();
         Gateway.Start();
         await Gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(90));
     }

@@ -28,6 +28,18 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
 
     public virtual HttpClient CreateClient() => Factory.CreateClient();
 
+    /// <summary>A client calling with the given <c>X-Api-Key</c>, or with none, whatever <see cref="CreateClient()"/> adds.</summary>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = Factory.CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add(TestKeys.Header, apiKey);
+        }
+
+        return client;
+    }
+
     /// <summary>Adds or overrides settings before the service starts.</summary>
     protected virtual ValueTask ConfigureAsync(IDictionary<string, string?> settings) => ValueTask.CompletedTask;
 

@@ -133,6 +133,8 @@ public static class TestInfrastructure
             ["RabbitMq:Password"] = endpoints.RabbitPassword,
             ["RabbitMq:VirtualHost"] = virtualHost,
             ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Operators:ApiKeys:0:Name"] = "chain-it",
+            ["Operators:ApiKeys:0:Key"] = TestKeys.Operator,
         };
     }
 

@@ -4,6 +4,7 @@ using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Replies;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Visits;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Mis;
 using MassTransit;
 
@@ -16,7 +17,8 @@ public static class FeedbackExtensions
     public static IHostApplicationBuilder AddFeedback(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<Access.OperatorOptions>().BindConfiguration(Access.OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IClinicKeys, FeedbackClinicKeys>();
+        builder.AddApiKeys();
         builder.Services.AddScoped<VisitProjection>();
         builder.Services.AddScoped<RequestPlanner>();
         builder.Services.AddScoped<AnswerRecorder>();

@@ -1,4 +1,5 @@
 using Comms.Delivery.Consent;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Contacts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,14 +9,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Delivery.Messages;
 
-/// <summary>A gateway's messages and consent projection, for operators and for the MIS's support staff.</summary>
+/// <summary>
+/// A gateway's messages and consent projection. A message: for an operator, or for its clinic's own key (another
+/// clinic's message is answered as unknown). The consent projection spans clinics: operators only.
+/// </summary>
 public static class MessagesApi
 {
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Messages");
-        api.MapGet("/messages/{messageId:guid}", GetMessage).WithSummary("A message's status, reason and history");
-        api.MapGet("/consents", GetConsents).WithSummary("This gateway's view of a contact's consents (what the gate checks)");
+        api.MapGet("/messages/{messageId:guid}", GetMessage).WithSummary("A message's status, reason and history").RequireApiKey();
+        api.MapGet("/consents", GetConsents).WithSummary("This gateway's view of a contact's consents (what the gate checks)").RequireOperatorKey();
         return routes;
     }
 
@@ -29,11 +33,12 @@ public static class MessagesApi
 
     public sealed record ConsentView(string Channel, string Purpose, bool Granted, string Method, long Sequence, DateTimeOffset CapturedAt);
 
-    internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> GetMessage(Guid messageId, GatewayDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> GetMessage(
+        Guid messageId, HttpContext http, GatewayDbContext db, CancellationToken cancellationToken)
     {
         var message = await db.Messages.AsNoTracking().Include(m => m.History)
             .SingleOrDefaultAsync(m => m.MessageId == messageId, cancellationToken);
-        if (message is null)
+        if (message is null || !http.GetCaller().MayActFor(message.ClinicId))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown message",
                 detail: $"This gateway has not received message {messageId}.");

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Comms.Feedback.Features.Access;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
+using Comms.ServiceDefaults.Access;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;

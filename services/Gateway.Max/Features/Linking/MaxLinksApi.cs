@@ -1,5 +1,6 @@
 using Comms.Gateway.Max.Features.Sending;
 using Comms.Gateway.Max.Persistence;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -29,16 +30,29 @@ public static class MaxLinksApi
 
     public static IEndpointRouteBuilder MapMaxLinksApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/max/links").WithTags("MAX links");
+        // A clinic's own MIS key (Mis:Clinics) for its own patients, or an operator key: a link issued to anyone else
+        // would let them receive that patient's reminders.
+        var api = routes.MapGroup("/api/v1/max/links").WithTags("MAX links").RequireApiKey();
         api.MapPost("/", CreateAsync).WithSummary("A personal deep link for a patient: opening it links their MAX account");
         api.MapGet("/{clinicId}/{patientId}", GetAsync).WithSummary("The MAX account linked for a patient");
         api.MapDelete("/{clinicId}/{patientId}", DeleteAsync).WithSummary("Forgets a patient's MAX account: nothing more goes to it");
         return routes;
     }
 
-    internal static async Task<Results<Created<LinkIssued>, ValidationProblem>> CreateAsync(
-        CreateLink body, MaxDbContext db, LinkTokens tokens, IOptions<MaxOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<LinkIssued>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateLink body, HttpContext http, MaxDbContext db, LinkTokens tokens, IOptions<MaxOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
+        var caller = http.GetCaller();
+        if (string.IsNullOrWhiteSpace(body.ClinicId) && caller.ClinicId is { } own)
+        {
+            body = body with { ClinicId = own };
+        }
+        else if (!caller.MayActFor(body.ClinicId?.Trim()))
+        {
+            return ApiKeys.AnotherClinic(caller, body.ClinicId);
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(body.ClinicId) || body.ClinicId.Length > 200)
         {

@@ -1,4 +1,5 @@
 using Comms.Gateway.Sms.Persistence;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +41,7 @@ public static class FlaggedContactsApi
 
     public static IEndpointRouteBuilder MapFlaggedContactsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/sms/flagged-contacts").WithTags("SMS");
+        var api = routes.MapGroup("/api/v1/sms/flagged-contacts").WithTags("SMS").RequireOperatorKey();
         api.MapGet("/", Get).WithSummary("Whether a number is flagged invalid, and by whom");
         api.MapDelete("/", Clear).WithSummary("Clears a number's flag: messages to it are sent again");
         return routes;

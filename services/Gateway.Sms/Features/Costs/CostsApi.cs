@@ -1,5 +1,6 @@
 using Comms.Contracts;
 using Comms.Gateway.Sms.Persistence;
+using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,7 +23,7 @@ public static class CostsApi
 
     public static IEndpointRouteBuilder MapCostsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/sms/costs", Get).WithTags("SMS")
+        routes.MapGet("/api/v1/sms/costs", Get).WithTags("SMS").RequireOperatorKey()
             .WithSummary("SMS cost per clinic, day and provider account: messages, segments, cost");
         return routes;
     }

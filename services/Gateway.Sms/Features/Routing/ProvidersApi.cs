@@ -1,3 +1,4 @@
+using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Comms.Gateway.Sms.Features.Routing;
@@ -14,7 +15,7 @@ public static class ProvidersApi
 
     public static IEndpointRouteBuilder MapProvidersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/sms/providers", Get).WithTags("SMS")
+        routes.MapGet("/api/v1/sms/providers", Get).WithTags("SMS").RequireOperatorKey()
             .WithSummary("Each provider account's health as this replica sees it, and each route's current order (no secrets)");
         return routes;
     }

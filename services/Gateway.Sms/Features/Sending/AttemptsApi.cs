@@ -1,4 +1,5 @@
 using Comms.Gateway.Sms.Persistence;
+using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ public static class AttemptsApi
 
     public static IEndpointRouteBuilder MapAttemptsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/sms/messages/{messageId:guid}/attempts", Get).WithTags("SMS")
+        routes.MapGet("/api/v1/sms/messages/{messageId:guid}/attempts", Get).WithTags("SMS").RequireOperatorKey()
             .WithSummary("A message's provider calls, in order: account, outcome, provider code and reason");
         return routes;
     }

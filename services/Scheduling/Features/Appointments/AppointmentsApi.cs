@@ -1,5 +1,5 @@
-using Comms.Scheduling.Features.Access;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +13,7 @@ public static class AppointmentsApi
     {
         routes.MapGroup("/api/v1/clinics/{clinicId}/appointments")
             .WithTags("Appointments")
-            .RequireClinicAccess()
+            .RequireApiKey()
             .MapGet("/{appointmentId}", GetAppointment)
             .WithSummary("An appointment with its planned sends and their delivery status");
         return routes;

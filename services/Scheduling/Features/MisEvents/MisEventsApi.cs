@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Comms.Contracts.Mis;
-using Comms.Scheduling.Features.Access;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
 using Comms.ServiceDefaults.Persistence;
@@ -42,16 +42,15 @@ public static class MisEventsApi
         SchedulingDbContext db,
         TimeProvider time,
         IOptionsMonitor<MisOptions> options,
-        IOptionsMonitor<OperatorOptions> operators,
         CancellationToken cancellationToken)
     {
         // Only a clinic's own key posts its events: the MIS is the source of truth for its appointments.
-        if (Callers.Identify(request, options.CurrentValue, operators.CurrentValue) is not { ClinicId: { } clinicId })
+        if (ApiKeys.Identify(request) is not { ClinicId: { } clinicId })
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Missing or unknown API key",
-                detail: $"Send the clinic's key (Mis:Clinics) in the {Callers.ApiKeyHeader} header.");
+                detail: $"Send the clinic's key (Mis:Clinics) in the {ApiKeys.Header} header.");
         }
 
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();

@@ -1,5 +1,6 @@
-using Comms.Scheduling.Features.Access;
+using Comms.Scheduling.Features.MisEvents;
 using Comms.Scheduling.Features.Rules;
+using Comms.ServiceDefaults.Access;
 
 namespace Comms.Scheduling.Features.Reminders;
 
@@ -8,7 +9,8 @@ public static class RemindersExtensions
     public static IHostApplicationBuilder AddReminders(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IClinicKeys, MisClinicKeys>();
+        builder.AddApiKeys();
         builder.Services.AddScoped<ClinicRulesStore>();
         builder.Services.AddScoped<AppointmentPlanner>();
         builder.Services.AddHostedService<DueDispatcher>();

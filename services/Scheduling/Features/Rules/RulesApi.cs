@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Comms.Scheduling.Features.Access;
 using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ public static class RulesApi
     {
         var group = routes.MapGroup("/api/v1/clinics/{clinicId}/reminder-rules")
             .WithTags("Reminder rules")
-            .RequireClinicAccess()
+            .RequireApiKey()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", GetRules).WithSummary("The clinic's rules: its own, or the defaults it uses");
