@@ -11,23 +11,21 @@ namespace Comms.Consent.Tests;
 
 public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
 {
-    private static readonly DateTimeOffset SentAt = DateTimeOffset.Parse("2026-11-24T07:00:00Z");
-
     [Fact]
     public async Task Evidence_lists_every_record_and_every_message_sent_to_the_contact()
     {
         var phone = Ledger.NewPhone();
         var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
-        await RecordAsync(phone, patient);
+        var sentAt = await RecordAsync(phone, patient);
         var byPatient = Guid.NewGuid();
         var byContact = Guid.NewGuid();
         var otherPatient = Guid.NewGuid();
         var email = Guid.NewGuid();
-        await PublishAsync(Status(byPatient, patient, "sent", SentAt, provider: "smsru"));
-        await PublishAsync(Status(byPatient, patient, "delivered", SentAt.AddSeconds(5), provider: "smsru"));
-        await PublishAsync(Status(byContact, "P-other-id", "blocked", SentAt.AddHours(2), reason: "consent revoked", contact: phone));
-        await PublishAsync(Status(otherPatient, "P-someone-else", "sent", SentAt));
-        await PublishAsync(Status(email, patient, "sent", SentAt, channel: "email"));
+        await PublishAsync(Status(byPatient, patient, "sent", sentAt, provider: "smsru"));
+        await PublishAsync(Status(byPatient, patient, "delivered", sentAt.AddSeconds(5), provider: "smsru"));
+        await PublishAsync(Status(byContact, "P-other-id", "blocked", sentAt.AddHours(2), reason: "consent revoked", contact: phone));
+        await PublishAsync(Status(otherPatient, "P-someone-else", "sent", sentAt));
+        await PublishAsync(Status(email, patient, "sent", sentAt, channel: "email"));
 
         var evidence = await Eventually.GetAsync<JsonElement>(async () =>
         {
@@ -55,7 +53,7 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
         var sent = messages[0];
         Assert.Equal("patient", sent.GetProperty("matchedBy").GetString());
         Assert.Equal("delivered", sent.GetProperty("lastStatus").GetString());
-        Assert.Equal(SentAt, sent.GetProperty("sentAt").GetDateTimeOffset());
+        Assert.Equal(sentAt, sent.GetProperty("sentAt").GetDateTimeOffset());
         Assert.Equal(["sent", "delivered"], sent.GetProperty("statuses").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
         var service = sent.GetProperty("consentInForce").EnumerateArray().Single(c => c.GetProperty("purpose").GetString() == "service");
         Assert.True(service.GetProperty("granted").GetBoolean());
@@ -70,9 +68,9 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
     {
         var phone = Ledger.NewPhone();
         var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
-        await RecordAsync(phone, patient);
+        var sentAt = await RecordAsync(phone, patient);
         var message = Guid.NewGuid();
-        await PublishAsync(Status(message, patient, "sent", SentAt, provider: "smsru"));
+        await PublishAsync(Status(message, patient, "sent", sentAt, provider: "smsru"));
         await Eventually.TrueAsync(async () => (await GetEvidenceAsync(phone)).GetProperty("messages").GetArrayLength() == 1, Ledger.Patience, "the message log");
         using var client = app.CreateAdminClient();
 
@@ -107,21 +105,30 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
         Assert.True(errors.TryGetProperty("format", out _));
     }
 
-    /// <summary>A paper-form grant through the API, then a "СТОП" reply later (with markup in it, to be escaped).</summary>
-    private async Task RecordAsync(string phone, string patient)
+    /// <summary>
+    /// A paper-form grant through the API (signed four days ago), then a "СТОП" reply an hour after the returned
+    /// moment (with markup in it, to be escaped). The moment is read from the clock after the grant was recorded, as a
+    /// message sent under it would be: the ledger stamps records with the real clock, so the test's instants come from it too.
+    /// </summary>
+    private async Task<DateTimeOffset> RecordAsync(string phone, string patient)
     {
         using var client = app.CreateAdminClient();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         var grant = JsonSerializer.Serialize(new
         {
             clinicId = "msk-1", patientId = patient, phone, channel = "sms", purpose = "service", granted = true, method = "paper_form",
-            documentRef = "Бланк № 555, ред. 2025-09", wordingVersion = "sms-wording-3", capturedAt = "2026-11-20T09:00:00Z", capturedBy = "reception-1",
+            documentRef = "Бланк № 555, ред. 2025-09", wordingVersion = "sms-wording-3", capturedAt = time.GetUtcNow().AddDays(-4), capturedBy = "reception-1",
         });
         Assert.Equal(HttpStatusCode.Created,
             (await client.PostAsync("/api/v1/consents", new StringContent(grant, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken)).StatusCode);
+        // Whole milliseconds: the log keeps microseconds, and the test compares what it reads back.
+        var now = time.GetUtcNow();
+        var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         await app.Services.GetRequiredService<IBus>().Publish(
-            new OptOutReceived(Guid.NewGuid(), "sms", phone, ["service"], "reply", "СТОП <script>", null, null, null, SentAt.AddHours(1)),
+            new OptOutReceived(Guid.NewGuid(), "sms", phone, ["service"], "reply", "СТОП <script>", null, null, null, sentAt.AddHours(1)),
             TestContext.Current.CancellationToken);
         await Ledger.WaitForHistoryAsync(app, phone, 2);
+        return sentAt;
     }
 
     private static MessageStatusChanged Status(
