@@ -268,6 +268,63 @@ _comms_rabbit_wait_management() {
   done
 }
 
+# The node's settings, all on loopback: AMQP, management, Erlang distribution (the node's 25672 and the CLI tools'
+# 35672-35682) and epmd (4369). Patient names and phones cross this broker; nothing outside the machine may reach
+# it. Sets _COMMS_RABBIT_RECONFIGURED=1 when a file had to change (a running node must restart to apply it).
+_COMMS_RABBIT_ENV_BEGIN='# >>> written by Comms tools/lib/infra.sh (changes between these lines are overwritten)'
+_COMMS_RABBIT_ENV_END='# <<< Comms'
+_comms_rabbit_configure() {
+  _COMMS_RABBIT_RECONFIGURED=0
+  local env_file=/etc/rabbitmq/rabbitmq-env.conf conf_file=/etc/rabbitmq/conf.d/10-comms.conf current desired block
+  # A fixed node name: the node boots whatever the host name is (or whether it resolves), and its data directory
+  # stays the same when the machine is renamed.
+  block="$_COMMS_RABBIT_ENV_BEGIN
+NODENAME=rabbit@localhost
+ERL_EPMD_ADDRESS=127.0.0.1
+SERVER_ADDITIONAL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"
+CTL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"
+$_COMMS_RABBIT_ENV_END"
+  current="$(cat "$env_file" 2>/dev/null || true)"
+  # What is outside our block stays (an earlier version of this script appended two bare lines: they go).
+  desired="$(printf '%s\n' "$current" |
+    awk -v begin="$_COMMS_RABBIT_ENV_BEGIN" -v end="$_COMMS_RABBIT_ENV_END" '$0 == begin { skip = 1 } !skip { print } $0 == end { skip = 0 }' |
+    grep -vx -e 'NODENAME=rabbit@localhost' -e '# Added by Comms tools/lib/infra.sh: a node name that does not depend on the host name.' || true)"
+  desired="$desired
+$block"
+  if [[ "$current" != "$desired" ]]; then
+    _comms_as_root mkdir -p /etc/rabbitmq || return 1
+    printf '%s\n' "$desired" | _comms_as_root tee "$env_file" >/dev/null || { _comms_err "cannot write $env_file"; return 1; }
+    _COMMS_RABBIT_RECONFIGURED=1
+    _comms_say "wrote $env_file"
+  fi
+
+  desired="# Written by tools/lib/infra.sh (Comms local development and tests). Changes here are overwritten.
+listeners.tcp.default = 127.0.0.1:$COMMS_RABBITMQ_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $COMMS_RABBITMQ_MANAGEMENT_PORT"
+  if [[ "$(cat "$conf_file" 2>/dev/null || true)" != "$desired" ]]; then
+    _comms_as_root mkdir -p /etc/rabbitmq/conf.d || return 1
+    printf '%s\n' "$desired" | _comms_as_root tee "$conf_file" >/dev/null || { _comms_err "cannot write $conf_file"; return 1; }
+    _COMMS_RABBIT_RECONFIGURED=1
+    _comms_say "wrote $conf_file"
+  fi
+}
+
+# A node started before its settings changed: stop it and its epmd (which keeps the old address), to start again.
+_comms_rabbit_stop_for_new_config() {
+  _comms_say "restarting RabbitMQ to apply its new settings (listeners on 127.0.0.1 only)..."
+  _comms_as_root rabbitmqctl -q stop >/dev/null 2>&1 || true
+  local deadline=$((SECONDS + 60))
+  while pgrep -u rabbitmq -f 'beam.*rabbit' >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      _comms_err "RabbitMQ did not stop within 60 s"
+      return 1
+    fi
+    sleep 1
+  done
+  _comms_as_root pkill -x epmd >/dev/null 2>&1 || true
+}
+
 comms_start_rabbitmq() {
   if comms_docker_available; then
     _comms_compose_up rabbitmq
@@ -284,6 +341,11 @@ comms_start_rabbitmq() {
   # apt's sbin may be missing from a non-login root PATH.
   case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 
+  _comms_rabbit_configure || return 1
+  if [[ "$_COMMS_RABBIT_RECONFIGURED" -eq 1 ]] && _comms_rabbit_ping; then
+    _comms_rabbit_stop_for_new_config || return 1
+  fi
+
   if _comms_rabbit_ping; then
     if ! curl -fsS -m 3 -o /dev/null "http://localhost:$COMMS_RABBITMQ_MANAGEMENT_PORT/" 2>/dev/null; then
       _comms_say "enabling the RabbitMQ management plugin on the running node..."
@@ -295,13 +357,6 @@ comms_start_rabbitmq() {
       # Probably still booting (started by someone else a moment ago): give it the same time we would.
       _comms_say "a RabbitMQ node process exists but does not answer yet; waiting for it..."
     else
-      # A fixed node name: the node boots whatever the host name is (or whether it resolves),
-      # and its data directory stays the same when the machine is renamed.
-      if ! grep -qx 'NODENAME=rabbit@localhost' /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null; then
-        printf '%s\n' '# Added by Comms tools/lib/infra.sh: a node name that does not depend on the host name.' \
-          'NODENAME=rabbit@localhost' | _comms_as_root tee -a /etc/rabbitmq/rabbitmq-env.conf >/dev/null ||
-          { _comms_err "cannot write /etc/rabbitmq/rabbitmq-env.conf"; return 1; }
-      fi
       if ! grep -q 'rabbitmq_management' /etc/rabbitmq/enabled_plugins 2>/dev/null; then
         _comms_as_root rabbitmq-plugins -q enable --offline rabbitmq_management >/dev/null ||
           { _comms_err "rabbitmq-plugins enable --offline rabbitmq_management failed"; return 1; }
@@ -400,6 +455,18 @@ comms_ensure_maildev() {
     return 1
   fi
   rm -f "$log"
+}
+
+# comms_ensure_faketime : libfaketime (Debian's faketime package), for tools/test's COMMS_TEST_CLOCK; sets
+# COMMS_FAKETIME_LIB, the library to preload.
+comms_ensure_faketime() {
+  COMMS_FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+  if [[ ! -f "$COMMS_FAKETIME_LIB" ]]; then
+    _comms_apt_install faketime || return 1
+    COMMS_FAKETIME_LIB="$(dpkg -L libfaketime 2>/dev/null | grep -m1 'libfaketimeMT.so.1$' || true)"
+    [[ -f "$COMMS_FAKETIME_LIB" ]] || { _comms_err "faketime was installed but libfaketimeMT.so.1 was not found"; return 1; }
+  fi
+  export COMMS_FAKETIME_LIB
 }
 
 comms_export_test_env() {
