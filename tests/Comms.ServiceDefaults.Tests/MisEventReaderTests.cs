@@ -115,4 +115,53 @@ public sealed class MisEventReaderTests
 
         Assert.Contains("[2].data.version", result.Errors.Keys);
     }
+
+    [Fact]
+    public void A_NUL_in_a_name_is_refused_naming_the_field_and_quoting_nothing()
+    {
+        var result = Read(Booked.Replace("\"lastName\":\"Иванова\"", "\"lastName\":\"Ива\\u0000нова\"", StringComparison.Ordinal));
+
+        Assert.False(result.IsValid);
+        Assert.Equal("data.patient.lastName", Assert.Single(result.Errors).Key);
+        Assert.DoesNotContain("Ива", result.Describe(), StringComparison.Ordinal);
+        Assert.DoesNotContain("916", result.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_or_bytes_that_are_not_UTF_8_are_refused()
+    {
+        Assert.Equal("data.doctor.name", Assert.Single(Read(Booked.Replace("Петров Павел Петрович", "Петров \\ud800", StringComparison.Ordinal)).Errors).Key);
+
+        var bytes = Encoding.UTF8.GetBytes(Booked.Replace("Профессиональная гигиена", "~~", StringComparison.Ordinal));
+        var at = Array.IndexOf(bytes, (byte)'~');
+        bytes[at] = 0xC3;
+        bytes[at + 1] = 0x28;
+        Assert.Equal("data.service.name", Assert.Single(MisEventReader.Read(bytes).Errors).Key);
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"   \"")]
+    [InlineData("null")]
+    public void A_blank_phone_and_no_email_is_no_contact(string phone)
+    {
+        var json = Booked.Replace("\"phone\":\"+7 916 123-45-67\",\"email\":\"anna@example.ru\",", $"\"phone\":{phone},", StringComparison.Ordinal);
+
+        var result = Read(json);
+
+        Assert.False(result.IsValid);
+        Assert.Contains("a phone or an email is required", Assert.Single(result.Errors, e => e.Key == "data.patient.phone").Value[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_consent_for_a_blank_contact_is_refused_with_the_reason()
+    {
+        var result = Read("""
+            {"specversion":"1.0","id":"c-1","source":"mis/x","type":"patient.consent_changed",
+             "data":{"patientId":"P-1","clinicId":"msk-1","phone":"  ","channel":"sms","purpose":"service","granted":true,"method":"paper_form"}}
+            """);
+
+        Assert.False(result.IsValid);
+        Assert.Contains("data.phone", result.Errors.Keys);
+    }
 }

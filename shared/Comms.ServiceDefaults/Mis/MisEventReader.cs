@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Comms.Contracts;
 using Comms.Contracts.Mis;
 using Comms.ServiceDefaults.Contacts;
+using Comms.ServiceDefaults.Http;
 
 namespace Comms.ServiceDefaults.Mis;
 
@@ -24,6 +25,13 @@ public static partial class MisEventReader
 {
     public static MisEventReadResult Read(ReadOnlySpan<byte> utf8Json)
     {
+        // Over HTTP the request guard has checked this already; over AMQP this is the door.
+        var unstorable = StoredText.FindInJson(utf8Json);
+        if (unstorable.Count > 0)
+        {
+            return new MisEventReadResult(null, unstorable);
+        }
+
         try
         {
             using var document = JsonDocument.Parse(utf8Json.ToArray());
@@ -188,7 +196,10 @@ public static partial class MisEventReader
         var email = v.Email(data, p, "email", required: false);
         var messengerId = v.String(data, p, "messengerId", required: false);
         var contacts = new[] { phone, email, messengerId }.Count(c => c is not null);
-        var present = new[] { "phone", "email", "messengerId" }.Count(name => data.TryGetProperty(name, out var e) && e.ValueKind != JsonValueKind.Null);
+        // Present means given: null, "" and blanks are not a contact.
+        var present = new[] { "phone", "email", "messengerId" }.Count(name =>
+            data.TryGetProperty(name, out var e) && e.ValueKind != JsonValueKind.Null &&
+            !(e.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(e.GetString())));
         if (present == 0)
         {
             v.Error("data.phone", "one of phone, email or messengerId is required: the contact the consent is for");
@@ -237,9 +248,10 @@ public static partial class MisEventReader
         var patientId = v.String(patient, p, "patientId", required: true);
         var phone = v.Phone(patient, p, "phone", required: false);
         var email = v.Email(patient, p, "email", required: false);
-        if (!patient.TryGetProperty("phone", out _) && !patient.TryGetProperty("email", out _))
+        // An empty or blank phone is no phone ("phone": "" used to pass as a contact nobody could reach).
+        if (phone is null && email is null && !v.HasErrorAt($"{p}.phone") && !v.HasErrorAt($"{p}.email"))
         {
-            v.Error("data.patient.phone", "a phone or an email is required: there is no other way to reach the patient");
+            v.Error($"{p}.phone", "a phone or an email is required: there is no other way to reach the patient");
         }
 
         var result = new MisPatient(
@@ -264,6 +276,8 @@ public static partial class MisEventReader
         private readonly Dictionary<string, List<string>> _errors = [];
 
         public bool HasErrors => _errors.Count > 0;
+
+        public bool HasErrorAt(string path) => _errors.ContainsKey(prefix + path);
 
         public void Error(string path, string message)
         {

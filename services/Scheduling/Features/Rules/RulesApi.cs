@@ -3,6 +3,7 @@ using System.Text.Json;
 using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Access;
+using Comms.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -56,14 +57,31 @@ public static class RulesApi
         IOptionsMonitor<ReminderOptions> options,
         CancellationToken cancellationToken)
     {
-        ClinicRules? rules;
+        JsonDocument document;
         try
         {
-            rules = await JsonSerializer.DeserializeAsync<ClinicRules>(request.Body, ClinicRulesStore.Json, cancellationToken);
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Path ?? "$"] = [ReadableJsonError(ex)] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["a rules document (a JSON object) is required"] });
+        }
+
+        ClinicRules? rules;
+        using (document)
+        {
+            try
+            {
+                rules = document.RootElement.Deserialize<ClinicRules>(ClinicRulesStore.Json);
+            }
+            catch (JsonException)
+            {
+                // The serializer stops at the first field that does not fit: name them all.
+                var shape = JsonShape.Check(document.RootElement, typeof(ClinicRules), ClinicRulesStore.Json);
+                return TypedResults.ValidationProblem(
+                    shape.Count > 0 ? new Dictionary<string, string[]>(shape) : new() { ["$"] = ["is not a rules document"] },
+                    title: "The rules are invalid; nothing was changed.");
+            }
         }
 
         if (rules is null)
@@ -140,9 +158,4 @@ public static class RulesApi
         : new RulesView(clinicId, "clinic", stored.Revision, stored.UpdatedAt, stored.UpdatedBy, ClinicRulesStore.Read(stored.Document));
 
     private static string ETag(int revision) => $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
-
-    private static string ReadableJsonError(JsonException ex) =>
-        ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a field of the rules document" :
-        ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has a value of the wrong type or format (numbers for counts, \"HH:mm\" for times)" :
-        "is not valid JSON here";
 }
