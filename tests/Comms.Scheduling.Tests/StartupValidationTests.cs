@@ -27,4 +27,24 @@ public sealed class StartupValidationTests
 
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("comms", "guest-is-not-used-here", "ConnectionStrings:Database")]
+    [InlineData("a-real-database-secret", "comms", "RabbitMq:Password")]
+    [InlineData("a-real-database-secret", "guest", "RabbitMq:Password")]
+    [InlineData("", "a-real-broker-secret", "ConnectionStrings:Database")]
+    public void Outside_development_a_default_password_refuses_to_start_and_names_the_setting(string databasePassword, string brokerPassword, string named)
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Database", $"Host=localhost;Database=comms_scheduling;Username=comms;Password={databasePassword}");
+            builder.UseSetting("RabbitMq:Password", brokerPassword);
+        });
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Production", failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,7 @@
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -27,6 +29,9 @@ public static class MessagingExtensions
         where TDbContext : ServiceDbContext
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        DevelopmentSecrets.Require(builder.Environment, $"{RabbitMqOptions.Section}:Password",
+            builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>()?.Password ?? new RabbitMqOptions().Password,
+            "k8s: the comms-rabbitmq Secret, k8s/overlays/production/secrets/rabbitmq.env");
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
             .Validate(o => o.BatchSize is > 0 and <= 1000, "Outbox:BatchSize must be between 1 and 1000")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox:PollInterval must be positive")

@@ -1,8 +1,10 @@
+using Comms.ServiceDefaults.Access;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Comms.ServiceDefaults.Persistence;
 
@@ -23,6 +25,10 @@ public static partial class DatabaseExtensions
             throw new InvalidOperationException(
                 $"ConnectionStrings:{ConnectionStringName} is not set (env ConnectionStrings__{ConnectionStringName}): {builder.Environment.ApplicationName} needs its PostgreSQL database.");
         }
+
+        DevelopmentSecrets.Require(builder.Environment, $"The password in ConnectionStrings:{ConnectionStringName}",
+            new NpgsqlConnectionStringBuilder(connectionString).Password,
+            "k8s: the comms-postgres Secret, k8s/overlays/production/secrets/postgres.env");
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxSignalInterceptor>();
