@@ -24,8 +24,6 @@ builder.AddServiceMessaging<ConsentDbContext>(
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
 app.MapConsentsGroup()
     .MapLedgerEndpoints()
     .MapEvidenceEndpoints()

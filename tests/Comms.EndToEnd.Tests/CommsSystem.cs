@@ -42,8 +42,6 @@ public sealed class CommsSystem : IAsyncLifetime
     /// <summary>msk-1's manager, who gets the low-rating alerts.</summary>
     public const string ManagerEmail = "manager@clinic-msk-1.example";
 
-    public const string FeedbackApiKey = "e2e-feedback-msk-1-key";
-
     public async ValueTask InitializeAsync()
     {
         VirtualHost = await TestInfrastructure.NewVirtualHostAsync("e2e");
@@ -116,7 +114,6 @@ public sealed class CommsSystem : IAsyncLifetime
             [$"Feedback__Clinics__{ClinicId}__ManagerEmails__0"] = ManagerEmail,
             [$"Feedback__Clinics__{ClinicId}__ReviewLinks__0__Name"] = "Яндекс Карты",
             [$"Feedback__Clinics__{ClinicId}__ReviewLinks__0__Url"] = "https://yandex.ru/maps/org/1234567890/reviews",
-            [$"Feedback__Clinics__{ClinicId}__ApiKey"] = FeedbackApiKey,
         });
         var feedback = Feedback;
         GatewayEmail = email;

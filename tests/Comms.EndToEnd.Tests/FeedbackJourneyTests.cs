@@ -71,7 +71,7 @@ public sealed partial class FeedbackJourneyTests(CommsSystem system)
         }
 
         using var results = new HttpClient { BaseAddress = system.Feedback.Http.BaseAddress };
-        results.DefaultRequestHeaders.Add("X-Api-Key", CommsSystem.FeedbackApiKey);
+        results.DefaultRequestHeaders.Add("X-Api-Key", CommsSystem.ApiKey);
         var stats = await Eventually.GetAsync<JsonElement>(async () =>
         {
             var s = await results.GetFromJsonAsync<JsonElement>($"api/v1/feedback/stats?clinicId={CommsSystem.ClinicId}");

@@ -22,7 +22,8 @@ public sealed class FeedbackApp() : ServiceApp<Program>("fb")
         settings[$"Feedback:Clinics:{ClinicId}:ReviewLinks:0:Url"] = "https://yandex.ru/maps/org/1234567890/reviews";
         settings[$"Feedback:Clinics:{ClinicId}:ReviewLinks:1:Name"] = "2ГИС";
         settings[$"Feedback:Clinics:{ClinicId}:ReviewLinks:1:Url"] = "https://2gis.ru/moscow/firm/70000001/tab/reviews";
-        settings[$"Feedback:Clinics:{ClinicId}:ApiKey"] = ClinicKey;
+        settings["Mis:Clinics:0:ClinicId"] = ClinicId;
+        settings["Mis:Clinics:0:ApiKey"] = ClinicKey;
         settings[$"Feedback:Clinics:{NightClinicId}:SendWindow:Start"] = "03:00";
         settings[$"Feedback:Clinics:{NightClinicId}:SendWindow:End"] = "03:30";
         settings[$"Feedback:Clinics:{NightClinicId}:Channels:0"] = "whatsapp";

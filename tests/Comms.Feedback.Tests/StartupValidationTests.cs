@@ -16,6 +16,8 @@ public sealed class StartupValidationTests
     [InlineData("Feedback:Clinics:msk-1:ManagerEmails:0", "not-an-address", "Feedback:Clinics:msk-1:ManagerEmails:0")]
     [InlineData("Feedback:Clinics:msk-1:ReviewLinks:0:Url", "yandex.ru", "Feedback:Clinics:msk-1:ReviewLinks:0:Url")]
     [InlineData("Operators:ApiKeys:0:Key", "short", "Operators:ApiKeys:0:Key")]
+    [InlineData("Feedback:Clinics:msk-1:ApiKey", "a-clinic-key-of-the-old-place", "Feedback:Clinics:msk-1:ApiKey")]
+    [InlineData("Mis:Clinics:0:ApiKey", "short", "Mis:Clinics:0:ApiKey")]
     [InlineData("Feedback:Managers:0:PasswordHash", "manager-password", "Feedback:Managers:0:PasswordHash")]
     [InlineData("Feedback:Managers:0:PasswordHash", "pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "Feedback:Managers:0:PasswordHash")]
     public void Misconfigured_service_refuses_to_start_and_names_the_setting(string key, string value, string named)

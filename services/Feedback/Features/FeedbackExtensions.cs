@@ -17,7 +17,6 @@ public static class FeedbackExtensions
     public static IHostApplicationBuilder AddFeedback(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IClinicKeys, FeedbackClinicKeys>();
         builder.AddApiKeys();
         builder.Services.AddScoped<VisitProjection>();
         builder.Services.AddScoped<RequestPlanner>();

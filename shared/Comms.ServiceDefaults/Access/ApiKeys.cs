@@ -98,6 +98,25 @@ public sealed class ClinicKey
     public string ApiKey { get; set; } = "";
 }
 
+/// <summary>
+/// Named keys valid for every clinic (the chain's operators). Every service reads <c>Operators:ApiKeys</c>; a service
+/// may add keys of its own section (Consent: <c>Consent:ApiKeys</c>) by registering another one.
+/// </summary>
+public interface IOperatorKeys
+{
+    /// <summary>Where the keys are configured, for the 401 answer.</summary>
+    string Source { get; }
+
+    IEnumerable<(string Name, string Key)> Current { get; }
+}
+
+internal sealed class ConfiguredOperatorKeys(IOptionsMonitor<OperatorOptions> options) : IOperatorKeys
+{
+    public string Source => $"{OperatorOptions.Section}:ApiKeys";
+
+    public IEnumerable<(string Name, string Key)> Current => options.CurrentValue.ApiKeys.Select(k => (k.Name, k.Key));
+}
+
 internal sealed class ConfiguredClinicKeys(IOptionsMonitor<ClinicKeysOptions> options) : IClinicKeys
 {
     public string Source => $"{ClinicKeysOptions.Section}:Clinics";
@@ -107,7 +126,8 @@ internal sealed class ConfiguredClinicKeys(IOptionsMonitor<ClinicKeysOptions> op
 
 /// <summary>
 /// The <c>X-Api-Key</c> header, checked against the clinics' keys (<see cref="IClinicKeys"/>) and the operators' keys
-/// (<c>Operators:ApiKeys</c>). Keys are compared as SHA-256 digests in constant time, every key each time.
+/// (<see cref="IOperatorKeys"/>: <c>Operators:ApiKeys</c> and any a service adds). Keys are compared as SHA-256 digests
+/// in constant time, every key each time. The one key mechanism of every service.
 /// </summary>
 public static class ApiKeys
 {
@@ -120,6 +140,7 @@ public static class ApiKeys
     public static IHostApplicationBuilder AddApiKeys(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IOperatorKeys, ConfiguredOperatorKeys>();
         if (!builder.Services.Any(s => s.ServiceType == typeof(IClinicKeys)))
         {
             builder.Services.AddOptions<ClinicKeysOptions>().BindConfiguration(ClinicKeysOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -148,11 +169,11 @@ public static class ApiKeys
             }
         }
 
-        foreach (var key in services.GetRequiredService<IOptionsMonitor<OperatorOptions>>().CurrentValue.ApiKeys)
+        foreach (var (name, key) in services.GetServices<IOperatorKeys>().SelectMany(keys => keys.Current))
         {
-            if (CryptographicOperations.FixedTimeEquals(digest, Digest(key.Key)))
+            if (CryptographicOperations.FixedTimeEquals(digest, Digest(key)))
             {
-                caller = new Caller(key.Name, null);
+                caller = new Caller(name, null);
             }
         }
 
@@ -171,7 +192,7 @@ public static class ApiKeys
             var http = context.HttpContext;
             if (Identify(http.Request) is not { } caller)
             {
-                return Unauthorized(http);
+                return Unauthorized(http, operatorsOnly: false);
             }
 
             var clinicId = http.Request.RouteValues["clinicId"] as string ?? http.Request.Query["clinicId"].ToString();
@@ -192,7 +213,7 @@ public static class ApiKeys
             var http = context.HttpContext;
             if (Identify(http.Request) is not { } caller)
             {
-                return Unauthorized(http);
+                return Unauthorized(http, operatorsOnly: true);
             }
 
             if (!caller.IsOperator)
@@ -200,7 +221,7 @@ public static class ApiKeys
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status403Forbidden,
                     title: "Operators only",
-                    detail: $"This API is for the chain's operators (Operators:ApiKeys); the key given is clinic '{caller.ClinicId}''s.");
+                    detail: $"This API is for the chain's operators ({OperatorSources(http)}); the key given is clinic '{caller.ClinicId}''s.");
             }
 
             http.Items[typeof(Caller)] = caller;
@@ -217,14 +238,19 @@ public static class ApiKeys
             title: "Another clinic's data",
             detail: $"This API key belongs to clinic '{caller.ClinicId}', not '{clinicId}'.");
 
-    private static IResult Unauthorized(HttpContext http)
+    private static IResult Unauthorized(HttpContext http, bool operatorsOnly)
     {
-        var source = http.RequestServices.GetRequiredService<IClinicKeys>().Source;
+        var clinics = http.RequestServices.GetRequiredService<IClinicKeys>().Source;
         return TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Missing or unknown API key",
-            detail: $"Send the clinic's key ({source}) or an operator key (Operators:ApiKeys) in the {Header} header.");
+            detail: operatorsOnly
+                ? $"Send an operator key ({OperatorSources(http)}) in the {Header} header."
+                : $"Send the clinic's key ({clinics}) or an operator key ({OperatorSources(http)}) in the {Header} header.");
     }
+
+    private static string OperatorSources(HttpContext http) =>
+        string.Join(" or ", http.RequestServices.GetServices<IOperatorKeys>().Select(k => k.Source));
 
     private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
 }

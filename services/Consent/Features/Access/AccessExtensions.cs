@@ -1,26 +1,27 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
+using Comms.ServiceDefaults.Access;
+using Microsoft.Extensions.Options;
 
 namespace Comms.Consent.Features.Access;
 
 public static class AccessExtensions
 {
-    public const string PolicyName = "ConsentApiKey";
-
-    /// <summary>API keys from <c>Consent:ApiKeys</c> (validated at start) and the policy every endpoint of the API requires.</summary>
+    /// <summary>
+    /// The API takes the chain's operator keys (<c>Operators:ApiKeys</c>) and the ledger's own named keys
+    /// (<c>Consent:ApiKeys</c>, validated at start), through the key mechanism every service shares. The key's name is
+    /// recorded as who made each change.
+    /// </summary>
     public static IHostApplicationBuilder AddConsentAccess(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ConsentAccessOptions>().BindConfiguration(ConsentAccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(PolicyName, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
+        builder.Services.AddSingleton<IOperatorKeys, ConsentKeys>();
+        builder.AddApiKeys();
         return builder;
     }
 
-    /// <summary>The API key's name: recorded as who made the change.</summary>
-    public static string KeyName(this ClaimsPrincipal user) =>
-        user.Identity?.Name ?? throw new InvalidOperationException("The endpoint requires the API key policy.");
+    private sealed class ConsentKeys(IOptionsMonitor<ConsentAccessOptions> options) : IOperatorKeys
+    {
+        public string Source => $"{ConsentAccessOptions.Section}:ApiKeys";
+
+        public IEnumerable<(string Name, string Key)> Current => options.CurrentValue.ApiKeys.Select(k => (k.Name, k.Key));
+    }
 }

@@ -1,4 +1,4 @@
-using Comms.Consent.Features.Access;
+using Comms.ServiceDefaults.Access;
 using Comms.Consent.Features.Ledger;
 using Comms.Consent.Persistence;
 using Comms.ServiceDefaults.Contacts;
@@ -39,7 +39,7 @@ public static partial class EvidenceApi
             return ConsentApi.InvalidContact();
         }
 
-        var keyName = http.User.KeyName();
+        var keyName = http.GetCaller().Name;
         var evidence = await ConsentEvidence.BuildAsync(db, normalized, keyName, time.GetUtcNow(), cancellationToken);
         LogExported(loggers.CreateLogger(typeof(EvidenceApi)), ContactNormalizer.Mask(normalized), keyName, html ? "html" : "json",
             evidence.Records.Count, evidence.Messages.Count);

@@ -1,6 +1,6 @@
 using System.Text;
-using Comms.Consent.Features.Access;
 using Comms.Consent.Persistence;
+using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -89,7 +89,7 @@ public static class ImportApi
             limit.MaxRequestBodySize = settings.MaxFileBytes + 1024 * 1024;
         }
 
-        var keyName = request.HttpContext.User.KeyName();
+        var keyName = request.HttpContext.GetCaller().Name;
         ImportOutcome outcome;
         if (mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Comms.Consent.Features.Access;
+using Comms.ServiceDefaults.Access;
 using Comms.Consent.Persistence;
 using Comms.ServiceDefaults.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,8 +21,9 @@ public static partial class ConsentApi
     public static RouteGroupBuilder MapConsentsGroup(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/v1/consents")
             .WithTags("Consents")
-            .RequireAuthorization(AccessExtensions.PolicyName)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequireOperatorKey()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
     public static RouteGroupBuilder MapLedgerEndpoints(this RouteGroupBuilder group)
     {
@@ -92,7 +93,7 @@ public static partial class ConsentApi
             return TypedResults.ValidationProblem(result.Errors, title: "The consent is invalid; nothing was recorded.");
         }
 
-        var keyName = request.HttpContext.User.KeyName();
+        var keyName = request.HttpContext.GetCaller().Name;
         var now = time.GetUtcNow();
         var record = input.ToRecord(input.ClinicId, $"api:{keyName}",
             idempotencyKey.Length == 0 ? null : $"api:{keyName}|{idempotencyKey}", keyName, now);

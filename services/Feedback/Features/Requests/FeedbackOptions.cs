@@ -54,7 +54,6 @@ public sealed class FeedbackOptions : IValidatableObject
             SendWindow = own?.SendWindow ?? Defaults.SendWindow ?? new SendWindow(),
             ManagerEmails = own?.ManagerEmails is { Count: > 0 } emails ? emails : Defaults.ManagerEmails,
             ReviewLinks = own?.ReviewLinks is { Count: > 0 } links ? links : Defaults.ReviewLinks,
-            ApiKey = own?.ApiKey,
         };
     }
 
@@ -107,11 +106,6 @@ public sealed class FeedbackOptions : IValidatableObject
                 yield return error;
             }
         }
-
-        foreach (var duplicate in Clinics.Where(c => !string.IsNullOrEmpty(c.Value.ApiKey)).GroupBy(c => c.Value.ApiKey).Where(g => g.Count() > 1))
-        {
-            yield return new ValidationResult($"the same key is given to clinics {string.Join(", ", duplicate.Select(c => c.Key))}", [$"{Section}:{nameof(Clinics)}"]);
-        }
     }
 }
 
@@ -129,7 +123,10 @@ public sealed class ClinicFeedback
     /// <summary>Public review sites shown to every patient who answered, whatever the score.</summary>
     public List<ReviewLink>? ReviewLinks { get; set; }
 
-    /// <summary>The clinic's own key for the results API (that clinic's data only); at least 16 characters.</summary>
+    /// <summary>
+    /// No longer read: the results API takes the clinic's MIS key (<c>Mis:Clinics</c>) like every service. Bound only
+    /// so that a service still configured the old way refuses to start and says so, instead of locking the clinic out.
+    /// </summary>
     public string? ApiKey { get; set; }
 
     internal IEnumerable<ValidationResult> Validate(string path)
@@ -165,9 +162,10 @@ public sealed class ClinicFeedback
             }
         }
 
-        if (ApiKey is not null && ApiKey.Length < 16)
+        if (ApiKey is not null)
         {
-            yield return new ValidationResult("must be at least 16 characters", [$"{path}:{nameof(ApiKey)}"]);
+            yield return new ValidationResult(
+                "is no longer read: give the clinic's key in Mis:Clinics (Mis__Clinics__N__ClinicId / __ApiKey), as on every service", [$"{path}:{nameof(ApiKey)}"]);
         }
     }
 }
