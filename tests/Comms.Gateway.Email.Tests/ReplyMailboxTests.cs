@@ -98,14 +98,15 @@ public sealed class ReplyMailboxTests(ReplyGatewayApp app) : IClassFixture<Reply
         var forwarded = await AppendAsync(ReplyTo(question, forwardedTo, "1"));
         var answer = await AppendAsync(ReplyTo(question, email, "1"));
 
-        var reply = await broker.WaitForMessageAsync(replies, r => r.GetProperty("contact").GetString() == email, Patience, "the patient's own answer");
-        Assert.Equal("1", reply.GetProperty("text").GetString());
+        Assert.Equal(ReplyOutcomes.Reply, (await RowAsync(answer)).Outcome); // the last one appended: all before it are taken
+        await ReplyDriver.OutboxRelayedAsync(app.Services);
+        string[] senders = [email, stranger, forwardedTo, "mailer-daemon@mx.example.ru"];
+        var reply = Assert.Single(await ReplyDriver.TakeAllAsync(broker, replies, r => senders.Contains(r.GetProperty("contact").GetString()))); // the answer alone
+        Assert.Equal((email, "1"), (reply.GetProperty("contact").GetString(), reply.GetProperty("text").GetString()));
         Assert.Equal(ReplyOutcomes.AutoReply, (await RowAsync(auto)).Outcome);
         Assert.Equal(ReplyOutcomes.Bounce, (await RowAsync(bounced)).Outcome);
         Assert.Equal(ReplyOutcomes.UnknownSender, (await RowAsync(strange)).Outcome);
         Assert.Equal((ReplyOutcomes.SenderMismatch, question.MessageId), ((await RowAsync(forwarded)).Outcome, (await RowAsync(forwarded)).MessageId));
-        await ReplyDriver.OutboxRelayedAsync(app.Services);
-        Assert.Empty(await ReplyDriver.TakeAllAsync(broker, replies, r => true)); // the answer above was the only one
 
         // Left to people: flagged and still unread. The automatic reply needs nobody: read.
         await Eventually.TrueAsync(async () => (await app.Imap.FlagsAsync(EmailSettings.ReplyUser, answer)).HasFlag(MessageFlags.Seen), Patience, "flags set");
