@@ -76,6 +76,22 @@ public sealed class AnswerLinksTests
         }).Succeeded);
     }
 
+    [Fact]
+    public void A_gateway_without_the_links_address_or_with_a_short_secret_or_a_relative_address_refuses_to_start()
+    {
+        var validator = new DataAnnotationValidateOptions<AnswerLinkOptions>(null);
+
+        var missing = validator.Validate(null, new AnswerLinkOptions()).Failures!.ToList();
+        var bad = validator.Validate(null, new AnswerLinkOptions { BaseUrl = "/answer", Secret = "short" }).Failures!.ToList();
+        var relative = validator.Validate(null, new AnswerLinkOptions { BaseUrl = "comms.clinic.ru/answer", Secret = Secret }).Failures!.ToList();
+
+        Assert.Contains(missing, f => f.Contains("Email:Answers:BaseUrl is required", StringComparison.Ordinal));
+        Assert.Contains(missing, f => f.Contains("Email:Answers:Secret is required", StringComparison.Ordinal));
+        Assert.Contains(bad, f => f.Contains("Email:Answers:Secret must be at least 32 characters", StringComparison.Ordinal));
+        Assert.Contains(relative, f => f.Contains("Email:Answers:BaseUrl is not an absolute http(s) URL", StringComparison.Ordinal));
+        Assert.True(validator.Validate(null, new AnswerLinkOptions { BaseUrl = "https://comms.clinic.ru/answer", Secret = Secret }).Succeeded);
+    }
+
     private AnswerLinks Links(string secret = Secret) =>
         new(Options.Create(new AnswerLinkOptions { BaseUrl = "https://comms.clinic.ru/answer/", Secret = secret }), _time);
 
