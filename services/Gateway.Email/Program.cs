@@ -1,5 +1,7 @@
 using Comms.Delivery;
 using Comms.Delivery.Messages;
+using Comms.Gateway.Email.Features.Answers;
+using Comms.Gateway.Email.Features.Replies;
 using Comms.Gateway.Email.Features.Sending;
 using Comms.Gateway.Email.Features.Unsubscribe;
 using Comms.Gateway.Email.Persistence;
@@ -13,7 +15,9 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<EmailDbContext>();
 builder.AddDeliveryPipeline<EmailDbContext>();
 builder.AddUnsubscribe();
+builder.AddAnswerLinks();
 builder.AddEmailSending();
+builder.AddReplyReader();
 builder.AddServiceMessaging<EmailDbContext>(bus =>
 {
     bus.AddDeliveryConsumers();
@@ -25,6 +29,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapMessagesApi();
 app.MapUnsubscribeApi();
+app.MapAnswerApi();
 
 app.Run();
 

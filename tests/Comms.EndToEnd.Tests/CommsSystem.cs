@@ -6,7 +6,8 @@ namespace Comms.EndToEnd.Tests;
 
 /// <summary>
 /// The whole product as real processes: the provider simulator and the seven services, on free ports, against the
-/// real PostgreSQL (a database per service) and RabbitMQ (a virtual host of its own).
+/// real PostgreSQL (a database per service) and RabbitMQ (a virtual host of its own); an SMTP sink (maildev) and an
+/// IMAP server (dovecot) holding the reply mailbox for Gateway.Email.
 /// </summary>
 public sealed class CommsSystem : IAsyncLifetime
 {
@@ -38,6 +39,13 @@ public sealed class CommsSystem : IAsyncLifetime
 
     /// <summary>The SMTP sink Gateway.Email delivers to.</summary>
     public MailDev MailDev { get; private set; } = null!;
+
+    /// <summary>The reply mailbox Gateway.Email reads (user <see cref="ReplyUser"/>): patients' replies land here.</summary>
+    public Dovecot Imap { get; private set; } = null!;
+
+    public const string ReplyUser = "replies";
+
+    public const string ReplyAddress = "replies@clinic-msk-1.example";
 
     /// <summary>msk-1's manager, who gets the low-rating alerts.</summary>
     public const string ManagerEmail = "manager@clinic-msk-1.example";
@@ -98,10 +106,21 @@ public sealed class CommsSystem : IAsyncLifetime
             ["Max__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/max",
         });
         MailDev = await MailDev.StartAsync();
-        var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", ServiceProcess.FreePort(), new()
+        Imap = await Dovecot.StartAsync(ReplyUser);
+        var emailPort = ServiceProcess.FreePort();
+        var email = await ServiceAsync("gateway-email", "services/Gateway.Email", "Comms.Gateway.Email", emailPort, new()
         {
             ["Email__Smtp__Host"] = "127.0.0.1",
             ["Email__Smtp__Port"] = MailDev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email__Answers__BaseUrl"] = $"http://127.0.0.1:{emailPort}/answer",
+            ["Email__Imap__Enabled"] = "true",
+            ["Email__Imap__Host"] = Dovecot.Host,
+            ["Email__Imap__Port"] = Imap.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email__Imap__UseTls"] = "false",
+            ["Email__Imap__Username"] = ReplyUser,
+            ["Email__Imap__Password"] = Imap.PasswordOf(ReplyUser),
+            ["Email__Imap__Address"] = ReplyAddress,
+            ["Email__Imap__PollInterval"] = "00:00:00.500",
         });
         var feedbackPort = ServiceProcess.FreePort();
         Feedback = await ServiceAsync("feedback", "services/Feedback", "Comms.Feedback", feedbackPort, new()
@@ -178,6 +197,11 @@ public sealed class CommsSystem : IAsyncLifetime
         if (MailDev is not null)
         {
             await MailDev.DisposeAsync();
+        }
+
+        if (Imap is not null)
+        {
+            await Imap.DisposeAsync();
         }
 
         foreach (var database in _databases)

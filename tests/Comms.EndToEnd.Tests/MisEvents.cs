@@ -53,6 +53,30 @@ internal static class MisEvents
             },
         });
 
+    /// <summary>The patient's consent to email, as the MIS records it.</summary>
+    public static string EmailConsentGranted(string eventId, string patientId, string email, string purpose = "service", string clinicId = CommsSystem.ClinicId) =>
+        JsonSerializer.Serialize(new
+        {
+            specversion = "1.0",
+            id = eventId,
+            source = "mis/clinic-msk-1",
+            type = "patient.consent_changed",
+            time = DateTimeOffset.UtcNow,
+            data = new
+            {
+                patientId,
+                clinicId,
+                email,
+                channel = "email",
+                purpose,
+                granted = true,
+                method = "web_form",
+                documentRef = "lk-2026-11",
+                capturedAt = DateTimeOffset.UtcNow,
+                capturedBy = "patient",
+            },
+        });
+
     /// <summary>A phone number no other test uses: +7 916 xxx-xx-xx.</summary>
     public static string NewPhone() => "+7916" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
 }

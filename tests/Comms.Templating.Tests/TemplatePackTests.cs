@@ -53,6 +53,21 @@ public sealed class TemplatePackTests
     }
 
     [Fact]
+    public void Email_confirmation_points_at_the_buttons_the_gateway_adds_and_offers_a_reply_by_digit()
+    {
+        var template = TemplateSeed.All.Single(t => t is { Channel: "email", Key: TemplateSeed.ConfirmationKey });
+
+        var text = _renderer.Render(template.Body, Anna).Text!;
+        var html = _renderer.Render(template.Html!, Anna).Text!;
+
+        Assert.Contains("Подтвердите запись или отмените её по ссылке ниже — или ответьте на это письмо цифрой 1 (подтвердить) или 2 (отменить).", text);
+        Assert.Contains("Подтвердите запись или отмените её кнопкой ниже — или ответьте на это письмо цифрой 1 (подтвердить) или 2 (отменить).", html);
+
+        // The buttons are Gateway.Email's, not the template's: a marketer's edit cannot lose or break them.
+        Assert.DoesNotContain("href", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_shipped_template_is_publishable()
     {
         foreach (var template in TemplateSeed.All)

@@ -469,6 +469,21 @@ comms_ensure_faketime() {
   export COMMS_FAKETIME_LIB
 }
 
+# comms_ensure_dovecot : Debian's dovecot (package dovecot-imapd), the IMAP server the reply tests start their own
+# copies of (on free loopback ports, each with its own config and users in a temp dir; tests/Comms.Testing/Dovecot.cs).
+# Installing starts no system dovecot where policy-rc.d forbids it (containers); the tests never use one.
+# COMMS_DOVECOT=/path/to/dovecot: use that binary instead.
+comms_ensure_dovecot() {
+  if [[ -n "${COMMS_DOVECOT:-}" ]]; then
+    [[ -x "$COMMS_DOVECOT" ]] && return 0
+    _comms_err "COMMS_DOVECOT=$COMMS_DOVECOT is not an executable"
+    return 1
+  fi
+  [[ -x /usr/sbin/dovecot ]] && return 0
+  _comms_apt_install dovecot-imapd || return 1
+  [[ -x /usr/sbin/dovecot ]] || { _comms_err "dovecot-imapd was installed but /usr/sbin/dovecot is missing"; return 1; }
+}
+
 comms_export_test_env() {
   export COMMS_TEST_POSTGRES="${COMMS_TEST_POSTGRES:-Host=localhost;Port=$COMMS_PG_PORT;Username=comms;Password=comms}"
   export COMMS_TEST_RABBITMQ_HOST="${COMMS_TEST_RABBITMQ_HOST:-localhost}"

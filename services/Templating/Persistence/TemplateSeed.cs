@@ -5,8 +5,8 @@ namespace Comms.Templating.Persistence;
 /// <summary>
 /// The Russian texts every installation starts with, as published version 1, chain-wide, by "system" (EF seed data,
 /// so a new database gets them with its first migration and an existing one with the migration that adds them).
-/// The SMS texts They name no diagnosis, doctor or specialty (323-ФЗ ст. 13:
-/// even the visit is a medical secret) and promote nothing (38-ФЗ: a reminder with an offer becomes an ad). Each
+/// The texts name no diagnosis, doctor or specialty (323-ФЗ ст. 13:
+/// even the visit is a medical secret) and promote nothing (38-ФЗ: a reminder with an offer becomes an ad). Each SMS text
 /// fits two UCS-2 segments (134 characters) with a usual clinic name, and reads naturally without a first name.
 /// </summary>
 public static class TemplateSeed
@@ -59,6 +59,10 @@ public static class TemplateSeed
         "{{ if clinic.name }}, {{ clinic.name }}{{ end }}! Будем рады паре слов в ответ." +
         "{{ if feedback.reviewLink }} Отзыв: {{ feedback.reviewLink }}{{ end }}";
 
+    /// <summary>
+    /// Email: Gateway.Email adds the «Подтвердить» / «Отменить» buttons (signed links) at the end of every confirmation
+    /// request itself, whatever the template says, so the text only points at them; a reply with 1 or 2 is read too.
+    /// </summary>
     public const string ConfirmationEmailSubject =
         "Подтвердите запись на приём {{ appointment.date }} в {{ appointment.time }}";
 
@@ -66,7 +70,7 @@ public static class TemplateSeed
         "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\n" +
         "Вы записаны на приём {{ appointment.date }} в {{ appointment.time }}" +
         "{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}.\n\n" +
-        "Чтобы подтвердить запись, ответьте на это письмо цифрой 1, чтобы отменить — цифрой 2." +
+        "Подтвердите запись или отмените её по ссылке ниже — или ответьте на это письмо цифрой 1 (подтвердить) или 2 (отменить)." +
         "{{ if clinic.phone }}\nПеренести приём можно по телефону {{ clinic.phone }}.{{ end }}";
 
     // Model values are escaped in HTML: a clinic name with "<" or "&" must not become markup.
@@ -74,7 +78,7 @@ public static class TemplateSeed
         "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n" +
         "<p>Вы записаны на приём <b>{{ appointment.date | html.escape }} в {{ appointment.time | html.escape }}</b>" +
         "{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }}{{ if clinic.address }}, {{ clinic.address | html.escape }}{{ end }}.</p>\n" +
-        "<p>Чтобы подтвердить запись, ответьте на это письмо цифрой 1, чтобы отменить — цифрой 2.</p>" +
+        "<p>Подтвердите запись или отмените её кнопкой ниже — или ответьте на это письмо цифрой 1 (подтвердить) или 2 (отменить).</p>" +
         "{{ if clinic.phone }}\n<p>Перенести приём можно по телефону {{ clinic.phone | html.escape }}.</p>{{ end }}";
 
     public const string ReminderEmailSubject =

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Comms.Contracts;
 using Comms.Delivery.Consent;
+using Comms.Gateway.Email.Features.Pages;
 using Comms.Gateway.Email.Persistence;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,11 +34,11 @@ public static class UnsubscribeApi
         }
 
         var what = request.Purpose == Purposes.Marketing ? "рекламные и информационные рассылки" : "уведомления о приёмах";
-        return TypedResults.Content(Page("Отписка от писем", $"""
+        return TypedResults.Content(PatientPage.Render("Отписка от писем", $"""
             <p>Адрес <b>{WebUtility.HtmlEncode(request.Contact)}</b> больше не будет получать {what} по электронной почте.</p>
             <form method="post"><input type="hidden" name="confirm" value="1">
             <button type="submit" id="unsubscribe">Отписаться</button></form>
-            """), "text/html; charset=utf-8");
+            """), PatientPage.ContentType);
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Unsubscribe(
@@ -63,31 +64,30 @@ public static class UnsubscribeApi
                 detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058), or confirm on the page.");
         }
 
-        // A client may post the same link again: the refusal is recorded once.
-        var key = "unsubscribe|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        if (await db.TryBeginAsync(key, "unsubscribe", time, cancellationToken))
-        {
-            await optOuts.RecordAsync(Channels.Email, request.Contact, [request.Purpose], "email_link",
-                oneClick ? "List-Unsubscribe=One-Click" : "unsubscribe page, confirmed", request.ClinicId, request.PatientId,
-                request.MessageId, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await RecordAsync(db, optOuts, time, token, request, oneClick ? "List-Unsubscribe=One-Click" : "unsubscribe page, confirmed", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
 
         return oneClick
             ? TypedResults.Text("Unsubscribed", "text/plain")
-            : TypedResults.Content(Page("Вы отписаны", $"<p id=\"done\">Готово: на адрес <b>{WebUtility.HtmlEncode(request.Contact)}</b> такие письма больше не придут.</p>"),
-                "text/html; charset=utf-8");
+            : TypedResults.Content(PatientPage.Render("Вы отписаны", $"<p id=\"done\">Готово: на адрес <b>{WebUtility.HtmlEncode(request.Contact)}</b> такие письма больше не придут.</p>"),
+                PatientPage.ContentType);
+    }
+
+    /// <summary>
+    /// Records the refusal a token stands for, once per token however often it is used (the link posted again, the
+    /// mailto sent twice). The caller saves.
+    /// </summary>
+    internal static async Task RecordAsync(
+        EmailDbContext db, OptOuts optOuts, TimeProvider time, string token, UnsubscribeRequest request, string evidence, CancellationToken cancellationToken)
+    {
+        var key = "unsubscribe|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        if (await db.TryBeginAsync(key, "unsubscribe", time, cancellationToken))
+        {
+            await optOuts.RecordAsync(Channels.Email, request.Contact, [request.Purpose], "email_link", evidence, request.ClinicId, request.PatientId,
+                request.MessageId, cancellationToken);
+        }
     }
 
     private static ProblemHttpResult InvalidLink() => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
         title: "Invalid unsubscribe link", detail: "The link is damaged or was not issued by this clinic's messaging service.");
-
-    private static string Page(string title, string body) => $$"""
-        <!doctype html>
-        <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}}</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
-        button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:1px solid #555;background:#fff;cursor:pointer}</style>
-        </head><body><h1>{{title}}</h1>{{body}}</body></html>
-        """;
 }
