@@ -94,6 +94,62 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
     }
 
     [Fact]
+    public async Task The_printable_evidence_words_a_blocked_message_and_a_refused_grant_in_russian()
+    {
+        var phone = Ledger.NewPhone();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+        var now = DateTimeOffset.UtcNow;
+        using var client = app.CreateAdminClient();
+        await PostConsentAsync(client, phone, patient, "paper_form", "Бланк № 777", now.AddDays(-3));
+        await app.Services.GetRequiredService<IBus>().Publish(
+            new OptOutReceived(Guid.NewGuid(), "sms", phone, ["service"], "reply", "СТОП", null, null, null, now.AddDays(-2)),
+            TestContext.Current.CancellationToken);
+        await Ledger.WaitForHistoryAsync(app, phone, 2);
+        await PostConsentAsync(client, phone, patient, "mis_checkbox", "Бланк № 777", now.AddDays(-1));
+        var blocked = Guid.NewGuid();
+        var failed = Guid.NewGuid();
+        await PublishAsync(new MessageStatusChanged(blocked, "msk-1", patient, "A-2", "sms", "blocked",
+            "the patient opted out of sms/service (reply, 2026-11-24 10:00:00Z)", null, now.AddHours(-1), phone, StatusCauses.OptedOut));
+        await PublishAsync(new MessageStatusChanged(failed, "msk-1", patient, "A-3", "sms", "failed-permanent",
+            "smsru 202: invalid number", "smsru", now.AddMinutes(-30), phone));
+
+        var evidence = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            var json = await GetEvidenceAsync(phone);
+            return json.GetProperty("messages").GetArrayLength() == 2 && json.GetProperty("records").GetArrayLength() == 3 ? json : null;
+        }, Ledger.Patience, "the refused grant and the two messages in the evidence");
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync(
+            $"/api/v1/consents/evidence?contact={Uri.EscapeDataString(phone)}&format=html", TestContext.Current.CancellationToken));
+
+        // The JSON keeps the codes.
+        var refused = Assert.Single(evidence.GetProperty("refusedGrants").EnumerateArray());
+        Assert.Equal(evidence.GetProperty("records")[2].GetProperty("sequence").GetInt64(), refused.GetProperty("record").GetInt64());
+        Assert.Equal(evidence.GetProperty("records")[1].GetProperty("sequence").GetInt64(), refused.GetProperty("optOutRecord").GetInt64());
+        Assert.Equal(["patient-act-method", "new-document-reference"], refused.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("opted-out", evidence.GetProperty("messages")[0].GetProperty("statuses")[0].GetProperty("cause").GetString());
+
+        // The document words them in Russian, and has none of the ledger's or the gateway's English.
+        Assert.Contains("пациент сам отказался (ответное сообщение пациента, ", html, StringComparison.Ordinal);
+        Assert.Contains("а здесь — отметка в МИС", html, StringComparison.Ordinal);
+        Assert.Contains("ссылка на документ должна быть новой, а «Бланк № 777» уже была в деле до отказа", html, StringComparison.Ordinal);
+        Assert.Contains("не отправлено (нет согласия) (blocked) — пациент сам отказался от сообщений по этому каналу", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("the patient opted out", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("needs new evidence", html, StringComparison.Ordinal);
+        // A provider's own explanation has no code to word: it is quoted as recorded, and said to be so.
+        Assert.Contains("пояснение шлюза в том виде, как оно записано: «smsru 202: invalid number»", html, StringComparison.Ordinal);
+    }
+
+    private static async Task PostConsentAsync(HttpClient client, string phone, string patient, string method, string documentRef, DateTimeOffset capturedAt)
+    {
+        var grant = JsonSerializer.Serialize(new
+        {
+            clinicId = "msk-1", patientId = patient, phone, channel = "sms", purpose = "service", granted = true, method, documentRef, capturedAt,
+        });
+        var response = await client.PostAsync("/api/v1/consents", new StringContent(grant, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_unknown_format_is_a_400_naming_it()
     {
         using var client = app.CreateAdminClient();

@@ -8,7 +8,7 @@ namespace Comms.Feedback.Tests;
 public sealed class ManagerPageBrowserTests(ManagerSite site) : IClassFixture<ManagerSite>
 {
     [Fact]
-    public async Task Manager_signs_in_reads_the_numbers_filters_by_doctor_and_downloads_the_file()
+    public async Task Manager_signs_in_reads_the_numbers_filters_by_doctor_and_downloads_the_excel_file()
     {
         var (playwright, browser) = await Browser.LaunchAsync();
         using (playwright)
@@ -32,6 +32,13 @@ public sealed class ManagerPageBrowserTests(ManagerSite site) : IClassFixture<Ma
             Assert.Equal(["0", "1", "0", "1", "2"], await Bars(page));
             Assert.Contains(ManagerSite.ReviewOfA, await page.InnerTextAsync("#reviews"), StringComparison.Ordinal);
             Assert.Equal(2, await page.Locator("#by-doctor .bar").CountAsync());
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone");
+
+            // Each doctor once; the two of the same name told apart.
+            Assert.Equal(
+                ["все врачи", $"{ManagerSite.SameName} (стоматолог-терапевт, D-1)", $"{ManagerSite.SameName} (хирург, D-3)", "Сидорова Анна Ивановна"],
+                await page.Locator("#doctor option").AllInnerTextsAsync());
+            Assert.Equal(["", "D-1", "D-3", "D-2"], await page.Locator("#doctor option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)"));
 
             await page.SelectOptionAsync("#doctor", "D-2");
             await page.ClickAsync("#apply");
@@ -45,14 +52,17 @@ public sealed class ManagerPageBrowserTests(ManagerSite site) : IClassFixture<Ma
             Assert.DoesNotContain(ManagerSite.ReviewOfA, reviews, StringComparison.Ordinal);
             await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "manager-page.png"), FullPage = true });
 
+            // The file is the one Russian Excel opens right: UTF-8 with BOM, ";", Russian headers, the clinic's local time.
             var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
-            var csv = await File.ReadAllTextAsync(await download.PathAsync(), Encoding.UTF8);
-            var rows = csv.TrimStart('\uFEFF').TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
+            var rows = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
             Assert.Equal("feedback.csv", download.SuggestedFilename);
-            Assert.StartsWith("ClinicId,AppointmentId,", rows[0], StringComparison.Ordinal);
+            Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+            Assert.StartsWith("Клиника;Визит (номер в МИС);Пациент (номер в МИС);Врач (код);Врач;", rows[0], StringComparison.Ordinal);
             Assert.Equal(2, rows.Count - 1); // D-2's two visits: one rated 2, one not answered
-            Assert.All(rows.Skip(1), row => Assert.Contains(",D-2,", row, StringComparison.Ordinal));
+            Assert.All(rows.Skip(1), row => Assert.Contains(";D-2;Сидорова Анна Ивановна;", row, StringComparison.Ordinal));
+            Assert.All(rows.Skip(1), row => Assert.Contains($";{ManagerSite.ClinicAZone};отправлен;", row, StringComparison.Ordinal));
             Assert.Contains(rows, row => row.Contains(ManagerSite.ReviewOfD2, StringComparison.Ordinal));
 
             await page.ReloadAsync(); // settles the page after the download's navigation before the next click

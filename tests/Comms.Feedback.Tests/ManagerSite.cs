@@ -11,13 +11,16 @@ namespace Comms.Feedback.Tests;
 
 /// <summary>
 /// Feedback on a real port (Kestrel), for a browser, with two managers and a known set of answers: clinic A
-/// (<see cref="ClinicA"/>) has doctors D-1 (5, 5, 4) and D-2 (2, and one not answered); clinic B one rating 1 and a
+/// (<see cref="ClinicA"/>, zone <see cref="ClinicAZone"/>) has doctors D-1 (5, 5, 4) and D-2 (2, and one not answered),
+/// and D-3, of the same name as D-1 but another specialty, with a visit and no request yet; clinic B one rating 1 and a
 /// review with a script tag in it.
 /// </summary>
 public sealed partial class ManagerSite : IAsyncLifetime
 {
     public const string ClinicA = "mgr-a";
     public const string ClinicB = "mgr-b";
+    public const string ClinicAZone = "Asia/Yekaterinburg";
+    public const string SameName = "Петров Павел Петрович";
     public const string Chief = "chief";
     public const string ChiefPassword = "chief-test-password";
     public const string ManagerOfA = "anna.a";
@@ -98,9 +101,9 @@ public sealed partial class ManagerSite : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         (string Clinic, string Doctor, string DoctorName, string Service, int? Rating, string? Review)[] set =
         [
-            (ClinicA, "D-1", "Петров Павел Петрович", "DENT-HYG", 5, ReviewOfA),
-            (ClinicA, "D-1", "Петров Павел Петрович", "DENT-HYG", 5, null),
-            (ClinicA, "D-1", "Петров Павел Петрович", "DENT-FILL", 4, null),
+            (ClinicA, "D-1", SameName, "DENT-HYG", 5, ReviewOfA),
+            (ClinicA, "D-1", SameName, "DENT-HYG", 5, null),
+            (ClinicA, "D-1", SameName, "DENT-FILL", 4, null),
             (ClinicA, "D-2", "Сидорова Анна Ивановна", "DENT-HYG", 2, ReviewOfD2),
             (ClinicA, "D-2", "Сидорова Анна Ивановна", "DENT-HYG", null, null),
             (ClinicB, "D-7", "Кузнецов Олег", "CARD-ECG", 1, ScriptReview),
@@ -114,7 +117,8 @@ public sealed partial class ManagerSite : IAsyncLifetime
             {
                 ClinicId = clinic, AppointmentId = appointmentId, Status = VisitStatuses.Completed, HasDetails = true, Version = 2,
                 StartsAt = completed.AddHours(-1), ClinicName = "Клиника " + clinic, PatientId = "P-" + i, LastName = "Иванова",
-                FirstName = "Анна", DoctorId = doctor, DoctorName = doctorName, ServiceCode = service,
+                ClinicTimeZone = clinic == ClinicA ? ClinicAZone : null,
+                FirstName = "Анна", DoctorId = doctor, DoctorName = doctorName, DoctorSpecialty = doctor == "D-1" ? "стоматолог-терапевт" : null, ServiceCode = service,
                 ServiceName = service == "DENT-HYG" ? "Профессиональная гигиена" : service, CompletedAt = completed, UpdatedAt = completed,
             });
             db.Requests.Add(new FeedbackRequest
@@ -127,6 +131,13 @@ public sealed partial class ManagerSite : IAsyncLifetime
             });
         }
 
+        // Booked, not yet completed: no request, so no numbers; but the doctor is in the clinic's list.
+        db.Visits.Add(new Visit
+        {
+            ClinicId = ClinicA, AppointmentId = ClinicA + "-booked", Status = VisitStatuses.Booked, HasDetails = true, Version = 1,
+            StartsAt = now.AddDays(1), ClinicName = "Клиника " + ClinicA, ClinicTimeZone = ClinicAZone, PatientId = "P-booked",
+            DoctorId = "D-3", DoctorName = SameName, DoctorSpecialty = "хирург", ServiceCode = "SURG", ServiceName = "Удаление зуба", UpdatedAt = now,
+        });
         await db.SaveChangesAsync();
     }
 

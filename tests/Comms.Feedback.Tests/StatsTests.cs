@@ -64,6 +64,29 @@ public sealed class StatsTests(FeedbackApp app) : IClassFixture<FeedbackApp>
     }
 
     [Fact]
+    public async Task The_api_gives_the_excel_form_of_the_file_on_request_and_refuses_an_unknown_one()
+    {
+        await using var visits = await Visits.OpenAsync(app);
+        var clinic = "xl-" + Guid.NewGuid().ToString("N")[..8];
+        var id = Visits.NewId();
+        await visits.CompleteAsync(clinic, id, doctorId: "D-5");
+        await visits.SendAsync(clinic, id);
+        using var api = Client(FeedbackApp.OperatorKey);
+
+        var excel = await api.GetStringAsync($"/api/v1/feedback/export.csv?clinicId={clinic}&format=excel");
+        using var unknown = await api.GetAsync($"/api/v1/feedback/export.csv?clinicId={clinic}&format=xlsx");
+
+        var lines = excel.TrimStart('\uFEFF').TrimEnd().Split("\r\n");
+        Assert.StartsWith("Клиника;Визит (номер в МИС);", lines[0], StringComparison.Ordinal);
+        var row = Assert.Single(lines[1..]).Split(';');
+        Assert.Equal((clinic, id, "D-5", "отправлен"), (row[0], row[1], row[3], row[9]));
+        Assert.Matches(@"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$", row[11]);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("format", out _));
+    }
+
+    [Fact]
     public async Task Results_need_a_key_and_a_clinics_key_sees_only_its_clinic()
     {
         using var anonymous = app.Factory.CreateClient();

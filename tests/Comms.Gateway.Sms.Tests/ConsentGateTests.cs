@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery;
 using Comms.Delivery.Consent;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,9 @@ public sealed class ConsentGateTests(GatewaySmsApp app) : IClassFixture<GatewayS
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var gate = scope.ServiceProvider.GetRequiredService<ConsentGate>();
 
-        Assert.Equal($"no consent on record for {channel}/service", (await gate.CheckAsync(contact, channel, Purposes.Service, default)).Reason);
+        var none = await gate.CheckAsync(contact, channel, Purposes.Service, default);
+        Assert.Equal($"no consent on record for {channel}/service", none.Reason);
+        Assert.Equal(StatusCauses.NoConsent, none.Cause);
 
         db.ConsentStates.Add(State(contact, channel, Purposes.Service, granted: true));
         await db.SaveChangesAsync();
@@ -33,7 +36,13 @@ public sealed class ConsentGateTests(GatewaySmsApp app) : IClassFixture<GatewayS
         var state = await db.ConsentStates.FindAsync(contact, channel, Purposes.Service);
         state!.Granted = false;
         await db.SaveChangesAsync();
-        Assert.StartsWith($"consent for {channel}/service revoked", (await gate.CheckAsync(contact, channel, Purposes.Service, default)).Reason, StringComparison.Ordinal);
+        var revoked = await gate.CheckAsync(contact, channel, Purposes.Service, default);
+        Assert.StartsWith($"consent for {channel}/service revoked", revoked.Reason, StringComparison.Ordinal);
+        Assert.Equal(StatusCauses.ConsentRevoked, revoked.Cause);
+
+        state.OptedOutAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync();
+        Assert.Equal(StatusCauses.OptedOut, (await gate.CheckAsync(contact, channel, Purposes.Service, default)).Cause);
     }
 
     [Fact]

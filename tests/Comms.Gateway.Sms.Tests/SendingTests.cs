@@ -36,6 +36,7 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         var message = await SendAndWaitAsync(phone, "service", "blocked");
 
         Assert.Equal("no consent on record for sms/service", message.GetProperty("reason").GetString());
+        Assert.Equal("no-consent", message.GetProperty("cause").GetString());
         Assert.DoesNotContain(phone.TrimStart('+'), await app.Simulator.Http.GetStringAsync("sim/requests"), StringComparison.Ordinal);
     }
 

@@ -95,6 +95,116 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     }
 
     [Fact]
+    public async Task A_russian_text_gets_no_ucs2_hint_it_is_ucs2_by_nature()
+    {
+        using var client = await ClientAsync();
+
+        var preview = await PreviewAsync(client, new { body = TemplateSeed.ReminderBody, key = "appointment.reminder" });
+
+        Assert.Equal("ucs2", preview.GetProperty("encoding").GetString());
+        Assert.Equal(JsonValueKind.Null, preview.GetProperty("encodingHint").ValueKind);
+    }
+
+    [Fact]
+    public async Task One_cyrillic_letter_in_a_latin_text_is_hinted_with_what_to_type_and_what_it_saves()
+    {
+        using var client = await ClientAsync();
+        // 80 characters: 2 SMS in UCS-2, 1 in GSM-7. The "А" of "Аnna" is Cyrillic.
+        var body = "Dear Аnna, your visit is on 24.11 at 10:30. Reply 1 to confirm, 2 to cancel. OK";
+
+        var preview = await PreviewAsync(client, new { body });
+
+        Assert.Equal(2, preview.GetProperty("segments").GetInt32());
+        Assert.Equal(
+            "UCS-2 из-за символа «А»: без него текст был бы в GSM-7 — 1 SMS вместо 2. Замените: «А» → «A».",
+            preview.GetProperty("encodingHint").GetString());
+    }
+
+    [Fact]
+    public async Task Typographic_punctuation_in_a_latin_text_is_hinted()
+    {
+        using var client = await ClientAsync();
+
+        var preview = await PreviewAsync(client, new { body = "Visit on 24.11 — reply «1» to confirm" });
+
+        Assert.Equal("ucs2", preview.GetProperty("encoding").GetString());
+        var hint = preview.GetProperty("encodingHint").GetString();
+        Assert.StartsWith("UCS-2 из-за символов «—», ‹«›, ‹»›: без них текст был бы в GSM-7", hint, StringComparison.Ordinal);
+        Assert.Contains("Замените: «—» → «-», ‹«› → «\"», ‹»› → «\"».", hint, StringComparison.Ordinal);
+        Assert.Contains("столько же SMS (1)", hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Email_gets_its_subject_and_length_and_no_sms_figures()
+    {
+        using var client = await ClientAsync();
+
+        var preview = await PreviewAsync(client, new
+        {
+            body = TemplateSeed.ReminderBody, key = "appointment.reminder", channel = "email", subject = "Напоминание: {{ appointment.date }}",
+        });
+
+        Assert.Equal("email", preview.GetProperty("channel").GetString());
+        Assert.Equal("Напоминание: 24.11.2026", preview.GetProperty("subject").GetString());
+        Assert.Equal(23, preview.GetProperty("subjectCharacters").GetInt32());
+        Assert.Equal(preview.GetProperty("text").GetString()!.Length, preview.GetProperty("characters").GetInt32());
+        Assert.Equal(JsonValueKind.Null, preview.GetProperty("limit").ValueKind);
+        foreach (var sms in new[] { "segments", "encoding", "units", "cost", "warning", "encodingHint" })
+        {
+            Assert.Equal(JsonValueKind.Null, preview.GetProperty(sms).ValueKind);
+        }
+    }
+
+    [Fact]
+    public async Task Max_is_counted_against_its_4000_characters()
+    {
+        using var client = await ClientAsync();
+
+        var fits = await PreviewAsync(client, new { body = new string('я', 4000), channel = "max" });
+        var over = await PreviewAsync(client, new { body = new string('я', 4001), channel = "max" });
+
+        Assert.Equal((4000, 4000), (fits.GetProperty("characters").GetInt32(), fits.GetProperty("limit").GetInt32()));
+        Assert.Empty(fits.GetProperty("notes").EnumerateArray());
+        Assert.Equal(["MAX не примет текст длиннее 4000 символов, а здесь 4001."], over.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
+    public async Task WhatsApp_is_counted_against_4096_warns_past_1024_and_renders_the_template_parameters()
+    {
+        using var client = await ClientAsync();
+
+        var preview = await PreviewAsync(client, new
+        {
+            body = new string('я', 1025), channel = "whatsapp", key = "appointment.reminder",
+            whatsAppParameters = new[] { "{{ patient.firstName }}", "{{ appointment.time }}" },
+        });
+        var broken = await PreviewAsync(client, new
+        {
+            body = "Текст", channel = "whatsapp", key = "appointment.reminder", whatsAppParameters = new[] { "{{ patient.fistName }}" },
+        }, HttpStatusCode.BadRequest);
+
+        Assert.Equal(4096, preview.GetProperty("limit").GetInt32());
+        Assert.Equal(1025, preview.GetProperty("characters").GetInt32());
+        Assert.StartsWith("Текст длиннее 1024 символов уйдёт без кнопок ответа", preview.GetProperty("notes")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(["Анна", "10:30"], preview.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(JsonValueKind.Null, preview.GetProperty("segments").ValueKind);
+        Assert.Equal(
+            "«Параметр 1 шаблона WhatsApp»: строка 1, столбец 4: неизвестная переменная patient.fistName",
+            broken.GetProperty("errors").GetProperty("whatsAppParameters[0]")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_empty_body_is_a_400_in_russian_with_its_code()
+    {
+        using var client = await ClientAsync();
+
+        var problem = await PreviewAsync(client, new { body = "", channel = "whatsapp" }, HttpStatusCode.BadRequest);
+
+        Assert.Equal("Заполните поле «Текст сообщения».", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Equal("required", problem.GetProperty("codes").GetProperty("body")[0].GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_channel_is_a_400_naming_the_field()
     {
         using var client = await ClientAsync();

@@ -22,6 +22,11 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal(
             ["appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.followup", "feedback.request"],
             keys.Order().ToList());
+        var names = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "sms")
+            .ToDictionary(t => t.GetProperty("key").GetString()!, t => t.GetProperty("name").GetString());
+        Assert.Equal("Напоминание о приёме", names["appointment.reminder"]);
+        Assert.Equal("Подтверждение записи", names["appointment.confirmation"]);
+        Assert.All(names.Values, name => Assert.False(string.IsNullOrEmpty(name)));
         var emails = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "email").Select(t => t.GetProperty("key").GetString());
         Assert.Equal(["appointment.confirmation", "appointment.reminder"], emails.Order().ToList());
     }
@@ -72,6 +77,26 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
     }
 
     [Fact]
+    public async Task A_key_gives_its_russian_name_and_variables_before_any_text_of_it_exists()
+    {
+        using var client = await app.SignInAsync(TemplatingApp.Viewer);
+
+        var confirmation = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates/keys/appointment.confirmation", TestContext.Current.CancellationToken);
+        var unknown = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates/keys/clinic.news", TestContext.Current.CancellationToken);
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/v1/templates/keys", TestContext.Current.CancellationToken);
+        using var bad = await client.GetAsync("/api/v1/templates/keys/Not%20A%20Key", TestContext.Current.CancellationToken);
+
+        Assert.Equal("Подтверждение записи", confirmation.GetProperty("name").GetString());
+        Assert.Equal(
+            Features.Models.TemplateModels.For("appointment.confirmation").Variables.Select(v => v.Name),
+            confirmation.GetProperty("model").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
+        Assert.Equal(JsonValueKind.Null, unknown.GetProperty("name").ValueKind);
+        Assert.Contains("patient.firstName", unknown.GetProperty("model").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
+        Assert.Equal(Features.Models.TemplateModels.Keys.Order(), all.EnumerateArray().Select(k => k.GetProperty("key").GetString()!).Order());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task Get_of_an_unknown_template_is_a_404_problem()
     {
         using var client = await app.SignInAsync(TemplatingApp.Viewer);
@@ -80,6 +105,9 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal("template-not-found", problem.GetProperty("code").GetString());
+        Assert.Equal("Шаблона «appointment.reminder» (WhatsApp, ru, вся сеть) нет.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -112,8 +140,10 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        var error = problem.GetProperty("errors").GetProperty("body")[0].GetString();
-        Assert.Contains("does not parse", error);
+        Assert.Equal(
+            "«Текст сообщения»: строка 1, столбец 27: ошибка синтаксиса: не хватает {{ end }}: блок {{ if }} не закрыт",
+            problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Equal("syntax", problem.GetProperty("codes").GetProperty("body")[0].GetString());
     }
 
     [Fact]

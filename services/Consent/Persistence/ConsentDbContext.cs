@@ -53,6 +53,7 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
             entry.Property(x => x.Channel).HasMaxLength(20);
             entry.Property(x => x.Status).HasMaxLength(20);
             entry.Property(x => x.Reason).HasMaxLength(1000);
+            entry.Property(x => x.Cause).HasMaxLength(40);
             entry.Property(x => x.Provider).HasMaxLength(100);
             entry.HasIndex(x => new { x.MessageId, x.Status, x.OccurredAt }).IsUnique();
             entry.HasIndex(x => new { x.PatientId, x.ClinicId });

@@ -27,6 +27,9 @@ public sealed class MessageLogEntry
 
     public string? Reason { get; set; }
 
+    /// <summary>The status's cause code (<c>StatusCauses</c>): the evidence document words it in Russian.</summary>
+    public string? Cause { get; set; }
+
     public string? Provider { get; set; }
 
     public DateTimeOffset OccurredAt { get; set; }

@@ -35,4 +35,17 @@ public static class StatusCauses
     /// <summary>A provider may have taken the message but could not say (a call cut off, a gateway stopped mid-call):
     /// it may still arrive, so nothing may be sent in its place.</summary>
     public const string OutcomeUnknown = "outcome-unknown";
+
+    /// <summary>Blocked by the consent gate: no consent on record for the contact, channel and purpose.</summary>
+    public const string NoConsent = "no-consent";
+
+    /// <summary>Blocked by the consent gate: the patient opted out of the channel ("СТОП", an unsubscribe link, a
+    /// carrier stop-list, a blocked bot).</summary>
+    public const string OptedOut = "opted-out";
+
+    /// <summary>Blocked by the consent gate: the consent on record was revoked.</summary>
+    public const string ConsentRevoked = "consent-revoked";
+
+    /// <summary>Blocked by the consent gate: the message named no purpose it knows (<see cref="Purposes"/>).</summary>
+    public const string UnknownPurpose = "unknown-purpose";
 }

@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Delivery.Consent;
@@ -32,7 +33,9 @@ public sealed class ConsentClearance
         : throw new InvalidOperationException($"A consent clearance for {Channel} cannot send on {channel}.");
 }
 
-public sealed record ConsentDecision(ConsentClearance? Clearance, string? Reason)
+/// <param name="Reason">Why not, for operators (English, with the details).</param>
+/// <param name="Cause">Why not, as a <see cref="StatusCauses"/> code: the status carries it, and the consent evidence words it in Russian.</param>
+public sealed record ConsentDecision(ConsentClearance? Clearance, string? Reason, string? Cause = null)
 {
     public bool Allowed => Clearance is not null;
 }
@@ -48,7 +51,7 @@ public sealed class ConsentGate(GatewayDbContext db, TimeProvider time)
     {
         if (!Purposes.All.Contains(purpose))
         {
-            return new ConsentDecision(null, $"unknown purpose '{purpose}'");
+            return new ConsentDecision(null, $"unknown purpose '{purpose}'", StatusCauses.UnknownPurpose);
         }
 
         // Read from the database every time, never from this unit of work's cache: a consumer that asks again before a
@@ -57,14 +60,14 @@ public sealed class ConsentGate(GatewayDbContext db, TimeProvider time)
             .SingleOrDefaultAsync(c => c.Contact == contact && c.Channel == channel && c.Purpose == purpose, cancellationToken);
         if (state is null)
         {
-            return new ConsentDecision(null, $"no consent on record for {channel}/{purpose}");
+            return new ConsentDecision(null, $"no consent on record for {channel}/{purpose}", StatusCauses.NoConsent);
         }
 
         if (!state.Granted)
         {
-            return new ConsentDecision(null, state.OptedOutAt is { } optedOut
-                ? $"the patient opted out of {channel}/{purpose} ({state.Method}, {optedOut:u})"
-                : $"consent for {channel}/{purpose} revoked ({state.Method}, {state.CapturedAt:u})");
+            return state.OptedOutAt is { } optedOut
+                ? new ConsentDecision(null, $"the patient opted out of {channel}/{purpose} ({state.Method}, {optedOut:u})", StatusCauses.OptedOut)
+                : new ConsentDecision(null, $"consent for {channel}/{purpose} revoked ({state.Method}, {state.CapturedAt:u})", StatusCauses.ConsentRevoked);
         }
 
         return new ConsentDecision(new ConsentClearance(contact, channel, purpose, time.GetUtcNow()), null);

@@ -16,7 +16,8 @@ public sealed record ConsentEvidence(
     IReadOnlyList<CurrentConsent> Current,
     IReadOnlyList<ConsentHistoryEntry> Records,
     IReadOnlyList<EvidencePatient> Patients,
-    IReadOnlyList<EvidenceMessage> Messages)
+    IReadOnlyList<EvidenceMessage> Messages,
+    IReadOnlyList<RefusedGrant> RefusedGrants)
 {
     /// <summary>
     /// Messages are found by the contact they went to, or — for status events that do not name the contact — by the
@@ -57,7 +58,12 @@ public sealed record ConsentEvidence(
             .OrderBy(s => s.Record.Channel).ThenBy(s => s.Record.Purpose)
             .Select(CurrentConsent.Of)
             .ToList();
-        return new ConsentEvidence(contact, now, generatedBy, current, [.. records.Select(ConsentHistoryEntry.Of)], patients, messages);
+        var refused = records
+            .Select(r => ConsentRules.Refusal(r, records))
+            .OfType<RegrantRefusal>()
+            .Select(RefusedGrant.Of)
+            .ToList();
+        return new ConsentEvidence(contact, now, generatedBy, current, [.. records.Select(ConsentHistoryEntry.Of)], patients, messages, refused);
     }
 }
 
@@ -102,12 +108,22 @@ public sealed record EvidenceMessage(
             last.Status,
             first.OccurredAt,
             sentAt,
-            [.. statuses.Select(s => new EvidenceMessageStatus(s.Status, s.Reason, s.Provider, s.OccurredAt))],
+            [.. statuses.Select(s => new EvidenceMessageStatus(s.Status, s.Reason, s.Provider, s.OccurredAt, s.Cause))],
             inForce);
     }
 }
 
-public sealed record EvidenceMessageStatus(string Status, string? Reason, string? Provider, DateTimeOffset OccurredAt);
+/// <param name="Reason">The gateway's own words (English, for operators).</param>
+/// <param name="Cause">A <c>StatusCauses</c> code when the gateway gave one (every consent-gate block has one).</param>
+public sealed record EvidenceMessageStatus(string Status, string? Reason, string? Provider, DateTimeOffset OccurredAt, string? Cause = null);
+
+/// <summary>A grant the re-grant rule refused (its record is not effective): the opt-out it may not override and what it lacks.</summary>
+/// <param name="Missing"><see cref="RegrantRequirements"/> codes.</param>
+public sealed record RefusedGrant(long Record, long OptOutRecord, string OptOutMethod, DateTimeOffset OptOutCapturedAt, IReadOnlyList<string> Missing)
+{
+    public static RefusedGrant Of(RegrantRefusal refusal) =>
+        new(refusal.Grant.Id, refusal.OptOut.Id, refusal.OptOut.Method, refusal.OptOut.CapturedAt, refusal.Missing);
+}
 
 /// <param name="Record">The ledger record that decided it, or null when there was none.</param>
 public sealed record ConsentInForce(string Purpose, bool Granted, long? Record);

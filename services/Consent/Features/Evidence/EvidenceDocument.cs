@@ -2,58 +2,21 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Comms.Consent.Features.Ledger;
+using Comms.Contracts;
 
 namespace Comms.Consent.Features.Evidence;
 
 /// <summary>
 /// The evidence export as a printable HTML document in Russian, for a clinic's lawyer: every value is escaped, times
-/// are given in UTC and Moscow time, and the codes (methods, statuses) are shown beside their meaning.
+/// are given in UTC and Moscow time, and the codes (methods, statuses) are shown beside their meaning
+/// (<see cref="RussianWording"/>). Why a message was not sent and why a grant does not count are worded in Russian
+/// from their codes; a provider's own explanation is quoted as recorded.
 /// </summary>
 public static class EvidenceDocument
 {
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Moscow", out var zone)
         ? zone
         : TimeZoneInfo.CreateCustomTimeZone("MSK", TimeSpan.FromHours(3), "MSK", "MSK");
-
-    private static readonly Dictionary<string, string> Methods = new()
-    {
-        ["mis_checkbox"] = "отметка в МИС",
-        ["paper_form"] = "письменная форма (бумажный бланк)",
-        ["web_form"] = "веб-форма",
-        ["reply"] = "ответное сообщение пациента",
-        ["email_link"] = "ссылка в письме",
-        ["verbal_recorded"] = "устно, с записью разговора",
-        ["carrier_stop_list"] = "стоп-лист оператора связи",
-        ["messenger_link"] = "личная ссылка на бота клиники в мессенджере",
-        ["messenger_blocked"] = "пациент заблокировал бота клиники в мессенджере",
-        ["admin"] = "внесено администратором",
-    };
-
-    private static readonly Dictionary<string, string> Channels = new()
-    {
-        ["sms"] = "SMS",
-        ["whatsapp"] = "WhatsApp",
-        ["email"] = "электронная почта",
-        ["max"] = "MAX",
-    };
-
-    private static readonly Dictionary<string, string> Purposes = new()
-    {
-        ["service"] = "сервисные сообщения (напоминания, подтверждения записи, запросы отзывов)",
-        ["marketing"] = "рекламные сообщения (38-ФЗ ст. 18)",
-    };
-
-    private static readonly Dictionary<string, string> Statuses = new()
-    {
-        ["queued"] = "в очереди",
-        ["accepted"] = "принято провайдером",
-        ["sent"] = "передано оператору",
-        ["delivered"] = "доставлено",
-        ["failed-permanent"] = "не доставлено (номер недоступен для сообщений)",
-        ["failed-temporary"] = "не доставлено (временная причина)",
-        ["expired"] = "не доставлено (истёк срок доставки)",
-        ["blocked"] = "не отправлено (нет согласия)",
-    };
 
     public static string Render(ConsentEvidence evidence)
     {
@@ -84,9 +47,9 @@ public static class EvidenceDocument
             html.Append("<table>\n<tr><th>Канал</th><th>Вид сообщений</th><th>Состояние</th><th>Способ</th><th>Документ</th><th>Дата</th><th>Запись №</th></tr>\n");
             foreach (var c in evidence.Current)
             {
-                html.Append("<tr><td>").Append(Label(Channels, c.Channel)).Append("</td><td>").Append(Label(Purposes, c.Purpose))
+                html.Append("<tr><td>").Append(Label(RussianWording.Channel, c.Channel)).Append("</td><td>").Append(Label(RussianWording.Purpose, c.Purpose))
                     .Append("</td><td>").Append(c.Granted ? "согласие дано" : "<span class=\"no\">согласие отозвано</span>")
-                    .Append("</td><td>").Append(Label(Methods, c.Method)).Append("</td><td>").Append(E(c.DocumentRef))
+                    .Append("</td><td>").Append(Label(RussianWording.ConsentMethod, c.Method)).Append("</td><td>").Append(E(c.DocumentRef))
                     .Append("</td><td>").Append(Time(c.CapturedAt)).Append("</td><td>").Append(c.Record).Append("</td></tr>\n");
             }
 
@@ -103,11 +66,12 @@ public static class EvidenceDocument
             html.Append("<table>\n<tr><th>№</th><th>Канал, вид сообщений</th><th>Решение</th><th>Когда дано / отозвано</th>")
                 .Append("<th>Способ</th><th>Документ, редакция текста</th><th>Кто зафиксировал</th><th>Источник, кто внёс, когда</th>")
                 .Append("<th>Пациент</th><th>Действует</th></tr>\n");
+            var refusals = evidence.RefusedGrants.ToDictionary(g => g.Record);
             foreach (var r in evidence.Records)
             {
-                html.Append("<tr><td>").Append(r.Sequence).Append("</td><td>").Append(Label(Channels, r.Channel)).Append(";<br>")
-                    .Append(Label(Purposes, r.Purpose)).Append("</td><td>").Append(r.Granted ? "согласие" : "отказ")
-                    .Append("</td><td>").Append(Time(r.CapturedAt)).Append("</td><td>").Append(Label(Methods, r.Method));
+                html.Append("<tr><td>").Append(r.Sequence).Append("</td><td>").Append(Label(RussianWording.Channel, r.Channel)).Append(";<br>")
+                    .Append(Label(RussianWording.Purpose, r.Purpose)).Append("</td><td>").Append(r.Granted ? "согласие" : "отказ")
+                    .Append("</td><td>").Append(Time(r.CapturedAt)).Append("</td><td>").Append(Label(RussianWording.ConsentMethod, r.Method));
                 if (r.Evidence is not null)
                 {
                     html.Append("<br>получено: «").Append(E(r.Evidence)).Append('»');
@@ -132,7 +96,7 @@ public static class EvidenceDocument
 
                 html.Append("<br>записано: ").Append(Time(r.RecordedAt))
                     .Append("</td><td>").Append(E(r.ClinicId)).Append(r.PatientId is null ? "" : " / ").Append(E(r.PatientId))
-                    .Append("</td><td>").Append(r.Effective ? "да" : "<span class=\"no\">нет</span>: " + E(r.IneffectiveReason)).Append("</td></tr>\n");
+                    .Append("</td><td>").Append(r.Effective ? "да" : "<span class=\"no\">нет</span>: " + Refused(r, refusals)).Append("</td></tr>\n");
             }
 
             html.Append("</table>\n");
@@ -149,20 +113,25 @@ public static class EvidenceDocument
                 .Append("<th>Согласие в момент отправки (запись №)</th></tr>\n");
             foreach (var m in evidence.Messages)
             {
-                html.Append("<tr><td>").Append(m.MessageId).Append("</td><td>").Append(Label(Channels, m.Channel))
+                html.Append("<tr><td>").Append(m.MessageId).Append("</td><td>").Append(Label(RussianWording.Channel, m.Channel))
                     .Append("</td><td>").Append(E(m.ClinicId)).Append(" / ").Append(E(m.PatientId)).Append(" / ").Append(E(m.AppointmentId))
                     .Append("</td><td>");
                 foreach (var s in m.Statuses)
                 {
-                    html.Append(Time(s.OccurredAt)).Append(": ").Append(Label(Statuses, s.Status));
+                    html.Append(Time(s.OccurredAt)).Append(": ").Append(Label(RussianWording.Status, s.Status));
                     if (s.Provider is not null)
                     {
                         html.Append(", ").Append(E(s.Provider));
                     }
 
-                    if (s.Reason is not null)
+                    if (RussianWording.Cause(s.Cause) is { } cause)
                     {
-                        html.Append(" — ").Append(E(s.Reason));
+                        html.Append(" — ").Append(E(cause));
+                    }
+                    else if (s.Reason is not null)
+                    {
+                        // A provider's or gateway's own words, kept as recorded: a translation could change their meaning.
+                        html.Append(" — пояснение шлюза в том виде, как оно записано: «").Append(E(s.Reason)).Append('»');
                     }
 
                     html.Append("<br>");
@@ -187,8 +156,22 @@ public static class EvidenceDocument
         return html.ToString();
     }
 
-    private static string Label(Dictionary<string, string> labels, string code) =>
-        labels.TryGetValue(code, out var label) ? $"{E(label)} ({E(code)})" : E(code);
+    private static string Label(Func<string, string?> wording, string code) =>
+        wording(code) is { } label ? $"{E(label)} ({E(code)})" : E(code);
+
+    /// <summary>Why a grant does not count, in Russian, from the codes of the re-grant rule.</summary>
+    private static string Refused(ConsentHistoryEntry record, Dictionary<long, RefusedGrant> refusals)
+    {
+        if (!refusals.TryGetValue(record.Sequence, out var refused))
+        {
+            return "согласие не действует";
+        }
+
+        var missing = refused.Missing.Select(code => RegrantRequirements.Russian(code, record.Method, record.DocumentRef));
+        return E($"пациент сам отказался ({RussianWording.ConsentMethod(refused.OptOutMethod) ?? refused.OptOutMethod}, ") + Time(refused.OptOutCapturedAt) +
+               E($", запись № {refused.OptOutRecord}); согласие после такого отказа действует только с новым подтверждением воли пациента: " +
+                 string.Join("; ", missing));
+    }
 
     private static string Time(DateTimeOffset instant)
     {

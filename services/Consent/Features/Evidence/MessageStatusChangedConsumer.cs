@@ -31,6 +31,7 @@ public sealed class MessageStatusChangedConsumer(ConsentDbContext db, TimeProvid
             Channel = change.Channel,
             Status = change.Status,
             Reason = Truncate(change.Reason, 1000),
+            Cause = Truncate(change.Cause, 40),
             Provider = Truncate(change.Provider, 100),
             OccurredAt = occurredAt,
             RecordedAt = time.GetUtcNow(),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Comms.Consent.Persistence;
+using Comms.Contracts;
 
 namespace Comms.Consent.Features.Ledger;
 
@@ -46,8 +47,17 @@ public static class ConsentRules
     }
 
     /// <summary>Why <paramref name="grant"/> may not override the patient's opt-out, or null when it may (or none applies).</summary>
-    public static string? IneffectiveReason(ConsentRecord grant, IReadOnlyCollection<ConsentRecord> contactRecords)
+    public static string? IneffectiveReason(ConsentRecord grant, IReadOnlyCollection<ConsentRecord> contactRecords) =>
+        Refusal(grant, contactRecords)?.Reason;
+
+    /// <summary>The opt-out <paramref name="grant"/> may not override and what it lacks, or null when it may (or none applies).</summary>
+    public static RegrantRefusal? Refusal(ConsentRecord grant, IReadOnlyCollection<ConsentRecord> contactRecords)
     {
+        if (!grant.Granted)
+        {
+            return null;
+        }
+
         var optOut = contactRecords
             .Where(r => r.Channel == grant.Channel && r.Purpose == grant.Purpose && IsPatientOptOut(r) && r.CapturedAt <= grant.CapturedAt)
             .OrderByDescending(r => r.CapturedAt).ThenByDescending(r => r.Id)
@@ -60,33 +70,78 @@ public static class ConsentRules
         var missing = new List<string>();
         if (grant.CapturedAt <= optOut.CapturedAt)
         {
-            missing.Add("it must be captured after the opt-out");
+            missing.Add(RegrantRequirements.AfterOptOut);
         }
 
         if (!PatientActMethods.Contains(grant.Method))
         {
-            missing.Add($"its method must show the patient's own act ({string.Join(", ", PatientActMethods)}), not {grant.Method}");
+            missing.Add(RegrantRequirements.PatientAct);
         }
 
         var documentRef = Normalize(grant.DocumentRef);
         if (documentRef is null)
         {
-            missing.Add("it must carry a document reference (the new signed form or the wording the patient accepted)");
+            missing.Add(RegrantRequirements.Document);
         }
         else if (contactRecords.Any(r => r.CapturedAt <= optOut.CapturedAt && r != grant &&
                                          string.Equals(Normalize(r.DocumentRef), documentRef, StringComparison.OrdinalIgnoreCase)))
         {
-            missing.Add($"its document reference must be new; \"{grant.DocumentRef!.Trim()}\" was already on file before the opt-out");
+            missing.Add(RegrantRequirements.NewDocument);
         }
 
-        return missing.Count == 0
-            ? null
-            : $"the patient opted out ({optOut.Method}, {optOut.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, record {optOut.Id}); " +
-              $"a grant after that needs new evidence: {string.Join("; ", missing)}";
+        return missing.Count == 0 ? null : new RegrantRefusal(grant, optOut, missing);
     }
 
     private static string? Normalize(string? documentRef) =>
         string.IsNullOrWhiteSpace(documentRef) ? null : documentRef.Trim();
+}
+
+/// <summary>What a grant after the patient's own opt-out lacks, one code each (<see cref="RegrantRefusal.Missing"/>), and
+/// how the ledger (English) and the evidence document (Russian) word each.</summary>
+public static class RegrantRequirements
+{
+    /// <summary>It must be captured strictly after the opt-out.</summary>
+    public const string AfterOptOut = "captured-after-opt-out";
+
+    /// <summary>Its method must show the patient's own act (<see cref="ConsentRules.PatientActMethods"/>).</summary>
+    public const string PatientAct = "patient-act-method";
+
+    /// <summary>It must carry a document reference.</summary>
+    public const string Document = "document-reference";
+
+    /// <summary>Its document reference must not have been on file before the opt-out.</summary>
+    public const string NewDocument = "new-document-reference";
+
+    public static string English(string code, string grantMethod, string? documentRef) => code switch
+    {
+        AfterOptOut => "it must be captured after the opt-out",
+        PatientAct => $"its method must show the patient's own act ({string.Join(", ", ConsentRules.PatientActMethods)}), not {grantMethod}",
+        Document => "it must carry a document reference (the new signed form or the wording the patient accepted)",
+        NewDocument => $"its document reference must be new; \"{documentRef?.Trim()}\" was already on file before the opt-out",
+        _ => code,
+    };
+
+    public static string Russian(string code, string grantMethod, string? documentRef) => code switch
+    {
+        AfterOptOut => "оно должно быть получено позже отказа",
+        PatientAct =>
+            $"способ должен подтверждать действие самого пациента ({string.Join(", ", ConsentRules.PatientActMethods.Select(Method))}), " +
+            $"а здесь — {Method(grantMethod)}",
+        Document => "нужна ссылка на документ (новый подписанный бланк или принятая пациентом редакция текста)",
+        NewDocument => $"ссылка на документ должна быть новой, а «{documentRef?.Trim()}» уже была в деле до отказа",
+        _ => code,
+    };
+
+    private static string Method(string code) => RussianWording.ConsentMethod(code) ?? code;
+}
+
+/// <summary>A grant the re-grant rule refused: the patient's opt-out it may not override and what it lacks.</summary>
+public sealed record RegrantRefusal(ConsentRecord Grant, ConsentRecord OptOut, IReadOnlyList<string> Missing)
+{
+    /// <summary>The ledger's English text (<see cref="ConsentRecord.IneffectiveReason"/>, the API, the MIS event).</summary>
+    public string Reason =>
+        $"the patient opted out ({OptOut.Method}, {OptOut.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, record {OptOut.Id}); " +
+        $"a grant after that needs new evidence: {string.Join("; ", Missing.Select(m => RegrantRequirements.English(m, Grant.Method, Grant.DocumentRef)))}";
 }
 
 /// <summary>The state of one (contact, channel, purpose): its deciding record and the ledger's highest sequence for it.</summary>

@@ -40,6 +40,8 @@ public static class DashboardApi
         var visits = rows.Where(r => r.Visit is not null).Select(r => r.Visit!).ToList();
         // The lists do not narrow with the doctor or service chosen: the manager switches between them.
         var choices = await ChoicesAsync(db, filter, http.RequestAborted);
+        var doctors = choices.Doctors.ToDictionary(d => d.Id, d => d.Name);
+        var services = choices.Services.ToDictionary(d => d.Id, d => d.Name);
         var view = new DashboardPage.View(
             manager!.Name,
             new DashboardPage.Query(clinicId, doctorId, serviceCode, from, to),
@@ -48,20 +50,23 @@ public static class DashboardApi
             choices.Services,
             StatsApi.Compute(settings.Scale, onScale),
             [.. onScale.GroupBy(r => r.Visit?.DoctorId ?? "")
-                .Select(g => (Doctor: NameOf(g.Key, g.FirstOrDefault(r => r.Visit?.DoctorName is not null)?.Visit?.DoctorName), Stats: StatsApi.Compute(settings.Scale, [.. g])))
+                .Select(g => (Doctor: g.Key.Length == 0 ? "без врача" : doctors.GetValueOrDefault(g.Key, g.Key), Stats: StatsApi.Compute(settings.Scale, [.. g])))
                 .Where(d => d.Stats.Average is not null)
                 .OrderByDescending(d => d.Stats.Average).ThenBy(d => d.Doctor, StringComparer.Ordinal)],
-            visits.Where(v => v.DoctorId is not null).GroupBy(v => v.DoctorId!).ToDictionary(g => g.Key, g => g.First().DoctorName ?? g.Key),
-            visits.Where(v => v.ServiceCode is not null).GroupBy(v => v.ServiceCode!).ToDictionary(g => g.Key, g => g.First().ServiceName ?? g.Key),
+            doctors,
+            services,
             ZoneOf(settings),
+            visits.GroupBy(v => v.ClinicId).ToDictionary(g => g.Key, g => RequestPlanner.Zone(settings, g.Select(v => v.ClinicTimeZone).FirstOrDefault(z => z is not null))),
+            rows.Count,
             ManagerHtml.Antiforgery(antiforgery.GetAndStoreTokens(http)),
             http.Request.QueryString.Value ?? "");
         return ManagerHtml.Page(http, DashboardPage.Render(view), StatusCodes.Status200OK);
     }
 
+    /// <summary>The managers' file: the Excel form unless <c>format=plain</c> asks for the programs' one.</summary>
     internal static async Task<IResult> Export(
         HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options,
-        string? clinicId, string? doctorId, string? serviceCode, string? from, string? to)
+        string? clinicId, string? doctorId, string? serviceCode, string? from, string? to, string? format)
     {
         var (_, filter, denied) = await ScopeAsync(http, options.CurrentValue, clinicId, doctorId, serviceCode, from, to);
         if (denied is not null)
@@ -69,7 +74,14 @@ public static class DashboardApi
             return denied;
         }
 
-        await StatsApi.WriteCsvAsync(http, await StatsApi.QueryAsync(db, filter, http.RequestAborted));
+        if (FeedbackExport.Parse(format, FeedbackExport.Excel) is not { } chosen)
+        {
+            return ManagerHtml.Page(http, ManagerHtml.Layout("Неизвестный формат файла",
+                "<h1>Неизвестный формат файла</h1><p>Файл бывает для Excel (по умолчанию) или <code>format=plain</code> для программ.</p>" +
+                "<p><a href=\"/manager\">Вернуться к отзывам</a></p>"), StatusCodes.Status400BadRequest);
+        }
+
+        await FeedbackExport.WriteAsync(http, await StatsApi.QueryAsync(db, filter, http.RequestAborted), chosen, options.CurrentValue);
         return TypedResults.Empty;
     }
 
@@ -105,8 +117,6 @@ public static class DashboardApi
 
     private static TimeZoneInfo ZoneOf(FeedbackOptions settings) => TimeZoneInfo.FindSystemTimeZoneById(settings.DefaultTimeZone);
 
-    private static string NameOf(string id, string? name) => id.Length == 0 ? "без врача" : name ?? id;
-
     private static async Task<IReadOnlyList<string>> ClinicsAsync(FeedbackDbContext db, ManagerAccount manager, FeedbackOptions settings, CancellationToken cancellationToken)
     {
         if (!manager.SeesEveryClinic)
@@ -118,7 +128,10 @@ public static class DashboardApi
         return [.. known.Union(settings.Clinics.Keys).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>The doctors and services of the clinics in scope, for the filter's lists.</summary>
+    /// <summary>
+    /// The doctors and services of the clinics in scope, for the filter's lists: each id once, under the name its
+    /// latest visit gave; a name two ids share is told apart by the specialty (doctors) and the id.
+    /// </summary>
     private static async Task<(IReadOnlyList<(string Id, string Name)> Doctors, IReadOnlyList<(string Id, string Name)> Services)> ChoicesAsync(
         FeedbackDbContext db, StatsApi.Filter filter, CancellationToken cancellationToken)
     {
@@ -134,14 +147,16 @@ public static class DashboardApi
             query = query.Where(v => allowed.Contains(v.ClinicId));
         }
 
-        var pairs = await query.Select(v => new { v.DoctorId, v.DoctorName, v.ServiceCode, v.ServiceName }).Distinct().ToListAsync(cancellationToken);
+        var doctors = await query.Where(v => v.DoctorId != null)
+            .GroupBy(v => new { v.DoctorId, v.DoctorName, v.DoctorSpecialty })
+            .Select(g => new { g.Key.DoctorId, g.Key.DoctorName, g.Key.DoctorSpecialty, Latest = g.Max(v => v.UpdatedAt) })
+            .ToListAsync(cancellationToken);
+        var services = await query.Where(v => v.ServiceCode != null)
+            .GroupBy(v => new { v.ServiceCode, v.ServiceName })
+            .Select(g => new { g.Key.ServiceCode, g.Key.ServiceName, Latest = g.Max(v => v.UpdatedAt) })
+            .ToListAsync(cancellationToken);
         return (
-            Choices(pairs.Select(p => (p.DoctorId, p.DoctorName))),
-            Choices(pairs.Select(p => (p.ServiceCode, p.ServiceName))));
+            FilterChoices.Of(doctors.Select(d => new FilterChoices.Seen(d.DoctorId!, d.DoctorName, d.DoctorSpecialty, d.Latest))),
+            FilterChoices.Of(services.Select(s => new FilterChoices.Seen(s.ServiceCode!, s.ServiceName, null, s.Latest))));
     }
-
-    private static List<(string Id, string Name)> Choices(IEnumerable<(string? Id, string? Name)> pairs) =>
-        [.. pairs.Where(p => p.Id is not null).GroupBy(p => p.Id!)
-            .Select(g => (g.Key, g.Select(p => p.Name).FirstOrDefault(n => n is not null) ?? g.Key))
-            .OrderBy(c => c.Item2, StringComparer.Ordinal)];
 }

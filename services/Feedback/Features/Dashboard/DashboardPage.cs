@@ -27,6 +27,8 @@ public static class DashboardPage
         IReadOnlyDictionary<string, string> DoctorNames,
         IReadOnlyDictionary<string, string> ServiceNames,
         TimeZoneInfo Zone,
+        IReadOnlyDictionary<string, TimeZoneInfo> ClinicZones,
+        int Requests,
         string SignOutAntiforgery,
         string QueryString);
 
@@ -38,13 +40,18 @@ public static class DashboardPage
             .Append(view.SignOutAntiforgery).Append("<span class=\"muted\">").Append(E(view.Manager)).Append("</span> ")
             .Append("<button type=\"submit\" id=\"sign-out\">Выйти</button></form></header>");
         Filters(html, view);
+        if (view.Requests == 0)
+        {
+            html.Append("<p class=\"panel muted\" id=\"empty\">За выбранный период пациентов об отзыве не спрашивали: ")
+                .Append("запросов нет. Выберите другой период, клинику или врача.</p>");
+        }
 
         html.Append("<section class=\"cards\">");
         Card(html, "count", "Оценок", s.Answered.ToString(Russian));
         Card(html, "average", "Средняя оценка", s.Average?.ToString("0.00", Russian) ?? "—");
         Card(html, "response-rate", "Ответили", s.ResponseRate is { } rate
             ? $"{(rate * 100).ToString("0", Russian)} %<small class=\"muted\"> {s.Answered} из {s.Asked}</small>"
-            : $"—<small class=\"muted\"> спросили {s.Asked}</small>");
+            : "—<small class=\"muted\"> никого не спрашивали</small>");
         Card(html, "nps", "NPS", s.Nps.Score is { } nps ? nps.ToString("+0.#;−0.#;0", Russian) : "—");
         html.Append("</section>");
 
@@ -64,7 +71,8 @@ public static class DashboardPage
         {
             var doctor = review.DoctorId is null ? null : view.DoctorNames.GetValueOrDefault(review.DoctorId, review.DoctorId);
             var service = review.ServiceCode is null ? null : view.ServiceNames.GetValueOrDefault(review.ServiceCode, review.ServiceCode);
-            var when = review.ReviewedAt is { } at ? TimeZoneInfo.ConvertTime(at, view.Zone).ToString("d MMMM yyyy, HH:mm", Russian) : null;
+            var zone = review.ClinicId is { } clinic ? view.ClinicZones.GetValueOrDefault(clinic, view.Zone) : view.Zone;
+            var when = review.ReviewedAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("d MMMM yyyy, HH:mm", Russian) : null;
             html.Append("<article class=\"review\"><div><b>").Append(review.Rating?.ToString(Russian) ?? "—").Append("</b> · ")
                 .Append(E(string.Join(" · ", new[] { doctor, service, when }.Where(x => x is not null))))
                 .Append("</div><p>").Append(E(review.Text)).Append("</p></article>");
@@ -100,7 +108,8 @@ public static class DashboardPage
             .Append("<label>С<input type=\"date\" name=\"from\" id=\"from\" value=\"").Append(E(q.From)).Append("\"></label>")
             .Append("<label>По<input type=\"date\" name=\"to\" id=\"to\" value=\"").Append(E(q.To)).Append("\"></label>")
             .Append("<button type=\"submit\" id=\"apply\">Показать</button>")
-            .Append("<a class=\"button\" id=\"csv\" href=\"/manager/export.csv").Append(E(view.QueryString)).Append("\">Скачать CSV</a>")
+            .Append("<a class=\"button\" id=\"csv\" href=\"/manager/export.csv").Append(E(view.QueryString))
+            .Append("\" title=\"Открывается в Excel: разделитель «;», даты в часовом поясе клиники\">Скачать для Excel</a>")
             .Append("</form>");
     }
 

@@ -33,7 +33,8 @@ public static class ManagerHtml
         ".stack{display:flex;flex-direction:column;gap:6px;max-width:360px}input,select,button{font:inherit;padding:8px;border:1px solid #b8c0c8;border-radius:6px;background:#fff}" +
         "button,.button{background:#1f6feb;color:#fff;border:0;cursor:pointer;text-decoration:none;padding:8px 14px;border-radius:6px;display:inline-block}" +
         ".error{color:#b3261e;background:#fdecea;padding:8px;border-radius:6px}.muted{color:#5b6670}" +
-        ".filters{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}.filters label{display:flex;flex-direction:column;font-size:.85rem;gap:2px}" +
+        ".filters{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}.filters label{display:flex;flex-direction:column;font-size:.85rem;gap:2px;min-width:0;max-width:100%}" +
+        ".filters select{max-width:100%;text-overflow:ellipsis}" +
         ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px;margin:12px 0}" +
         ".card{background:#fff;border-radius:8px;padding:10px;box-shadow:0 1px 2px #0002}.card b{display:block;font-size:1.6rem}" +
         ".panel{background:#fff;border-radius:8px;padding:10px;box-shadow:0 1px 2px #0002;margin:8px 0}svg{width:100%;height:auto}" +

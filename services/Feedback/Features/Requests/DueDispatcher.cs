@@ -116,17 +116,17 @@ public sealed partial class DueDispatcher(
     {
         if (visit is not { HasDetails: true, PatientId: { } patientId })
         {
-            return "the MIS never sent the visit's booking: no patient or contacts to ask";
+            return SkipReasons.NoBooking;
         }
 
         if (visit.Status != VisitStatuses.Completed)
         {
-            return $"the visit is no longer completed (now {visit.Status})";
+            return SkipReasons.NotCompleted(visit.Status);
         }
 
         if (string.IsNullOrWhiteSpace(visit.Phone) && string.IsNullOrWhiteSpace(visit.Email))
         {
-            return "the patient has no phone or email";
+            return SkipReasons.NoContact;
         }
 
         // Checked again here: two visits completed close together are both planned before either is sent.

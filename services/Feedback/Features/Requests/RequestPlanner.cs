@@ -64,8 +64,7 @@ public sealed partial class RequestPlanner(
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    public static string RepeatReason(FeedbackRequest recent, int days) =>
-        $"the patient was asked about visit {recent.AppointmentId} within {days} days (Feedback:RepeatWithinDays)";
+    public static string RepeatReason(FeedbackRequest recent, int days) => SkipReasons.AskedRecently(recent.AppointmentId, days);
 
     /// <summary>The zone of texts and send windows: the patient's when the MIS knows it, else the clinic's.</summary>
     public static TimeZoneInfo ZoneOf(Visit visit, FeedbackOptions settings) => Zone(settings, visit.PatientTimeZone, visit.ClinicTimeZone);

@@ -2,8 +2,6 @@ using System.Globalization;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
 using Comms.ServiceDefaults.Access;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,8 +24,9 @@ public static class StatsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/export.csv", Export)
-            .WithSummary("Every feedback request with its answer, as CSV (UTF-8, comma-separated)")
+            .WithSummary("Every feedback request with its answer, as CSV: format=plain (default; comma, ISO 8601, English headers) or format=excel (semicolons, dd.MM.yyyy HH:mm in the clinic's zone, Russian headers)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
@@ -38,7 +37,7 @@ public static class StatsApi
 
     public sealed record Nps(int Promoters, int Passives, int Detractors, double? Score);
 
-    public sealed record Review(string AppointmentId, string? DoctorId, string? ServiceCode, int? Rating, string Text, DateTimeOffset? ReviewedAt);
+    public sealed record Review(string AppointmentId, string? DoctorId, string? ServiceCode, int? Rating, string Text, DateTimeOffset? ReviewedAt, string? ClinicId = null);
 
     public sealed record FeedbackStats(
         string Scale,
@@ -62,39 +61,22 @@ public static class StatsApi
         return TypedResults.Ok(Compute(scale, [.. rows.Where(r => r.Request.Scale == scale)]));
     }
 
-    internal static async Task Export(
-        HttpContext http, FeedbackDbContext db,
-        string? clinicId, string? doctorId, string? serviceCode, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    internal static async Task<IResult> Export(
+        HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options,
+        string? clinicId, string? doctorId, string? serviceCode, DateTimeOffset? from, DateTimeOffset? to, string? format, CancellationToken cancellationToken)
     {
-        var rows = await QueryAsync(db, Scope(http, new Filter(clinicId, doctorId, serviceCode, from, to)), cancellationToken);
-        await WriteCsvAsync(http, rows);
-    }
-
-    /// <summary>One row per request, oldest first: the file of the API and of the managers' page.</summary>
-    internal static async Task WriteCsvAsync(HttpContext http, IReadOnlyList<Row> rows)
-    {
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"feedback.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        // Patients' words open in spreadsheets: a review starting with "=" must not run as a formula.
-        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
-        csv.WriteHeader<ExportRow>();
-        await csv.NextRecordAsync();
-        foreach (var row in rows.OrderBy(r => r.Request.CreatedAt))
+        if (FeedbackExport.Parse(format, FeedbackExport.Plain) is not { } chosen)
         {
-            var (r, v) = (row.Request, row.Visit);
-            csv.WriteRecord(new ExportRow(
-                r.ClinicId, r.AppointmentId, r.PatientId, v?.DoctorId, v?.DoctorName, v?.ServiceCode, v?.ServiceName,
-                v is null || v.StartsAt == default ? null : v.StartsAt, r.Status, r.StatusReason, r.DispatchedAt, r.Scale,
-                r.Rating, r.RatingChannel, r.RatedAt, r.Review, r.ReviewChannel, r.ReviewedAt));
-            await csv.NextRecordAsync();
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["format"] = [$"must be {string.Join(" or ", FeedbackExport.Formats)} (excel: semicolons, dates in the clinic's zone, Russian headers)"],
+            });
         }
-    }
 
-    public sealed record ExportRow(
-        string ClinicId, string AppointmentId, string? PatientId, string? DoctorId, string? DoctorName, string? ServiceCode, string? ServiceName,
-        DateTimeOffset? VisitStartsAt, string Status, string? StatusReason, DateTimeOffset? AskedAt, string Scale,
-        int? Rating, string? RatingChannel, DateTimeOffset? RatedAt, string? Review, string? ReviewChannel, DateTimeOffset? ReviewedAt);
+        var rows = await QueryAsync(db, Scope(http, new Filter(clinicId, doctorId, serviceCode, from, to)), cancellationToken);
+        await FeedbackExport.WriteAsync(http, rows, chosen, options.CurrentValue);
+        return TypedResults.Empty;
+    }
 
     /// <summary>
     /// The numbers, on one scale. NPS: on <c>nps</c> 9–10 promote, 7–8 are passive, 0–6 detract; on <c>stars5</c>
@@ -121,7 +103,7 @@ public static class StatsApi
                 rated.Count == 0 ? null : Math.Round(100.0 * (promoters - detractors) / rated.Count, 1)),
             reviews.Count,
             [.. reviews.OrderByDescending(r => r.Request.ReviewedAt).Take(LatestReviews)
-                .Select(r => new Review(r.Request.AppointmentId, r.Visit?.DoctorId, r.Visit?.ServiceCode, r.Request.Rating, r.Request.Review!, r.Request.ReviewedAt))]);
+                .Select(r => new Review(r.Request.AppointmentId, r.Visit?.DoctorId, r.Visit?.ServiceCode, r.Request.Rating, r.Request.Review!, r.Request.ReviewedAt, r.Request.ClinicId))]);
     }
 
     private static Filter Scope(HttpContext http, Filter filter) =>

@@ -58,7 +58,7 @@ public sealed partial class EmailDispatcher(
             var decision = await gate.CheckAsync(message.Contact, Channels.Email, message.Purpose, cancellationToken);
             if (decision.Clearance is not { } clearance)
             {
-                recorder.Transition(message, MessageStatuses.Blocked, decision.Reason);
+                recorder.Transition(message, MessageStatuses.Blocked, decision.Reason, decision.Cause);
                 LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decision.Reason!);
                 await db.SaveChangesAsync(cancellationToken);
                 return;

@@ -47,7 +47,7 @@ public sealed partial class MaxDispatcher(
             var decision = await gate.CheckAsync(message.Contact, Channels.Max, message.Purpose, cancellationToken);
             if (decision.Clearance is not { } clearance)
             {
-                recorder.Transition(message, MessageStatuses.Blocked, decision.Reason);
+                recorder.Transition(message, MessageStatuses.Blocked, decision.Reason, decision.Cause);
                 LogBlocked(logger, message.MessageId, decision.Reason!);
                 await db.SaveChangesAsync(cancellationToken);
                 return;

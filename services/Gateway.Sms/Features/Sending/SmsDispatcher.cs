@@ -70,7 +70,7 @@ public sealed partial class SmsDispatcher(
                 if (decision.Clearance is not { } clearance)
                 {
                     CloseResumePoint();
-                    recorder.Transition(message, MessageStatuses.Blocked, decision.Reason);
+                    recorder.Transition(message, MessageStatuses.Blocked, decision.Reason, decision.Cause);
                     LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decision.Reason!);
                     await db.SaveChangesAsync(cancellationToken);
                     return;

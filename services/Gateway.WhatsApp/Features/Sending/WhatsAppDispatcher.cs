@@ -102,7 +102,7 @@ public sealed partial class WhatsAppDispatcher(
             var decision = await gate.CheckAsync(message.Contact, Channels.WhatsApp, message.Purpose, cancellationToken);
             if (decision.Clearance is not { } clearance)
             {
-                End(message, details, MessageStatuses.Blocked, decision.Reason);
+                End(message, details, MessageStatuses.Blocked, decision.Reason, decision.Cause);
                 LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decision.Reason!);
                 await db.SaveChangesAsync(cancellationToken);
                 return;

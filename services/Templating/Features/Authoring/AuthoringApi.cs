@@ -22,6 +22,8 @@ public static class AuthoringApi
     {
         var group = app.MapGroup("/api/v1/templates").WithTags("Templates").RequireAuthorization();
         group.MapGet("/", ListAsync).WithName("ListTemplates");
+        group.MapGet("/keys", Keys).WithName("ListTemplateKeys");
+        group.MapGet("/keys/{key}", Key).WithName("GetTemplateKey");
         group.MapGet(Template, GetAsync).WithName("GetTemplate");
         group.MapGet($"{Template}/versions", VersionsAsync).WithName("ListTemplateVersions");
         group.MapGet($"{Template}/diff", DiffAsync).WithName("DiffTemplateVersions");
@@ -45,7 +47,7 @@ public static class AuthoringApi
             {
                 var latest = g.MaxBy(t => t.PublishedAt is { } published && published > t.CreatedAt ? published : t.CreatedAt)!;
                 return new TemplateListItem(
-                    g.Key.Key, g.Key.Channel, g.Key.Locale, g.Key.ClinicId,
+                    g.Key.Key, TemplateModels.For(g.Key.Key).Name, g.Key.Channel, g.Key.Locale, g.Key.ClinicId,
                     g.FirstOrDefault(t => t.Status == TemplateStatuses.Published)?.Version,
                     g.FirstOrDefault(t => t.Status == TemplateStatuses.Draft)?.Version,
                     latest.PublishedAt is { } at && at > latest.CreatedAt ? at : latest.CreatedAt,
@@ -55,6 +57,16 @@ public static class AuthoringApi
             .ThenBy(t => t.Locale, StringComparer.Ordinal).ThenBy(t => t.ClinicId ?? "", StringComparer.Ordinal)
             .ToList();
         return TypedResults.Ok(templates);
+    }
+
+    /// <summary>The keys the catalog knows, each with its Russian name and variables.</summary>
+    private static Ok<List<TemplateKeyView>> Keys() => TypedResults.Ok(TemplateModels.All.Select(TemplateKeyView.Of).ToList());
+
+    /// <summary>One key's name and variables, also before any text of it exists (a new channel or language opens with them).</summary>
+    private static Results<Ok<TemplateKeyView>, ValidationProblem> Key(string key)
+    {
+        var errors = DraftValidation.Identity(key.Trim(), Comms.Contracts.Channels.Sms, "ru", null);
+        return errors.Count > 0 ? errors.ToProblem("Not a template key") : TypedResults.Ok(TemplateKeyView.Of(TemplateModels.For(key.Trim())));
     }
 
     private static async Task<Results<Ok<TemplateDetails>, ProblemHttpResult>> GetAsync(
@@ -70,7 +82,7 @@ public static class AuthoringApi
         var published = versions.FirstOrDefault(t => t.Status == TemplateStatuses.Published);
         var draft = versions.FirstOrDefault(t => t.Status == TemplateStatuses.Draft);
         return TypedResults.Ok(new TemplateDetails(
-            identity.Key, identity.Channel, identity.Locale, identity.ClinicId,
+            identity.Key, TemplateModels.For(identity.Key).Name, identity.Channel, identity.Locale, identity.ClinicId,
             published is null ? null : TemplateVersionView.From(published),
             draft is null ? null : TemplateVersionView.From(draft),
             TemplateModels.For(identity.Key).Variables));
@@ -89,10 +101,8 @@ public static class AuthoringApi
     {
         if (from is null || to is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [from is null ? "from" : "to"] = ["is required: the version numbers to compare, e.g. ?from=1&to=3"],
-            });
+            return TemplatingProblems.One(from is null ? "from" : "to", ErrorCodes.Required,
+                "Укажите номера сравниваемых версий, например ?from=1&to=3.");
         }
 
         var identity = TemplateIdentity.Of(key, channel, locale, clinicId);
@@ -103,10 +113,7 @@ public static class AuthoringApi
         var @new = versions.FirstOrDefault(t => t.Version == to);
         if (old is null || @new is null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No such version",
-                detail: $"{identity} has no version {(old is null ? from : to)}.");
+            return NoSuchVersion(identity, old is null ? from.Value : to.Value);
         }
 
         return TypedResults.Ok(new TemplateDiff(
@@ -122,15 +129,10 @@ public static class AuthoringApi
         TemplatingDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var identity = TemplateIdentity.Of(key, channel, locale, clinicId);
-        var errors = DraftValidation.Identity(key, channel, locale, identity.ClinicId);
-        foreach (var (field, messages) in DraftValidation.Draft(identity.Channel, draft))
-        {
-            errors[field] = messages;
-        }
-
+        var errors = DraftValidation.Identity(key, channel, locale, identity.ClinicId).AddRange(DraftValidation.Draft(identity.Channel, draft));
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The draft cannot be saved");
+            return errors.ToProblem("The draft cannot be saved", "Черновик не сохранён.");
         }
 
         var versions = await identity.All(db.Templates).ToListAsync(cancellationToken);
@@ -175,7 +177,8 @@ public static class AuthoringApi
         var draft = await identity.All(db.Templates).FirstOrDefaultAsync(t => t.Status == TemplateStatuses.Draft, cancellationToken);
         if (draft is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No draft", detail: $"{identity} has no draft.");
+            return TemplatingProblems.Of(StatusCodes.Status404NotFound, ErrorCodes.DraftNotFound, "No draft",
+                $"У шаблона {TemplatingProblems.Describe(identity)} нет черновика.");
         }
 
         db.Templates.Remove(draft);
@@ -193,7 +196,7 @@ public static class AuthoringApi
     {
         if (request.Version is not { } number)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["is required: the draft's version number"] });
+            return TemplatingProblems.One("version", ErrorCodes.Required, "Укажите номер версии черновика, который опубликовать.");
         }
 
         var identity = TemplateIdentity.Of(key, channel, locale, clinicId);
@@ -206,18 +209,16 @@ public static class AuthoringApi
         var draft = versions.FirstOrDefault(t => t.Status == TemplateStatuses.Draft);
         if (draft?.Version != number)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Not the current draft",
-                detail: draft is null
-                    ? $"{identity} has no draft to publish."
-                    : $"The draft of {identity} is version {draft.Version}, not {number}: reload it and try again.");
+            return TemplatingProblems.Of(StatusCodes.Status409Conflict, ErrorCodes.NotTheDraft, "Not the current draft",
+                draft is null
+                    ? $"У шаблона {TemplatingProblems.Describe(identity)} нет черновика: публиковать нечего."
+                    : $"Черновик шаблона {TemplatingProblems.Describe(identity)} — версия {draft.Version}, а не {number}: обновите страницу и попробуйте ещё раз.");
         }
 
         var errors = DraftValidation.Publishable(draft, renderer);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The draft cannot be published", detail: "Nothing was changed.");
+            return errors.ToProblem("The draft cannot be published", "Ничего не изменилось: опубликованная версия осталась прежней.");
         }
 
         if (await ReplacePublishedAsync(db, versions.FirstOrDefault(t => t.Status == TemplateStatuses.Published), draft, time, cancellationToken) is { } conflict)
@@ -234,7 +235,7 @@ public static class AuthoringApi
     {
         if (request.Version is not { } number)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["is required: the version to bring back"] });
+            return TemplatingProblems.One("version", ErrorCodes.Required, "Укажите номер версии, которую вернуть.");
         }
 
         var identity = TemplateIdentity.Of(key, channel, locale, clinicId);
@@ -242,13 +243,12 @@ public static class AuthoringApi
         var source = versions.FirstOrDefault(t => t.Version == number);
         if (source is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such version", detail: $"{identity} has no version {number}.");
+            return NoSuchVersion(identity, number);
         }
 
         if (source.Status == TemplateStatuses.Draft)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["version"] = [$"version {number} is the draft: publish it instead"] });
+            return TemplatingProblems.One("version", ErrorCodes.NotTheDraft, $"Версия {number} — черновик: его публикуют, а не возвращают.");
         }
 
         var copy = new MessageTemplate
@@ -272,7 +272,7 @@ public static class AuthoringApi
         var errors = DraftValidation.Publishable(copy, renderer);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: $"Version {number} cannot be published again", detail: "Nothing was changed.");
+            return errors.ToProblem($"Version {number} cannot be published again", "Ничего не изменилось: опубликованная версия осталась прежней.");
         }
 
         if (await ReplacePublishedAsync(db, versions.FirstOrDefault(t => t.Status == TemplateStatuses.Published), copy, time, cancellationToken) is { } conflict)
@@ -329,15 +329,16 @@ public static class AuthoringApi
         }
         catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Changed at the same moment",
-                detail: "Someone else changed this template at the same moment. Nothing of yours was saved: reload it and try again.");
+            return TemplatingProblems.Of(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "Changed at the same moment",
+                "Этот шаблон в тот же момент изменил кто-то другой. Ваши изменения не сохранены: обновите страницу и попробуйте ещё раз.");
         }
     }
 
-    private static ProblemHttpResult NotFound(TemplateIdentity identity) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "No such template", detail: $"There is no template {identity}.");
+    private static ProblemHttpResult NotFound(TemplateIdentity identity) => TemplatingProblems.Of(
+        StatusCodes.Status404NotFound, ErrorCodes.TemplateNotFound, "No such template", $"Шаблона {TemplatingProblems.Describe(identity)} нет.");
+
+    private static ProblemHttpResult NoSuchVersion(TemplateIdentity identity, int version) => TemplatingProblems.Of(
+        StatusCodes.Status404NotFound, ErrorCodes.VersionNotFound, "No such version", $"У шаблона {TemplatingProblems.Describe(identity)} нет версии {version}.");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

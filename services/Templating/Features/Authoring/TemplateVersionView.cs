@@ -22,11 +22,19 @@ public sealed record TemplateVersionView(
         t.Author, t.CreatedAt, t.PublishedAt, t.BasedOnVersion);
 }
 
+/// <param name="Name">What the key's messages are, in Russian (<see cref="TemplateModel.Name"/>); null for a key the catalog does not know.</param>
 public sealed record TemplateListItem(
-    string Key, string Channel, string Locale, string? ClinicId, int? PublishedVersion, int? DraftVersion, DateTimeOffset UpdatedAt, string UpdatedBy);
+    string Key, string? Name, string Channel, string Locale, string? ClinicId, int? PublishedVersion, int? DraftVersion, DateTimeOffset UpdatedAt, string UpdatedBy);
 
 public sealed record TemplateDetails(
-    string Key, string Channel, string Locale, string? ClinicId, TemplateVersionView? Published, TemplateVersionView? Draft, IReadOnlyList<ModelVariable> Model);
+    string Key, string? Name, string Channel, string Locale, string? ClinicId, TemplateVersionView? Published, TemplateVersionView? Draft,
+    IReadOnlyList<ModelVariable> Model);
+
+/// <summary>A template key: its Russian name and the variables its texts may use, whether or not any text exists yet.</summary>
+public sealed record TemplateKeyView(string Key, string? Name, IReadOnlyList<ModelVariable> Model)
+{
+    public static TemplateKeyView Of(TemplateModel model) => new(model.Key, model.Name, model.Variables);
+}
 
 /// <param name="Body">SMS / WhatsApp / MAX text, or an email's plain-text part.</param>
 public sealed record DraftRequest(string? Body, string? Subject, string? Html, string? WhatsAppTemplateName, List<string>? WhatsAppParameters);

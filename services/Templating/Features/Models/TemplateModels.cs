@@ -16,9 +16,10 @@ public sealed class TemplateModel
     private readonly FrozenSet<string> _names;
     private readonly FrozenSet<string> _objects;
 
-    internal TemplateModel(string key, bool isCataloged, IReadOnlyList<ModelVariable> variables)
+    internal TemplateModel(string key, string? name, bool isCataloged, IReadOnlyList<ModelVariable> variables)
     {
         Key = key;
+        Name = name;
         IsCataloged = isCataloged;
         Variables = variables;
         _names = variables.Select(v => v.Name).ToFrozenSet(StringComparer.Ordinal);
@@ -27,6 +28,9 @@ public sealed class TemplateModel
     }
 
     public string Key { get; }
+
+    /// <summary>What the messages of the key are, in Russian, for the marketer ("Напоминание о приёме"); null for a key the catalog does not know.</summary>
+    public string? Name { get; }
 
     /// <summary>False for a key the catalog does not know: only the common variables are offered then.</summary>
     public bool IsCataloged { get; }
@@ -49,7 +53,7 @@ public sealed class TemplateModel
 }
 
 /// <summary>
-/// The catalog of template variables per key, as Scheduling (services/Scheduling/Features/Reminders/MessageModel.cs)
+/// The catalog of template keys — the one place that names each in Russian — and their variables, as Scheduling (services/Scheduling/Features/Reminders/MessageModel.cs)
 /// and Feedback fill them. The authoring UI lists them; publishing and rendering refuse any other name.
 /// </summary>
 public static class TemplateModels
@@ -96,22 +100,25 @@ public static class TemplateModels
         new("feedback.reviewLink", "url", "Ссылка на отзыв о клинике на этом сайте", "https://yandex.ru/maps/org/1234567890/reviews"),
     ];
 
-    private static readonly FrozenDictionary<string, TemplateModel> ByKey = new Dictionary<string, TemplateModel>
+    private static readonly FrozenDictionary<string, TemplateModel> ByKey = new[]
     {
-        ["appointment.confirmation"] = Cataloged("appointment.confirmation", Appointment),
-        ["appointment.reminder"] = Cataloged("appointment.reminder", Appointment),
-        ["appointment.missed"] = Cataloged("appointment.missed", Appointment),
-        ["appointment.recall"] = Cataloged("appointment.recall", Appointment),
-        ["feedback.request"] = Cataloged("feedback.request", Feedback),
-        ["feedback.followup"] = Cataloged("feedback.followup", FeedbackFollowUp),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        Cataloged("appointment.confirmation", "Подтверждение записи", Appointment),
+        Cataloged("appointment.reminder", "Напоминание о приёме", Appointment),
+        Cataloged("appointment.missed", "Пропущенный приём", Appointment),
+        Cataloged("appointment.recall", "Приглашение на плановый визит", Appointment),
+        Cataloged("feedback.request", "Просьба оценить визит", Feedback),
+        Cataloged("feedback.followup", "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
+    }.ToFrozenDictionary(m => m.Key, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Keys => ByKey.Keys;
 
     /// <summary>The variables of a key; a key the catalog does not know gets the common variables only.</summary>
     public static TemplateModel For(string? key) =>
-        key is not null && ByKey.TryGetValue(key, out var model) ? model : new TemplateModel(key ?? "", isCataloged: false, Common);
+        key is not null && ByKey.TryGetValue(key, out var model) ? model : new TemplateModel(key ?? "", null, isCataloged: false, Common);
 
-    private static TemplateModel Cataloged(string key, IReadOnlyList<ModelVariable> extras) =>
-        new(key, isCataloged: true, [.. Common, .. extras]);
+    /// <summary>The keys the catalog knows, by key.</summary>
+    public static IReadOnlyList<TemplateModel> All { get; } = [.. ByKey.Values.OrderBy(m => m.Key, StringComparer.Ordinal)];
+
+    private static TemplateModel Cataloged(string key, string name, IReadOnlyList<ModelVariable> extras) =>
+        new(key, name, isCataloged: true, [.. Common, .. extras]);
 }

@@ -85,10 +85,17 @@ public static class RussianHelpers
 
         if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
         {
-            throw new ArgumentException($"«{value}» is not a date and time in ISO 8601");
+            throw new ArgumentException($"«{value}» — не дата и время в формате ISO 8601");
         }
 
-        return string.IsNullOrWhiteSpace(zone) ? t : TimeZoneInfo.ConvertTime(t, TimeZoneInfo.FindSystemTimeZoneById(zone));
+        if (string.IsNullOrWhiteSpace(zone))
+        {
+            return t;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found)
+            ? TimeZoneInfo.ConvertTime(t, found)
+            : throw new ArgumentException($"«{zone}» — неизвестный часовой пояс (нужно имя IANA, например Europe/Moscow)");
     }
 
     private static ScriptObject Build()

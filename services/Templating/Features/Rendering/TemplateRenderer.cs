@@ -7,14 +7,33 @@ using Scriban.Syntax;
 
 namespace Comms.Templating.Features.Rendering;
 
+/// <summary>What kind of failure a render was: machine-readable, beside the Russian message for the marketer.</summary>
+public static class TemplateErrorCodes
+{
+    /// <summary>The template does not parse.</summary>
+    public const string Syntax = "syntax";
+
+    /// <summary>It reads a name outside its key's model (a typo such as patient.fistName).</summary>
+    public const string UnknownName = "unknown-name";
+
+    /// <summary>It failed while rendering (a loop over the limit, a helper given a value it cannot read).</summary>
+    public const string RenderFailed = "render-failed";
+
+    /// <summary>It took longer than <see cref="TemplateRenderer.Timeout"/>.</summary>
+    public const string Timeout = "render-timeout";
+}
+
 /// <summary>The text of a rendered template, or why it could not be rendered.</summary>
-public sealed record RenderResult(string? Text, string? Error)
+/// <param name="Error">Why not, for operators and the message's status (its frame is English).</param>
+/// <param name="Code">Why not, as a <see cref="TemplateErrorCodes"/> value.</param>
+/// <param name="Message">Why not, in Russian, for the marketer: with line and column where the renderer gives them.</param>
+public sealed record RenderResult(string? Text, string? Error, string? Code = null, string? Message = null)
 {
     public bool Succeeded => Error is null;
 
     public static RenderResult Ok(string text) => new(text, null);
 
-    public static RenderResult Fail(string error) => new(null, error);
+    public static RenderResult Fail(string code, string error, string message) => new(null, error, code, message);
 }
 
 /// <summary>
@@ -49,12 +68,14 @@ public sealed class TemplateRenderer
     {
         if (prepared.Template.HasErrors)
         {
-            return RenderResult.Fail($"the template does not parse: {string.Join("; ", prepared.Errors)}");
+            var errors = string.Join("; ", prepared.Errors);
+            return RenderResult.Fail(TemplateErrorCodes.Syntax, $"the template does not parse: {errors}", errors);
         }
 
         if (prepared.Errors.Count > 0)
         {
-            return RenderResult.Fail($"the template uses names outside the model of '{prepared.Key}': {string.Join("; ", prepared.Errors)}");
+            var errors = string.Join("; ", prepared.Errors);
+            return RenderResult.Fail(TemplateErrorCodes.UnknownName, $"the template uses names outside the model of '{prepared.Key}': {errors}", errors);
         }
 
         using var timeout = new CancellationTokenSource(Timeout);
@@ -88,15 +109,19 @@ public sealed class TemplateRenderer
         }
         catch (ScriptRuntimeException ex)
         {
-            return RenderResult.Fail($"the template failed while rendering: {TemplateError.At(ex.Span, ex.OriginalMessage)}");
+            return RenderResult.Fail(TemplateErrorCodes.RenderFailed,
+                $"the template failed while rendering: {TemplateError.At(ex.Span, ex.OriginalMessage)}",
+                TemplateError.At(ex.Span, ScribanMessages.Runtime(ex.OriginalMessage)).ToString());
         }
         catch (ArgumentException ex)
         {
-            return RenderResult.Fail($"the template failed while rendering: {ex.Message}");
+            // The helpers' own messages (RussianHelpers) are Russian already.
+            return RenderResult.Fail(TemplateErrorCodes.RenderFailed, $"the template failed while rendering: {ex.Message}", $"ошибка при подстановке данных: {ex.Message}");
         }
         catch (OperationCanceledException)
         {
-            return RenderResult.Fail($"the template took longer than {Timeout.TotalSeconds:0} s to render");
+            return RenderResult.Fail(TemplateErrorCodes.Timeout, $"the template took longer than {Timeout.TotalSeconds:0} s to render",
+                $"шаблон подставлялся дольше {Timeout.TotalSeconds:0} с: проверьте циклы");
         }
     }
 

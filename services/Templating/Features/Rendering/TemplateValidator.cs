@@ -40,7 +40,7 @@ public static class TemplateValidator
         {
             return template.Messages
                 .Where(m => m.Type == ParserMessageType.Error)
-                .Select(m => TemplateError.At(m.Span, $"ошибка синтаксиса: {m.Message}"))
+                .Select(m => TemplateError.At(m.Span, $"ошибка синтаксиса: {ScribanMessages.Syntax(m.Message)}"))
                 .ToList();
         }
 

@@ -1,16 +1,21 @@
 // The Templating API as the marketer UI uses it: JSON over fetch with the sign-in cookie.
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    super(problem?.detail || (status >= 500 ? 'Сервер не ответил как надо. Попробуйте ещё раз.' : `Запрос не выполнен (HTTP ${status}).`));
     this.status = status;
     this.problem = problem;
   }
 
-  /** Every message of a problem-details answer, field by field. */
+  /** Every message of a problem-details answer. The API words each in Russian and names the field in it. */
   get messages() {
     const errors = this.problem?.errors;
     if (!errors) return [this.message];
-    return Object.entries(errors).flatMap(([field, list]) => list.map(m => (field && field !== '$' ? `${field}: ${m}` : m)));
+    return Object.values(errors).flat();
+  }
+
+  /** The machine-readable codes of the answer (`codes` per field, or `code`). */
+  get codes() {
+    return this.problem?.codes ? Object.values(this.problem.codes).flat() : [this.problem?.code].filter(Boolean);
   }
 }
 
@@ -26,7 +31,8 @@ export async function api(path, { method = 'GET', body } = {}) {
     throw new ApiError(401, { title: 'Нужно войти' });
   }
   const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
 }
@@ -36,7 +42,8 @@ export function templatePath({ key, channel, locale, clinicId }, suffix = '') {
   return clinicId ? `${base}${base.includes('?') ? '&' : '?'}clinicId=${encodeURIComponent(clinicId)}` : base;
 }
 
-export const channelNames = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email', max: 'MAX' };
+export const channelNames = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'Эл. почта', max: 'MAX' };
+export const channels = ['sms', 'whatsapp', 'email', 'max'];
 
 export function formatTime(value) {
   return value ? new Date(value).toLocaleString('ru-RU', { dateStyle: 'short', timeStyle: 'short' }) : '—';

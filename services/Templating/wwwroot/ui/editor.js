@@ -1,15 +1,23 @@
-import { api, channelNames, el, formatTime, showUser, templatePath } from './api.js';
+import { api, channelNames, channels, el, formatTime, showUser, templatePath } from './api.js';
 
 const query = new URLSearchParams(location.search);
 const id = { key: query.get('key'), channel: query.get('channel') || 'sms', locale: query.get('locale') || 'ru', clinicId: query.get('clinicId') || '' };
 const $ = name => document.getElementById(name);
 const fields = { body: $('body'), subject: $('subject'), html: $('html'), waName: $('waName'), waParameters: $('waParameters') };
-let state = { published: null, draft: null, model: [] };
+let state = { published: null, draft: null, model: [], name: null };
 let canWrite = false;
+// A variable goes into the text field the marketer was last in (the subject, a WhatsApp parameter, the HTML too).
+let lastField = fields.body;
 
-$('title').textContent = `${id.key} · ${channelNames[id.channel] ?? id.channel} · ${id.locale}${id.clinicId ? ` · клиника ${id.clinicId}` : ''}`;
+function showTitle() {
+  const what = state.name ? `${state.name} (${id.key})` : id.key;
+  $('title').textContent = `${what} · ${channelNames[id.channel] ?? id.channel} · ${id.locale}${id.clinicId ? ` · клиника ${id.clinicId}` : ''}`;
+  document.title = `${state.name ?? id.key} — Comms`;
+}
+showTitle();
 $('email-fields').hidden = $('html-fields').hidden = id.channel !== 'email';
 $('whatsapp-fields').hidden = id.channel !== 'whatsapp';
+if (id.channel === 'email') $('body-label').firstChild.textContent = 'Текст письма без оформления — для почтовых программ без HTML (Scriban: ';
 
 function say(message) { $('status').textContent = message; $('error').textContent = ''; }
 function fail(error) { $('status').textContent = ''; $('error').textContent = error.messages?.join('\n') ?? String(error); }
@@ -20,9 +28,11 @@ function content() {
     subject: id.channel === 'email' ? fields.subject.value : undefined,
     html: id.channel === 'email' ? fields.html.value : undefined,
     whatsAppTemplateName: id.channel === 'whatsapp' ? fields.waName.value : undefined,
-    whatsAppParameters: id.channel === 'whatsapp' ? fields.waParameters.value.split('\n').map(s => s.trim()).filter(Boolean) : undefined,
+    whatsAppParameters: id.channel === 'whatsapp' ? parameters() : undefined,
   };
 }
+
+function parameters() { return fields.waParameters.value.split('\n').map(s => s.trim()).filter(Boolean); }
 
 function show(version) {
   fields.body.value = version?.body ?? '';
@@ -44,11 +54,14 @@ async function load() {
     state = await api(templatePath(id));
   } catch (error) {
     if (error.status !== 404) throw error;
+    // A new variant: the key's name and variables come with the key, whether or not any text of it exists.
+    const key = await api(`/api/v1/templates/keys/${encodeURIComponent(id.key)}`).catch(() => null);
     // A new clinic override or locale starts from the chain-wide (or Russian) text, so the marketer edits rather than retypes.
     const base = (id.clinicId ? await api(templatePath({ ...id, clinicId: '' })).catch(() => null) : null)
       ?? (id.locale !== 'ru' ? await api(templatePath({ ...id, clinicId: '', locale: 'ru' })).catch(() => null) : null);
-    state = { published: null, draft: null, model: base?.model ?? [], startFrom: base?.published };
+    state = { published: null, draft: null, name: key?.name ?? base?.name ?? null, model: key?.model ?? base?.model ?? [], startFrom: base?.published };
   }
+  showTitle();
   show(state.draft ?? state.published ?? state.startFrom);
   renderVariables();
   refreshButtons();
@@ -56,36 +69,90 @@ async function load() {
 }
 
 function renderVariables() {
-  $('variables').replaceChildren(...(state.model ?? []).map(v => el('div', {},
-    el('code', { title: 'Вставить в текст', onclick: () => insert(`{{ ${v.name} }}`) }, v.name),
+  const model = state.model ?? [];
+  $('variables-count').textContent = model.length ? `(${model.length})` : '';
+  $('variables').replaceChildren(...model.map(v => el('div', { class: 'var' },
+    el('button', { type: 'button', class: 'var-name', title: 'Вставить в текст', onclick: () => insert(`{{ ${v.name} }}`) }, v.name),
     ` — ${v.description ?? ''} `, v.sample ? el('span', { class: 'badge' }, v.sample) : null)));
+  updateMore();
 }
 
+/** The list scrolls inside its frame: say so while there is more below. */
+function updateMore() {
+  const list = $('variables');
+  const scrollable = list.scrollHeight > list.clientHeight + 1;
+  list.classList.toggle('scrollable', scrollable);
+  $('variables-more').hidden = !scrollable || list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+}
+$('variables').addEventListener('scroll', updateMore);
+window.addEventListener('resize', updateMore);
+
 function insert(text) {
-  const area = fields.body;
+  const area = lastField.offsetParent === null ? fields.body : lastField;
   const at = area.selectionStart ?? area.value.length;
   area.value = area.value.slice(0, at) + text + area.value.slice(area.selectionEnd ?? at);
   area.focus();
+  area.selectionStart = area.selectionEnd = at + text.length;
   schedulePreview();
 }
+for (const field of [fields.body, fields.subject, fields.html, fields.waParameters]) field.addEventListener('focus', () => { lastField = field; });
 
 let previewTimer;
+let previewRun = 0;
 function schedulePreview() { clearTimeout(previewTimer); previewTimer = setTimeout(preview, 250); }
 
+const number = n => Number(n).toLocaleString('ru-RU');
+const warn = text => el('div', { class: 'warn' }, text);
+
+/** The figures of the channel: SMS parts and cost; WhatsApp and MAX characters against their limit; email subject and text. */
+function meter(result) {
+  const lines = [];
+  if (result.channel === 'sms') {
+    const parts = [`${result.segments} SMS`, result.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', `${number(result.units)} симв.`];
+    if (result.cost !== undefined && result.cost !== null) {
+      parts.push(`${Number(result.cost).toLocaleString('ru-RU', { minimumFractionDigits: 2 })} ${result.currency === 'RUB' ? '₽' : result.currency ?? ''}`);
+    }
+    lines.push(parts.join(' · '));
+    if (result.encodingHint) lines.push(warn(result.encodingHint));
+    if (result.warning) lines.push(warn(result.warning));
+  } else if (result.channel === 'email') {
+    lines.push(`Тема: ${number(result.subjectCharacters ?? 0)} симв. · текст: ${number(result.characters)} симв.`);
+  } else {
+    lines.push(`${channelNames[result.channel] ?? result.channel}: ${number(result.characters)} из ${number(result.limit)} симв.`);
+  }
+  for (const note of result.notes ?? []) lines.push(warn(note));
+  return lines;
+}
+
 async function preview() {
+  const run = ++previewRun;
+  $('preview-error').textContent = '';
+  if (!fields.body.value.trim()) {
+    // A new variant opens empty: nothing to render yet, and nothing wrong.
+    $('preview').textContent = 'Начните писать — здесь появится текст, как его увидит пациент.';
+    $('preview').classList.add('empty');
+    $('meter').replaceChildren();
+    $('preview-subject').hidden = $('preview-parameters').hidden = true;
+    return;
+  }
+  const request = { body: fields.body.value, key: id.key, channel: id.channel };
+  if (id.channel === 'email') request.subject = fields.subject.value;
+  if (id.channel === 'whatsapp') request.whatsAppParameters = parameters();
   try {
-    const result = await api('/api/v1/templates/preview', { method: 'POST', body: { body: fields.body.value, key: id.key, channel: id.channel } });
+    const result = await api('/api/v1/templates/preview', { method: 'POST', body: request });
+    if (run !== previewRun) return; // a later keystroke's preview is on its way
     $('preview').textContent = result.text;
-    $('preview-error').textContent = '';
-    const parts = [`${result.segments} SMS`, result.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', `${result.units} симв.`];
-    if (result.cost !== undefined && result.cost !== null) parts.push(`${Number(result.cost).toLocaleString('ru-RU', { minimumFractionDigits: 2 })} ${result.currency === 'RUB' ? '₽' : result.currency ?? ''}`);
-    const forcing = result.forcingCharacters ?? [];
-    $('meter').replaceChildren(...[parts.join(' · '),
-      forcing.length ? el('div', { class: 'warn' }, `UCS-2 из-за символов: ${forcing.slice(0, 12).join(' ')}${forcing.length > 12 ? ` … (всего ${forcing.length})` : ''}`) : null,
-      result.warning ? el('div', { class: 'warn' }, result.warning) : null].filter(Boolean));
+    $('preview').classList.remove('empty');
+    $('preview-subject').hidden = id.channel !== 'email';
+    $('preview-subject').textContent = `Тема: ${result.subject || '—'}`;
+    const rendered = result.parameters ?? [];
+    $('preview-parameters').hidden = rendered.length === 0;
+    $('preview-parameters').replaceChildren(...rendered.map(p => el('li', {}, p)));
+    $('meter').replaceChildren(...meter(result));
   } catch (error) {
+    if (run !== previewRun) return;
     $('preview').textContent = '';
-    $('meter').textContent = '';
+    $('meter').replaceChildren();
     $('preview-error').textContent = error.messages?.join('\n') ?? String(error);
   }
 }
@@ -96,14 +163,19 @@ function editorUrl(variant) {
   return `/templates/edit?${params}`;
 }
 
-/** The key's other channels, languages and clinic texts, to switch between them. */
+/** The key's other channels, languages and clinic texts, to switch between them, and the channels it has no text for yet. */
 async function variants() {
   const all = (await api('/api/v1/templates')).filter(t => t.key === id.key);
-  if (!all.some(t => t.channel === id.channel && t.locale === id.locale && (t.clinicId || '') === id.clinicId)) all.push({ ...id });
+  const here = t => t.locale === id.locale && (t.clinicId || '') === id.clinicId;
+  for (const channel of channels) {
+    if (!all.some(t => t.channel === channel && here(t))) all.push({ channel, locale: id.locale, clinicId: id.clinicId, isNew: true });
+  }
+  const order = t => `${channels.indexOf(t.channel)}|${t.locale}|${t.clinicId || ''}`;
+  all.sort((a, b) => order(a).localeCompare(order(b)));
   $('variant').replaceChildren(...all.map(t => el('option', {
     value: editorUrl(t),
-    selected: t.channel === id.channel && t.locale === id.locale && (t.clinicId || '') === id.clinicId,
-  }, `${channelNames[t.channel] ?? t.channel} · ${t.locale}${t.clinicId ? ` · ${t.clinicId}` : ''}`)));
+    selected: t.channel === id.channel && here(t),
+  }, `${channelNames[t.channel] ?? t.channel} · ${t.locale}${t.clinicId ? ` · ${t.clinicId}` : ''}${t.isNew ? ' — новый' : ''}`)));
 }
 
 $('variant').addEventListener('change', () => { location.href = $('variant').value; });

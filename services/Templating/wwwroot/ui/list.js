@@ -12,7 +12,7 @@ try {
   await showUser();
   const templates = await api('/api/v1/templates');
   body.replaceChildren(...templates.map(t => el('tr', { 'data-key': t.key, 'data-channel': t.channel },
-    el('td', {}, el('a', { class: 'row', href: editorLink(t) }, t.key)),
+    el('td', {}, el('a', { class: 'row', href: editorLink(t) }, t.name ?? t.key), t.name ? el('div', { class: 'key' }, t.key) : null),
     el('td', {}, channelNames[t.channel] ?? t.channel),
     el('td', {}, t.locale),
     el('td', {}, t.clinicId || 'вся сеть'),
