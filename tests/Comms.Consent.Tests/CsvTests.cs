@@ -31,6 +31,15 @@ public sealed class CsvTests
     }
 
     [Fact]
+    public void A_NUL_in_a_field_is_reported_on_its_row_and_the_next_row_reads()
+    {
+        var rows = Read("a,b\n1,Ива\0нова\n2,3\n", ',');
+
+        Assert.Contains("column 2 contains a NUL", rows[1].Error, StringComparison.Ordinal);
+        Assert.Null(rows[2].Error);
+    }
+
+    [Fact]
     public void An_overlong_field_is_reported_not_kept()
     {
         var rows = Read("a,b\n1," + new string('x', 50) + "\n2,3\n", ',', maxFieldLength: 10);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -287,6 +288,15 @@ public static class RequestGuardExtensions
 
         // Endpoints throw on a body they cannot bind, in every environment, so the guard can answer naming the field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        // Routing would answer a body of the wrong type itself, with a bare 415 from an endpoint of its own that knows
+        // nothing of the types the real one takes: routing picks the real endpoint, and the guard answers, listing them.
+        // No Comms endpoint shares its route with another that differs only by content type.
+        foreach (var policy in services.Where(s => s.ServiceType == typeof(MatcherPolicy) && s.ImplementationType?.Name == "AcceptsMatcherPolicy").ToList())
+        {
+            services.Remove(policy);
+        }
+
         return services;
     }
 

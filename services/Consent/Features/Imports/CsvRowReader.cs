@@ -1,4 +1,5 @@
 using System.Text;
+using Comms.ServiceDefaults.Http;
 
 namespace Comms.Consent.Features.Imports;
 
@@ -132,7 +133,13 @@ public sealed class CsvRowReader(TextReader reader, char delimiter, int maxField
     {
         if (fields.Count < maxFields)
         {
-            fields.Add(_field.ToString());
+            var text = _field.ToString();
+            if (StoredText.Problem(text) is { } problem)
+            {
+                error ??= $"column {fields.Count + 1} {problem}";
+            }
+
+            fields.Add(text);
         }
         else
         {
