@@ -3,8 +3,7 @@ using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Stats;
 using Comms.Feedback.Persistence;
-using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
+using Comms.StaffAccounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +24,11 @@ public static class DashboardApi
     }
 
     internal static async Task<IResult> Show(
-        HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options, IAntiforgery antiforgery,
+        HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options,
         string? clinicId, string? doctorId, string? serviceCode, string? from, string? to)
     {
         var settings = options.CurrentValue;
-        var (manager, filter, denied) = await ScopeAsync(http, settings, clinicId, doctorId, serviceCode, from, to);
+        var (manager, filter, denied) = Scope(http, settings, clinicId, doctorId, serviceCode, from, to);
         if (denied is not null)
         {
             return denied;
@@ -41,7 +40,7 @@ public static class DashboardApi
         // The lists do not narrow with the doctor or service chosen: the manager switches between them.
         var choices = await ChoicesAsync(db, filter, http.RequestAborted);
         var view = new DashboardPage.View(
-            manager!.Name,
+            manager!.DisplayName,
             new DashboardPage.Query(clinicId, doctorId, serviceCode, from, to),
             await ClinicsAsync(db, manager, settings, http.RequestAborted),
             choices.Doctors,
@@ -54,7 +53,6 @@ public static class DashboardApi
             visits.Where(v => v.DoctorId is not null).GroupBy(v => v.DoctorId!).ToDictionary(g => g.Key, g => g.First().DoctorName ?? g.Key),
             visits.Where(v => v.ServiceCode is not null).GroupBy(v => v.ServiceCode!).ToDictionary(g => g.Key, g => g.First().ServiceName ?? g.Key),
             ZoneOf(settings),
-            ManagerHtml.Antiforgery(antiforgery.GetAndStoreTokens(http)),
             http.Request.QueryString.Value ?? "");
         return ManagerHtml.Page(http, DashboardPage.Render(view), StatusCodes.Status200OK);
     }
@@ -63,7 +61,7 @@ public static class DashboardApi
         HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options,
         string? clinicId, string? doctorId, string? serviceCode, string? from, string? to)
     {
-        var (_, filter, denied) = await ScopeAsync(http, options.CurrentValue, clinicId, doctorId, serviceCode, from, to);
+        var (_, filter, denied) = Scope(http, options.CurrentValue, clinicId, doctorId, serviceCode, from, to);
         if (denied is not null)
         {
             return denied;
@@ -74,14 +72,12 @@ public static class DashboardApi
     }
 
     /// <summary>The filter limited to the manager's clinics; a page of refusal for another clinic.</summary>
-    private static async Task<(ManagerAccount? Manager, StatsApi.Filter Filter, IResult? Denied)> ScopeAsync(
+    private static (StaffUser? Manager, StatsApi.Filter Filter, IResult? Denied) Scope(
         HttpContext http, FeedbackOptions settings, string? clinicId, string? doctorId, string? serviceCode, string? from, string? to)
     {
         var filter = new StatsApi.Filter(null, null, null, null, null);
-        if (http.Manager() is not { } manager)
+        if (http.User.Staff() is not { } manager)
         {
-            // Signed in as an account the settings no longer have.
-            await http.SignOutAsync(ManagerSignIn.Scheme);
             return (null, filter, TypedResults.Redirect(ManagerSignIn.SignInPath));
         }
 
@@ -107,7 +103,7 @@ public static class DashboardApi
 
     private static string NameOf(string id, string? name) => id.Length == 0 ? "без врача" : name ?? id;
 
-    private static async Task<IReadOnlyList<string>> ClinicsAsync(FeedbackDbContext db, ManagerAccount manager, FeedbackOptions settings, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ClinicsAsync(FeedbackDbContext db, StaffUser manager, FeedbackOptions settings, CancellationToken cancellationToken)
     {
         if (!manager.SeesEveryClinic)
         {

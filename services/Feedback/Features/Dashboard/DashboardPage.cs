@@ -27,7 +27,6 @@ public static class DashboardPage
         IReadOnlyDictionary<string, string> DoctorNames,
         IReadOnlyDictionary<string, string> ServiceNames,
         TimeZoneInfo Zone,
-        string SignOutAntiforgery,
         string QueryString);
 
     public static string Render(View view)
@@ -35,7 +34,7 @@ public static class DashboardPage
         var s = view.Stats;
         var html = new StringBuilder();
         html.Append("<header><h1>Отзывы пациентов</h1><form method=\"post\" action=\"").Append(ManagerSignIn.SignOutPath).Append("\">")
-            .Append(view.SignOutAntiforgery).Append("<span class=\"muted\">").Append(E(view.Manager)).Append("</span> ")
+            .Append("<span class=\"muted\">").Append(E(view.Manager)).Append("</span> ")
             .Append("<button type=\"submit\" id=\"sign-out\">Выйти</button></form></header>");
         Filters(html, view);
 
