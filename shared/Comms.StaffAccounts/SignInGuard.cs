@@ -161,8 +161,8 @@ internal sealed partial class SignInGuard(
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    /// <summary>Enough of the key to find its row; neither the name nor the address.</summary>
-    private static string Digest(string key) => key[..(key.IndexOf(':', StringComparison.Ordinal) + 13)];
+    /// <summary>The first characters of the key's digest: enough to find its row, neither the name nor the address.</summary>
+    private static string Digest(string key) => key.Substring(key.IndexOf(':', StringComparison.Ordinal) + 1, 12);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff sign-in failed ({Counts} wrong in a row)")]
     private static partial void LogFailed(ILogger logger, string counts);
