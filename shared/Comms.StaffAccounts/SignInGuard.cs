@@ -170,7 +170,7 @@ internal sealed partial class SignInGuard(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Staff sign-in locked for {Kind} {Key} after {Failures} wrong passwords in a row, until {Until:O}")]
     private static partial void LogLocked(ILogger logger, string kind, string key, int failures, DateTimeOffset until);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Staff sign-in refused unchecked: {Kind} {Key} waits {RetryAfter}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Staff sign-in refused unchecked: {Kind} {Key} waits {RetryAfter}")]
     private static partial void LogRefused(ILogger logger, string kind, string key, TimeSpan retryAfter);
 }
 

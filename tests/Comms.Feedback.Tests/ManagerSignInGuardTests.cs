@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Comms.Feedback.Persistence;
 using Comms.StaffAccounts;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Comms.Feedback.Tests;
@@ -99,6 +101,34 @@ public sealed class ManagerSignInGuardTests(GuardedSite site) : IClassFixture<Gu
     }
 
     [Fact]
+    public async Task No_log_line_names_the_account_or_the_address()
+    {
+        using var client = site.Client("192.0.2.55");
+        for (var failure = 1; failure <= 10; failure++)
+        {
+            using var wrong = await ManagerSite.SignInAsync(client, GuardedSite.Chief, $"guess-{failure}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            if (failure is >= 6 and < 10)
+            {
+                site.Time.Advance(TimeSpan.FromSeconds(1 << (failure - 6)));
+            }
+        }
+
+        using var refused = await ManagerSite.SignInAsync(client, GuardedSite.Chief, GuardedSite.ChiefPassword);
+
+        var lines = site.Logs.ToList();
+        Assert.Contains(lines, l => l.StartsWith("Staff sign-in locked for account ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Staff sign-in refused unchecked: account ", StringComparison.Ordinal));
+        Assert.All(lines, l =>
+        {
+            Assert.DoesNotContain(GuardedSite.Chief, l, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("192.0.2.55", l, StringComparison.Ordinal);
+            Assert.DoesNotContain("guess-", l, StringComparison.Ordinal);
+            Assert.DoesNotContain(GuardedSite.ChiefPassword, l, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task A_marketer_of_the_same_staff_list_is_answered_as_a_wrong_password()
     {
         using var client = site.Client("203.0.113.20");
@@ -125,6 +155,9 @@ public sealed class GuardedSite : IAsyncLifetime
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Every log line the service wrote, with its exception if any.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     public string BaseUrl { get; private set; } = "";
@@ -142,6 +175,7 @@ public sealed class GuardedSite : IAsyncLifetime
         settings["Staff:Accounts:1:PasswordHash"] = StaffPasswords.Hash(MarketerPassword, StaffPasswords.MinimumIterations);
         settings["Staff:Accounts:1:Roles:0"] = StaffRoles.Marketer;
         settings["Staff:TrustedProxies:0"] = "127.0.0.1";
+        settings["Logging:LogLevel:Comms.StaffAccounts"] = "Debug";
         BaseUrl = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -153,6 +187,7 @@ public sealed class GuardedSite : IAsyncLifetime
             }
 
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+            builder.ConfigureLogging(logging => logging.AddProvider(new CollectingLogs(Logs)));
         });
         Factory.UseKestrel();
         Factory.StartServer();
@@ -171,5 +206,26 @@ public sealed class GuardedSite : IAsyncLifetime
         await Factory.DisposeAsync();
         await TestInfrastructure.DropDatabaseAsync(_database);
         await TestInfrastructure.DeleteVirtualHostAsync(_virtualHost);
+    }
+}
+
+/// <summary>Keeps what the service logs, as an operator would read it.</summary>
+internal sealed class CollectingLogs(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception) + (exception is null ? "" : "\n" + exception));
     }
 }
