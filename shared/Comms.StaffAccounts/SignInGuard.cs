@@ -13,7 +13,7 @@ public sealed record SignInRefusal(TimeSpan RetryAfter, bool Locked);
 /// <summary>An attempt the guard let through and counted: its keys' counts as they are if the password is wrong.</summary>
 internal sealed record SignInAttempt(IReadOnlyList<SignInAttempt.Count> Counts, DateTimeOffset At)
 {
-    public sealed record Count(string Key, string Kind, int Failures, DateTimeOffset NotBefore, bool Locked, bool WasLocked);
+    public sealed record Count(string Key, string Kind, int Failures, DateTimeOffset NotBefore, bool Locked);
 
     /// <summary>How long the next attempt waits if this one was wrong; zero for none.</summary>
     public TimeSpan NextWait => Counts.Select(c => c.NotBefore - At).DefaultIfEmpty(TimeSpan.Zero).Max();
@@ -54,7 +54,8 @@ internal static class LockoutRule
 /// Counts sign-in attempts per account name and per client address in the service's database (see
 /// <see cref="StaffLockoutOptions"/>). An attempt is counted before its password is checked, and the count is written
 /// only if no other replica wrote it meanwhile, so guesses sent in parallel cannot slip past a wait; a right password
-/// then clears the counts.
+/// then clears the counts. An attempt made during a delay is refused unchecked but counted; one made during a lockout
+/// is refused and not counted.
 /// </summary>
 internal sealed partial class SignInGuard(
     IServiceScopeFactory scopes,
@@ -71,19 +72,19 @@ internal sealed partial class SignInGuard(
         var settings = options.CurrentValue;
         var keys = Keys(name, address, settings);
         var ids = keys.Select(k => k.Key).ToList();
-        for (var attempt = 0; attempt < Tries; attempt++)
+        for (var @try = 0; @try < Tries; @try++)
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = store.Resolve(scope.ServiceProvider);
             var now = time.GetUtcNow();
             var rows = await db.Set<SignInThrottle>().Where(t => ids.Contains(t.Key)).ToDictionaryAsync(t => t.Key, cancellationToken);
-            var waits = keys.Select(k => (k.Kind, Refusal: LockoutRule.Waiting(rows.GetValueOrDefault(k.Key), settings, now)))
+            var waits = keys.Select(k => (k.Key, k.Kind, Refusal: LockoutRule.Waiting(rows.GetValueOrDefault(k.Key), settings, now)))
                 .Where(w => w.Refusal is not null).ToList();
-            if (waits.Count > 0)
+            if (waits.Where(w => w.Refusal!.Locked).OrderByDescending(w => w.Refusal!.RetryAfter).FirstOrDefault() is { Refusal: not null } lockout)
             {
-                var longest = waits.MaxBy(w => w.Refusal!.RetryAfter);
-                LogRefused(logger, longest.Kind, Digest(keys.First(k => k.Kind == longest.Kind).Key), longest.Refusal!.RetryAfter);
-                return (null, longest.Refusal);
+                // Locked: refused unchecked and not counted, so the lockout ends when the page said it would.
+                LogRefused(logger, lockout.Kind, Digest(lockout.Key), lockout.Refusal.RetryAfter);
+                return (null, lockout.Refusal);
             }
 
             var counts = new List<SignInAttempt.Count>();
@@ -91,7 +92,7 @@ internal sealed partial class SignInGuard(
             {
                 var row = rows.GetValueOrDefault(key);
                 var (failures, notBefore, locked) = LockoutRule.AfterFailure(row, free, lockAfter, settings, now);
-                counts.Add(new SignInAttempt.Count(key, kind, failures, notBefore, locked, row is not null && row.Locked && !LockoutRule.IsForgotten(row, settings, now)));
+                counts.Add(new SignInAttempt.Count(key, kind, failures, notBefore, locked));
                 if (row is null)
                 {
                     row = new SignInThrottle { Key = key };
@@ -113,7 +114,17 @@ internal sealed partial class SignInGuard(
 
             var forgotten = now - settings.ForgetAfter;
             await db.Set<SignInThrottle>().Where(t => t.LastFailedAt < forgotten).ExecuteDeleteAsync(cancellationToken);
-            return (new SignInAttempt(counts, now), null);
+            var attempt = new SignInAttempt(counts, now);
+            if (waits.Count > 0)
+            {
+                // Too soon after the last failure: refused unchecked, yet counted, so hammering reaches the lockout sooner.
+                var waiting = waits.MaxBy(w => w.Refusal!.RetryAfter);
+                LogRefused(logger, waiting.Kind, Digest(waiting.Key), waiting.Refusal!.RetryAfter);
+                LogLocks(attempt);
+                return (null, new SignInRefusal(attempt.NextWait, attempt.Locks));
+            }
+
+            return (attempt, null);
         }
 
         // Counting kept colliding: the same key is being tried many times at once.
@@ -123,15 +134,16 @@ internal sealed partial class SignInGuard(
     /// <summary>The password was wrong: the attempt stays counted.</summary>
     public void Failed(SignInAttempt attempt)
     {
-        foreach (var count in attempt.Counts)
-        {
-            if (count.Locked && !count.WasLocked)
-            {
-                LogLocked(logger, count.Kind, Digest(count.Key), count.Failures, count.NotBefore);
-            }
-        }
-
+        LogLocks(attempt);
         LogFailed(logger, string.Join(", ", attempt.Counts.Select(c => $"{c.Kind} {Digest(c.Key)}: {c.Failures}")));
+    }
+
+    private void LogLocks(SignInAttempt attempt)
+    {
+        foreach (var count in attempt.Counts.Where(c => c.Locked))
+        {
+            LogLocked(logger, count.Kind, Digest(count.Key), count.Failures, count.NotBefore);
+        }
     }
 
     /// <summary>The password was right: the account's and the address's counts start again.</summary>

@@ -5,7 +5,8 @@ namespace Comms.StaffAccounts;
 /// client address. The first <see cref="FreeFailures"/> failures in a row are answered at once; after each further one
 /// the next attempt waits <see cref="FirstDelay"/>, doubling up to <see cref="MaxDelay"/>; the
 /// <see cref="LockAfter"/>-th locks for <see cref="LockFor"/>, and so does every failure after it. Attempts made while
-/// waiting are refused unchecked, the right password too. A successful sign-in clears the account's and the address's
+/// waiting are refused unchecked, the right password too: during a delay they count as failures (hammering locks sooner),
+/// during a lockout they do not (it ends when the page said). A successful sign-in clears the account's and the address's
 /// count; a count is forgotten <see cref="ForgetAfter"/> after its last failure. The counts are rows in the service's
 /// database, so every replica, and a restarted one, sees them.
 /// </summary>

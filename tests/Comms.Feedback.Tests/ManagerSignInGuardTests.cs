@@ -40,8 +40,9 @@ public sealed class ManagerSignInGuardTests(GuardedSite site) : IClassFixture<Gu
             answers.Add(wrong.StatusCode);
         }
 
+        // Too soon: refused unchecked, and counted as the 7th (the next wait is 2 s).
         using var tooSoon = await ManagerSite.SignInAsync(client, GuardedSite.Chief, GuardedSite.ChiefPassword);
-        for (var failure = 7; failure <= 10; failure++)
+        for (var failure = 8; failure <= 10; failure++)
         {
             site.Time.Advance(TimeSpan.FromSeconds(1 << (failure - 7)));
             using var wrong = await ManagerSite.SignInAsync(client, GuardedSite.Chief, $"guess-{failure}");
@@ -55,7 +56,7 @@ public sealed class ManagerSignInGuardTests(GuardedSite site) : IClassFixture<Gu
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a));
         Assert.Equal(HttpStatusCode.TooManyRequests, tooSoon.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1), tooSoon.Headers.RetryAfter?.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(2), tooSoon.Headers.RetryAfter?.Delta);
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
         Assert.Equal(
@@ -79,8 +80,8 @@ public sealed class ManagerSignInGuardTests(GuardedSite site) : IClassFixture<Gu
         }
 
         using var twentyFirst = await ManagerSite.SignInAsync(guesser, "name-21", "guess");
-        using var waiting = await ManagerSite.SignInAsync(guesser, GuardedSite.Chief, GuardedSite.ChiefPassword);
-        for (var failure = 22; failure <= 50; failure++)
+        using var waiting = await ManagerSite.SignInAsync(guesser, GuardedSite.Chief, GuardedSite.ChiefPassword); // counted: the 22nd
+        for (var failure = 23; failure <= 50; failure++)
         {
             site.Time.Advance(TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(failure - 22, 10))));
             using var wrong = await ManagerSite.SignInAsync(guesser, $"name-{failure}", "guess");

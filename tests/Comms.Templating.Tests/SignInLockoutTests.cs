@@ -12,8 +12,9 @@ namespace Comms.Templating.Tests;
 
 /// <summary>
 /// Guessing at <c>/account/sign-in</c> with the default <c>Staff:Lockout</c>: 5 wrong passwords answered at once, then a
-/// wait of 1, 2, 4, 8 seconds before the next is checked, and the 10th locks the account for 15 minutes. The clock is a
-/// <see cref="FakeTimeProvider"/> started at the real now, so waiting costs nothing and nothing races it.
+/// wait of 1, 2, 4, 8 seconds before the next is checked (an attempt too soon is refused, and counted), and the 10th
+/// locks the account for 15 minutes. The clock is a <see cref="FakeTimeProvider"/> started at the real now, so waiting
+/// costs nothing and nothing races it.
 /// </summary>
 public sealed class SignInLockoutTests(TemplatingApp app) : IClassFixture<TemplatingApp>, IAsyncLifetime
 {
@@ -44,15 +45,16 @@ public sealed class SignInLockoutTests(TemplatingApp app) : IClassFixture<Templa
         using var right = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, TemplatingApp.MarketerPassword);
         using var me = await client.GetAsync("/api/v1/me");
 
-        // Five free failures and the sixth, which starts the wait; every later one refused unchecked, the right one too.
+        // Five free failures and the sixth, which starts the wait; every later one refused unchecked: the 7th to 10th
+        // still counted (too soon), the 10th locking, the rest refused by the lockout, the right one too.
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 6).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 24)), answers);
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1), right.Headers.RetryAfter?.Delta);
-        Assert.Equal("Слишком много неверных попыток входа. Попробуйте снова через 1 секунду.", StaffSignInForm.Error(await right.Content.ReadAsStringAsync()));
+        Assert.Equal(TimeSpan.FromMinutes(15), right.Headers.RetryAfter?.Delta);
+        Assert.Equal(Locked, StaffSignInForm.Error(await right.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
         var rows = await ThrottlesAsync();
         var row = Assert.Single(rows);
-        Assert.Equal(6, row.Failures);
+        Assert.Equal((10, true), (row.Failures, row.Locked));
         Assert.DoesNotContain(TemplatingApp.Marketer, row.Key, StringComparison.OrdinalIgnoreCase); // a digest, not the name
     }
 
@@ -70,11 +72,7 @@ public sealed class SignInLockoutTests(TemplatingApp app) : IClassFixture<Templa
             errors.Add(StaffSignInForm.Error(await wrong.Content.ReadAsStringAsync()));
             if (failure is >= 6 and < 10)
             {
-                var wait = TimeSpan.FromSeconds(1 << (failure - 6));
-                _time.Advance(wait - TimeSpan.FromMilliseconds(1));
-                using var early = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, TemplatingApp.MarketerPassword);
-                Assert.Equal(HttpStatusCode.TooManyRequests, early.StatusCode); // the right password a moment too soon
-                _time.Advance(TimeSpan.FromMilliseconds(1));
+                _time.Advance(TimeSpan.FromSeconds(1 << (failure - 6)));
             }
         }
 
@@ -103,6 +101,31 @@ public sealed class SignInLockoutTests(TemplatingApp app) : IClassFixture<Templa
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.Empty(await ThrottlesAsync()); // the right password clears the count
+    }
+
+    [Fact]
+    public async Task The_right_password_a_moment_too_soon_is_refused_and_counted_and_after_the_wait_it_signs_in()
+    {
+        await using var site = Site();
+        using var client = TemplatingApp.CreateBrowserClient(site);
+        for (var failure = 1; failure <= 6; failure++)
+        {
+            using var wrong = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, $"guess-{failure}");
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        using var early = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, TemplatingApp.MarketerPassword);
+        _time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
+        using var stillEarly = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, TemplatingApp.MarketerPassword);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        using var onTime = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, TemplatingApp.MarketerPassword);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, early.StatusCode);
+        Assert.Equal("Слишком много неверных попыток входа. Попробуйте снова через 2 секунды.", StaffSignInForm.Error(await early.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillEarly.StatusCode); // counted too: the next wait is 4 s
+        Assert.Equal(TimeSpan.FromSeconds(4), stillEarly.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.Redirect, onTime.StatusCode);
+        Assert.Empty(await ThrottlesAsync());
     }
 
     [Fact]
