@@ -129,6 +129,24 @@ public sealed class SignInLockoutTests(TemplatingApp app) : IClassFixture<Templa
     }
 
     [Fact]
+    public async Task Thirty_guesses_sent_at_once_get_no_more_checks_than_thirty_in_a_row()
+    {
+        await using var site = Site();
+        var clients = Enumerable.Range(0, 30).Select(_ => TemplatingApp.CreateBrowserClient(site)).ToList();
+
+        var answers = await Task.WhenAll(clients.Select(async (client, i) =>
+        {
+            using var wrong = await TemplatingApp.PostSignInAsync(client, TemplatingApp.Marketer, $"guess-{i}");
+            return wrong.StatusCode;
+        }));
+        clients.ForEach(c => c.Dispose());
+
+        // Counted one after another whatever the replica or the moment: the five free and the sixth are checked, no more.
+        Assert.Equal(6, answers.Count(a => a == HttpStatusCode.Unauthorized));
+        Assert.Equal(24, answers.Count(a => a == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task Another_accounts_failures_do_not_lock_this_one()
     {
         await using var site = Site();
