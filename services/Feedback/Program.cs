@@ -7,6 +7,7 @@ using Comms.Feedback.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ builder.AddServiceMessaging<FeedbackDbContext>(
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseStaffSignIn();
 app.MapFeedbackPage();
 app.MapStatsApi();
 app.MapManagerSignIn();

@@ -1,6 +1,7 @@
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 using Comms.Templating.Features.Accounts;
 using Comms.Templating.Features.Authoring;
 using Comms.Templating.Features.Compose;
@@ -20,8 +21,7 @@ builder.AddServiceMessaging<TemplatingDbContext>(bus => bus.AddComposeConsumers(
 var app = builder.Build();
 
 app.UseServiceDefaults(rootIsTaken: true); // "/" is the marketer UI
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseStaffSignIn();
 app.MapAccountsApi();
 app.MapAuthoringApi();
 app.MapTemplatesApi();

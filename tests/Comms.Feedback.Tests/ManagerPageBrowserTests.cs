@@ -19,7 +19,7 @@ public sealed class ManagerPageBrowserTests(ManagerSite site) : IClassFixture<Ma
 
             await page.GotoAsync(site.BaseUrl + "/manager");
             Assert.EndsWith("/manager/sign-in?returnUrl=%2Fmanager", page.Url, StringComparison.Ordinal);
-            await page.FillAsync("#name", ManagerSite.ManagerOfA);
+            await page.FillAsync("#userName", ManagerSite.ManagerOfA);
             await page.FillAsync("#password", ManagerSite.ManagerOfAPassword);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync(site.BaseUrl + "/manager");

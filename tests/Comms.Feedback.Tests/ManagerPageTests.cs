@@ -33,7 +33,7 @@ public sealed class ManagerPageTests(ManagerSite site) : IClassFixture<ManagerSi
         using var page = await client.GetAsync("/manager");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Contains("Неверное имя или пароль", body, StringComparison.Ordinal);
+        Assert.Contains("Неверное имя пользователя или пароль", body, StringComparison.Ordinal);
         Assert.Contains("value=\"chief\"", body, StringComparison.Ordinal);
         Assert.False(wrong.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("Comms.Feedback.Managers=", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
@@ -46,7 +46,7 @@ public sealed class ManagerPageTests(ManagerSite site) : IClassFixture<ManagerSi
 
         using var response = await client.PostAsync("/manager/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["name"] = ManagerSite.Chief, ["password"] = ManagerSite.ChiefPassword,
+            ["userName"] = ManagerSite.Chief, ["password"] = ManagerSite.ChiefPassword,
         }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -137,5 +137,34 @@ public sealed class ManagerPageTests(ManagerSite site) : IClassFixture<ManagerSi
         await using var scope = site.Factory.Services.CreateAsyncScope();
         var keys = await scope.ServiceProvider.GetRequiredService<FeedbackDbContext>().DataProtectionKeys.Select(k => k.Xml).ToListAsync();
         Assert.Contains(keys, xml => xml.StartsWith("<key ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_cookie_issued_before_the_password_or_the_clinics_changed_follows_the_settings()
+    {
+        using var client = site.Client();
+        using var signedIn = await ManagerSite.SignInAsync(client, ManagerSite.ManagerOfA, ManagerSite.ManagerOfAPassword);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("Comms.Feedback.Managers=", StringComparison.Ordinal)).Split(';')[0];
+        await using var newPassword = site.Replica(new Dictionary<string, string>
+        {
+            ["Staff:Accounts:1:PasswordHash"] = Comms.StaffAccounts.StaffPasswords.Hash("anna-new-password", Comms.StaffAccounts.StaffPasswords.MinimumIterations),
+        });
+        await using var moreClinics = site.Replica(new Dictionary<string, string> { ["Staff:Accounts:1:Clinics:1"] = ManagerSite.ClinicB });
+
+        using var afterPasswordChange = await GetAsync(newPassword, "/manager", cookie);
+        using var clinicB = await GetAsync(moreClinics, $"/manager?clinicId={ManagerSite.ClinicB}", cookie);
+
+        Assert.Equal(HttpStatusCode.Redirect, afterPasswordChange.StatusCode); // signed out: the password it signed in with is gone
+        Assert.Equal("/manager/sign-in", afterPasswordChange.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, clinicB.StatusCode); // a clinic added in the settings applies at once
+        Assert.Contains("<b id=\"count\">1</b>", await clinicB.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> GetAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> replica, string path, string cookie)
+    {
+        using var client = replica.CreateClient(new() { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
     }
 }

@@ -1,7 +1,6 @@
-using System.Text.RegularExpressions;
-using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
+using Comms.StaffAccounts;
 using Comms.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -15,7 +14,7 @@ namespace Comms.Feedback.Tests;
 /// and D-3, of the same name as D-1 but another specialty, with a visit and no request yet; clinic B one rating 1 and a
 /// review with a script tag in it.
 /// </summary>
-public sealed partial class ManagerSite : IAsyncLifetime
+public sealed class ManagerSite : IAsyncLifetime
 {
     public const string ClinicA = "mgr-a";
     public const string ClinicB = "mgr-b";
@@ -25,6 +24,8 @@ public sealed partial class ManagerSite : IAsyncLifetime
     public const string ChiefPassword = "chief-test-password";
     public const string ManagerOfA = "anna.a";
     public const string ManagerOfAPassword = "anna-test-password";
+    public const string Marketer = "mark";
+    public const string MarketerPassword = "mark-test-password";
     public const string ReviewOfA = "Всё отлично, спасибо доктору";
     public const string ReviewOfD2 = "Долго ждали в коридоре";
     public const string ScriptReview = "<script>alert('b')</script> плохо";
@@ -43,11 +44,17 @@ public sealed partial class ManagerSite : IAsyncLifetime
         _virtualHost = await TestInfrastructure.NewVirtualHostAsync("fbmgr");
         var settings = _settings = await TestInfrastructure.ServiceSettingsAsync(_database, _virtualHost);
         settings["Feedback:DispatchInterval"] = "01:00:00";
-        settings["Feedback:Managers:0:Name"] = Chief;
-        settings["Feedback:Managers:0:PasswordHash"] = ManagerPasswords.Hash(ChiefPassword, ManagerPasswords.MinimumIterations);
-        settings["Feedback:Managers:1:Name"] = ManagerOfA;
-        settings["Feedback:Managers:1:PasswordHash"] = ManagerPasswords.Hash(ManagerOfAPassword, ManagerPasswords.MinimumIterations);
-        settings["Feedback:Managers:1:Clinics:0"] = ClinicA;
+        settings["Staff:Accounts:0:Name"] = Chief;
+        settings["Staff:Accounts:0:PasswordHash"] = StaffPasswords.Hash(ChiefPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:0:Roles:0"] = StaffRoles.Manager;
+        settings["Staff:Accounts:1:Name"] = ManagerOfA;
+        settings["Staff:Accounts:1:PasswordHash"] = StaffPasswords.Hash(ManagerOfAPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:1:Roles:0"] = StaffRoles.Manager;
+        settings["Staff:Accounts:1:Clinics:0"] = ClinicA;
+        // A marketer of the same staff list: no role on the managers' page.
+        settings["Staff:Accounts:2:Name"] = Marketer;
+        settings["Staff:Accounts:2:PasswordHash"] = StaffPasswords.Hash(MarketerPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:2:Roles:0"] = StaffRoles.Marketer;
         var port = ServiceProcess.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -64,12 +71,17 @@ public sealed partial class ManagerSite : IAsyncLifetime
         await SeedAsync();
     }
 
-    /// <summary>A second replica on the same database and broker, in memory (TestServer).</summary>
-    public WebApplicationFactory<Program> Replica() =>
+    /// <summary>A second replica on the same database and broker, in memory (TestServer), with settings changed if asked.</summary>
+    public WebApplicationFactory<Program> Replica(IReadOnlyDictionary<string, string>? changed = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
             foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            foreach (var (key, value) in changed ?? new Dictionary<string, string>())
             {
                 builder.UseSetting(key, value);
             }
@@ -80,19 +92,8 @@ public sealed partial class ManagerSite : IAsyncLifetime
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = new Uri(BaseUrl) };
 
     /// <summary>Opens the sign-in page, then posts the form with its antiforgery token.</summary>
-    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string name, string password)
-    {
-        var page = await client.GetStringAsync("/manager/sign-in");
-        var token = HiddenToken().Match(page);
-        Assert.True(token.Success, "the sign-in form carries an antiforgery token");
-        return await client.PostAsync("/manager/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value),
-            ["name"] = name,
-            ["password"] = password,
-            ["returnUrl"] = "/manager",
-        }));
-    }
+    public static Task<HttpResponseMessage> SignInAsync(HttpClient client, string name, string password) =>
+        StaffSignInForm.PostAsync(client, "/manager/sign-in", name, password, "/manager");
 
     private async Task SeedAsync()
     {
@@ -147,7 +148,4 @@ public sealed partial class ManagerSite : IAsyncLifetime
         await TestInfrastructure.DropDatabaseAsync(_database);
         await TestInfrastructure.DeleteVirtualHostAsync(_virtualHost);
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
-    private static partial Regex HiddenToken();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Templating.Persistence;
+using Comms.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +18,7 @@ public sealed class AuthoringApiTests(TemplatingApp app) : IClassFixture<Templat
     {
         using var client = app.CreateBrowserClient();
 
-        using var signIn = await client.PostAsync("/account/sign-in", Form("marketer", TemplatingApp.MarketerPassword, "/templates/appointment.reminder"), Cancel);
+        using var signIn = await TemplatingApp.PostSignInAsync(client, "marketer", TemplatingApp.MarketerPassword, "/templates/appointment.reminder");
         var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/me", Cancel);
 
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
@@ -25,20 +26,40 @@ public sealed class AuthoringApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal("marketer", me.GetProperty("userName").GetString());
         Assert.Equal("Маркетолог", me.GetProperty("displayName").GetString());
         Assert.Equal("marketer", me.GetProperty("role").GetString());
+        Assert.Equal(["marketer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]
-    public async Task A_wrong_password_goes_back_to_the_sign_in_page_and_signs_nobody_in()
+    public async Task A_wrong_password_stays_on_the_sign_in_page_with_the_error_and_signs_nobody_in()
     {
         using var client = app.CreateBrowserClient();
 
-        using var signIn = await client.PostAsync("/account/sign-in", Form("marketer", "wrong", "//evil.example/"), Cancel);
+        using var signIn = await TemplatingApp.PostSignInAsync(client, "marketer", "wrong", "//evil.example/");
+        var page = await signIn.Content.ReadAsStringAsync(Cancel);
         using var me = await client.GetAsync("/api/v1/me", Cancel);
 
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        Assert.Equal("/sign-in?error=1", signIn.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        Assert.Equal("Неверное имя пользователя или пароль.", StaffSignInForm.Error(page));
+        Assert.Contains("name=\"returnUrl\" value=\"/\"", page, StringComparison.Ordinal); // not the other site
+        Assert.Contains("value=\"marketer\"", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
         Assert.Equal("application/problem+json", me.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_post_without_the_forms_antiforgery_token_is_refused()
+    {
+        using var client = app.CreateBrowserClient();
+
+        using var signIn = await client.PostAsync(TemplatingApp.SignInPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["userName"] = TemplatingApp.Marketer, ["password"] = TemplatingApp.MarketerPassword,
+        }), Cancel);
+        using var me = await client.GetAsync("/api/v1/me", Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Equal("Форма устарела. Попробуйте ещё раз.", StaffSignInForm.Error(await signIn.Content.ReadAsStringAsync(Cancel)));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }
 
     [Fact]
@@ -46,13 +67,21 @@ public sealed class AuthoringApiTests(TemplatingApp app) : IClassFixture<Templat
     {
         using var client = await app.SignInAsync();
 
-        var page = await client.GetStringAsync("/sign-in", Cancel);
+        using var page = await client.GetAsync("/account/sign-in", Cancel);
+        var html = await page.Content.ReadAsStringAsync(Cancel);
+        using var old = await client.GetAsync("/sign-in?returnUrl=%2Ftemplates", Cancel);
         using var signOut = await client.PostAsync("/account/sign-out", null, Cancel);
         using var me = await client.GetAsync("/api/v1/me", Cancel);
 
-        Assert.Contains("Неверное имя пользователя или пароль", page);
-        Assert.Contains("action=\"/account/sign-in\"", page);
-        Assert.Equal("/sign-in", signOut.Headers.Location?.OriginalString);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html lang=\"ru\">", html, StringComparison.Ordinal);
+        Assert.Contains("<title>Вход — Шаблоны сообщений</title>", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/account/sign-in\"", html, StringComparison.Ordinal);
+        Assert.Contains("Пароль", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("default-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("/account/sign-in?returnUrl=%2Ftemplates", old.Headers.Location?.OriginalString);
+        Assert.Equal("/account/sign-in", signOut.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }
 
@@ -211,13 +240,6 @@ public sealed class AuthoringApiTests(TemplatingApp app) : IClassFixture<Templat
             await marketer.DeleteAsync(path.Replace("?", "/draft?", StringComparison.Ordinal), Cancel);
         }
     }
-
-    private static FormUrlEncodedContent Form(string userName, string password, string returnUrl) => new(new Dictionary<string, string>
-    {
-        ["userName"] = userName,
-        ["password"] = password,
-        ["returnUrl"] = returnUrl,
-    });
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {

@@ -15,11 +15,7 @@ public sealed class KeyRingTests(TemplatingApp app) : IClassFixture<TemplatingAp
     public async Task A_cookie_issued_by_one_replica_is_read_by_another_and_the_key_lives_in_the_database()
     {
         using var first = app.CreateBrowserClient();
-        using var signIn = await first.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["userName"] = TemplatingApp.Marketer,
-            ["password"] = TemplatingApp.MarketerPassword,
-        }), TestContext.Current.CancellationToken);
+        using var signIn = await TemplatingApp.PostSignInAsync(first, TemplatingApp.Marketer, TemplatingApp.MarketerPassword);
         var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("Comms.Templating=", StringComparison.Ordinal)).Split(';')[0];
 
         // Another host of the service: its own container, the same database.

@@ -1,4 +1,5 @@
 using System.Net;
+using Comms.StaffAccounts;
 using Comms.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -7,6 +8,7 @@ namespace Comms.Templating.Tests;
 public sealed class TemplatingApp() : ServiceApp<Program>("tpl")
 {
     public const string ComposeQueue = "templating-compose-message";
+    public const string SignInPath = "/account/sign-in";
     public const string Marketer = "marketer";
     public const string Viewer = "viewer";
     public const string MarketerPassword = "marketer-test-password";
@@ -22,11 +24,7 @@ public sealed class TemplatingApp() : ServiceApp<Program>("tpl")
     public static async Task<HttpClient> SignInAsync(WebApplicationFactory<Program> factory, string userName = Marketer)
     {
         var client = CreateBrowserClient(factory);
-        using var response = await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["userName"] = userName,
-            ["password"] = userName == Marketer ? MarketerPassword : ViewerPassword,
-        }));
+        using var response = await PostSignInAsync(client, userName, userName == Marketer ? MarketerPassword : ViewerPassword);
         if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/")
         {
             throw new InvalidOperationException($"Signing in as {userName} failed: {(int)response.StatusCode} → {response.Headers.Location}");
@@ -35,18 +33,22 @@ public sealed class TemplatingApp() : ServiceApp<Program>("tpl")
         return client;
     }
 
-    private static HttpClient CreateBrowserClient(WebApplicationFactory<Program> factory) =>
+    /// <summary>Opens the sign-in page and posts its form.</summary>
+    public static Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string userName, string password, string? returnUrl = null) =>
+        StaffSignInForm.PostAsync(client, SignInPath, userName, password, returnUrl);
+
+    public static HttpClient CreateBrowserClient(WebApplicationFactory<Program> factory) =>
         factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
 
     protected override ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
-        settings["Templating:Accounts:0:UserName"] = Marketer;
-        settings["Templating:Accounts:0:Password"] = MarketerPassword;
-        settings["Templating:Accounts:0:DisplayName"] = "Маркетолог";
-        settings["Templating:Accounts:0:Role"] = "marketer";
-        settings["Templating:Accounts:1:UserName"] = Viewer;
-        settings["Templating:Accounts:1:Password"] = ViewerPassword;
-        settings["Templating:Accounts:1:Role"] = "viewer";
+        settings["Staff:Accounts:0:Name"] = Marketer;
+        settings["Staff:Accounts:0:PasswordHash"] = StaffPasswords.Hash(MarketerPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:0:DisplayName"] = "Маркетолог";
+        settings["Staff:Accounts:0:Roles:0"] = StaffRoles.Marketer;
+        settings["Staff:Accounts:1:Name"] = Viewer;
+        settings["Staff:Accounts:1:PasswordHash"] = StaffPasswords.Hash(ViewerPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:1:Roles:0"] = StaffRoles.Viewer;
         return ValueTask.CompletedTask;
     }
 }

@@ -1,9 +1,10 @@
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Feedback.Persistence;
 
-public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : ServiceDbContext(options)
+public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : ServiceDbContext(options), IStaffSignInStore
 {
     public DbSet<Visit> Visits => Set<Visit>();
 
@@ -11,8 +12,9 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     public DbSet<UnrecognisedReply> UnrecognisedReplies => Set<UnrecognisedReply>();
 
-    /// <summary>The keys that protect managers' sign-in cookies, shared by every replica (a cookie one issues, the others read).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,12 +58,7 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             request.HasIndex(x => x.DueAt).HasFilter("\"Status\" = 'pending'");
         });
 
-        modelBuilder.Entity<DataProtectionKey>(key =>
-        {
-            key.ToTable("data_protection_keys");
-            key.HasKey(x => x.Id);
-            key.Property(x => x.FriendlyName).HasMaxLength(200);
-        });
+        modelBuilder.AddStaffSignIn();
 
         modelBuilder.Entity<UnrecognisedReply>(reply =>
         {
@@ -214,14 +211,4 @@ public sealed class UnrecognisedReply
     public required string Text { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }
-}
-
-/// <summary>One data-protection key (its XML as ASP.NET Core writes it).</summary>
-public sealed class DataProtectionKey
-{
-    public int Id { get; set; }
-
-    public string? FriendlyName { get; set; }
-
-    public required string Xml { get; set; }
 }

@@ -1,25 +1,22 @@
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Templating.Persistence;
 
-public sealed class TemplatingDbContext(DbContextOptions<TemplatingDbContext> options) : ServiceDbContext(options)
+public sealed class TemplatingDbContext(DbContextOptions<TemplatingDbContext> options) : ServiceDbContext(options), IStaffSignInStore
 {
     public DbSet<MessageTemplate> Templates => Set<MessageTemplate>();
 
-    /// <summary>The keys that protect sign-in cookies, shared by every replica (a cookie one issues, the others read).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
 
-        modelBuilder.Entity<DataProtectionKey>(key =>
-        {
-            key.ToTable("data_protection_keys");
-            key.HasKey(x => x.Id);
-            key.Property(x => x.FriendlyName).HasMaxLength(200);
-        });
+        modelBuilder.AddStaffSignIn();
 
         modelBuilder.Entity<MessageTemplate>(template =>
         {
@@ -60,14 +57,4 @@ public static class MessageTemplateLimits
     public const int Body = 10_000;
     public const int Subject = 500;
     public const int Html = 50_000;
-}
-
-/// <summary>One data-protection key (its XML as ASP.NET Core writes it).</summary>
-public sealed class DataProtectionKey
-{
-    public int Id { get; set; }
-
-    public string? FriendlyName { get; set; }
-
-    public required string Xml { get; set; }
 }

@@ -3,8 +3,7 @@ using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Stats;
 using Comms.Feedback.Persistence;
-using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
+using Comms.StaffAccounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +24,11 @@ public static class DashboardApi
     }
 
     internal static async Task<IResult> Show(
-        HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options, IAntiforgery antiforgery,
+        HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options,
         string? clinicId, string? doctorId, string? serviceCode, string? from, string? to)
     {
         var settings = options.CurrentValue;
-        var (manager, filter, denied) = await ScopeAsync(http, settings, clinicId, doctorId, serviceCode, from, to);
+        var (manager, filter, denied) = Scope(http, settings, clinicId, doctorId, serviceCode, from, to);
         if (denied is not null)
         {
             return denied;
@@ -43,7 +42,7 @@ public static class DashboardApi
         var doctors = choices.Doctors.ToDictionary(d => d.Id, d => d.Name);
         var services = choices.Services.ToDictionary(d => d.Id, d => d.Name);
         var view = new DashboardPage.View(
-            manager!.Name,
+            manager!.DisplayName,
             new DashboardPage.Query(clinicId, doctorId, serviceCode, from, to),
             await ClinicsAsync(db, manager, settings, http.RequestAborted),
             choices.Doctors,
@@ -58,7 +57,6 @@ public static class DashboardApi
             ZoneOf(settings),
             visits.GroupBy(v => v.ClinicId).ToDictionary(g => g.Key, g => RequestPlanner.Zone(settings, g.Select(v => v.ClinicTimeZone).FirstOrDefault(z => z is not null))),
             rows.Count,
-            ManagerHtml.Antiforgery(antiforgery.GetAndStoreTokens(http)),
             http.Request.QueryString.Value ?? "");
         return ManagerHtml.Page(http, DashboardPage.Render(view), StatusCodes.Status200OK);
     }
@@ -68,7 +66,7 @@ public static class DashboardApi
         HttpContext http, FeedbackDbContext db, IOptionsMonitor<FeedbackOptions> options,
         string? clinicId, string? doctorId, string? serviceCode, string? from, string? to, string? format)
     {
-        var (_, filter, denied) = await ScopeAsync(http, options.CurrentValue, clinicId, doctorId, serviceCode, from, to);
+        var (_, filter, denied) = Scope(http, options.CurrentValue, clinicId, doctorId, serviceCode, from, to);
         if (denied is not null)
         {
             return denied;
@@ -86,14 +84,12 @@ public static class DashboardApi
     }
 
     /// <summary>The filter limited to the manager's clinics; a page of refusal for another clinic.</summary>
-    private static async Task<(ManagerAccount? Manager, StatsApi.Filter Filter, IResult? Denied)> ScopeAsync(
+    private static (StaffUser? Manager, StatsApi.Filter Filter, IResult? Denied) Scope(
         HttpContext http, FeedbackOptions settings, string? clinicId, string? doctorId, string? serviceCode, string? from, string? to)
     {
         var filter = new StatsApi.Filter(null, null, null, null, null);
-        if (http.Manager() is not { } manager)
+        if (http.User.Staff() is not { } manager)
         {
-            // Signed in as an account the settings no longer have.
-            await http.SignOutAsync(ManagerSignIn.Scheme);
             return (null, filter, TypedResults.Redirect(ManagerSignIn.SignInPath));
         }
 
@@ -117,7 +113,7 @@ public static class DashboardApi
 
     private static TimeZoneInfo ZoneOf(FeedbackOptions settings) => TimeZoneInfo.FindSystemTimeZoneById(settings.DefaultTimeZone);
 
-    private static async Task<IReadOnlyList<string>> ClinicsAsync(FeedbackDbContext db, ManagerAccount manager, FeedbackOptions settings, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ClinicsAsync(FeedbackDbContext db, StaffUser manager, FeedbackOptions settings, CancellationToken cancellationToken)
     {
         if (!manager.SeesEveryClinic)
         {

@@ -29,7 +29,6 @@ public static class DashboardPage
         TimeZoneInfo Zone,
         IReadOnlyDictionary<string, TimeZoneInfo> ClinicZones,
         int Requests,
-        string SignOutAntiforgery,
         string QueryString);
 
     public static string Render(View view)
@@ -37,7 +36,7 @@ public static class DashboardPage
         var s = view.Stats;
         var html = new StringBuilder();
         html.Append("<header><h1>Отзывы пациентов</h1><form method=\"post\" action=\"").Append(ManagerSignIn.SignOutPath).Append("\">")
-            .Append(view.SignOutAntiforgery).Append("<span class=\"muted\">").Append(E(view.Manager)).Append("</span> ")
+            .Append("<span class=\"muted\">").Append(E(view.Manager)).Append("</span> ")
             .Append("<button type=\"submit\" id=\"sign-out\">Выйти</button></form></header>");
         Filters(html, view);
         if (view.Requests == 0)

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace Comms.Feedback.Features.Dashboard;
 
@@ -7,9 +6,6 @@ namespace Comms.Feedback.Features.Dashboard;
 public static class ManagerHtml
 {
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
-
-    public static string Antiforgery(AntiforgeryTokenSet tokens) =>
-        $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">";
 
     public static string Layout(string title, string body) =>
         "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\">" +

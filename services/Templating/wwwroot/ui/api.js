@@ -27,7 +27,7 @@ export async function api(path, { method = 'GET', body } = {}) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 401) {
-    location.href = `/sign-in?returnUrl=${encodeURIComponent(location.pathname + location.search)}`;
+    location.href = `/account/sign-in?returnUrl=${encodeURIComponent(location.pathname + location.search)}`;
     throw new ApiError(401, { title: 'Нужно войти' });
   }
   const text = await response.text();

@@ -1,0 +1,43 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Comms.Templating.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class StaffSignInThrottles : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "staff_sign_in_throttles",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    LastFailedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Locked = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_staff_sign_in_throttles", x => x.Key);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_sign_in_throttles_LastFailedAt",
+                table: "staff_sign_in_throttles",
+                column: "LastFailedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "staff_sign_in_throttles");
+        }
+    }
+}
