@@ -103,6 +103,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Everything the process has printed so far.</summary>
+    public string Log()
+    {
+        lock (_log)
+        {
+            return _log.ToString();
+        }
+    }
+
     public string LogTail(int lines = 60)
     {
         lock (_log)
