@@ -121,7 +121,10 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<SchedulingDbContext>().Database.MigrateAsync();
     }
 
-    /// <summary>Due, pending sends of booked appointments a day ahead (well outside the minimum lead time).</summary>
+    /// <summary>
+    /// Due, pending sends of booked appointments a day ahead (well outside the minimum lead time). "Now" is this
+    /// process's clock, the one the dispatchers judge by, not the database's.
+    /// </summary>
     private async Task<List<Guid>> SeedDueSendsAsync(string prefix, int count)
     {
         await using var connection = new NpgsqlConnection(_database);
@@ -131,20 +134,25 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
             WITH booked AS (
                 INSERT INTO appointments ("ClinicId", "AppointmentId", "Version", "Status", "StartsAt", "ClinicTimeZone",
                     "PatientId", "FirstName", "Phone", "UpdatedAt")
-                SELECT 'msk-1', $1 || '-' || i, 1, 'booked', now() + interval '1 day', 'Europe/Moscow',
-                    'P-' || $1 || '-' || i, 'Анна', '+79161234567', now()
+                SELECT 'msk-1', $1 || '-' || i, 1, 'booked', $3 + interval '1 day', 'Europe/Moscow',
+                    'P-' || $1 || '-' || i, 'Анна', '+79161234567', $3
                 FROM generate_series(1, $2) AS i
                 RETURNING "AppointmentId")
             INSERT INTO scheduled_sends ("MessageId", "ClinicId", "AppointmentId", "Kind", "TemplateKey", "Purpose", "Channels",
                 "DueAt", "Status", "CreatedAt")
             SELECT gen_random_uuid(), 'msk-1', "AppointmentId", 'reminder', 'appointment.reminder', 'service', ARRAY['sms'],
-                now() - interval '1 minute', 'pending', now()
+                $3 - interval '1 minute', 'pending', $3
             FROM booked
             RETURNING "MessageId"
             """,
             connection)
         {
-            Parameters = { new NpgsqlParameter { Value = prefix }, new NpgsqlParameter { Value = count } },
+            Parameters =
+            {
+                new NpgsqlParameter { Value = prefix },
+                new NpgsqlParameter { Value = count },
+                new NpgsqlParameter { Value = DateTimeOffset.UtcNow, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+            },
         };
         var ids = new List<Guid>(count);
         await using var reader = await command.ExecuteReaderAsync();

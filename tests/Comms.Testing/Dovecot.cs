@@ -56,7 +56,9 @@ public sealed class Dovecot : IAsyncDisposable
     {
         using var client = await ConnectAsync(user);
         var target = folder == "INBOX" ? client.Inbox : await client.GetFolderAsync(folder);
-        var uid = await target.AppendAsync(mail, MessageFlags.None);
+        // The mail arrives now by this process's clock: dovecot clears its children's environment, so under a shifted
+        // test clock (tools/test's COMMS_TEST_CLOCK) its own "now" would be the machine's.
+        var uid = await target.AppendAsync(mail, MessageFlags.None, DateTimeOffset.UtcNow);
         await client.DisconnectAsync(true);
         return uid ?? throw new InvalidOperationException("dovecot did not answer APPEND with a UID (UIDPLUS)");
     }
