@@ -15,11 +15,12 @@ public static class ServiceDefaultsExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// What every Comms service has: telemetry, health checks, problem details for every error, OpenAPI,
+    /// What every Comms service has: console logs with UTC timestamps, telemetry, health checks, problem details for every error, OpenAPI,
     /// camelCase JSON with string enums, and a <see cref="TimeProvider"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        builder.AddCommsConsoleLogs();
         builder.AddCommsTelemetry();
 
         builder.Services.AddSingleton(TimeProvider.System);

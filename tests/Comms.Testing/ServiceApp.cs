@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Comms.Testing;
@@ -23,6 +24,9 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
 
     /// <summary>Messages each queue has finished with, to wait until a duplicate was surely handled.</summary>
     public ReceiveCounter Received { get; } = new();
+
+    /// <summary>What the service logged, at the levels its settings let through.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public IServiceProvider Services => Factory.Services;
 
@@ -60,7 +64,11 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureTestServices(services => services.AddReceiveObserver(_ => Received));
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddReceiveObserver(_ => Received);
+                services.AddSingleton<ILoggerProvider>(Logs);
+            });
         });
         _ = Factory.Services; // starts the host: migrations applied, bus started and its queues bound
     }

@@ -1,4 +1,5 @@
 using Comms.ProviderSimulator;
+using Comms.ProviderSimulator.Billing;
 using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Inbox;
 using Comms.ProviderSimulator.Max;
@@ -26,6 +27,7 @@ app.MapSmscApi();
 app.MapSmsAeroApi();
 app.MapInboxApi();
 app.MapFaultsApi();
+app.MapBalancesApi();
 app.MapRepliesApi();
 app.MapPhonePage();
 app.MapWhatsAppApi();

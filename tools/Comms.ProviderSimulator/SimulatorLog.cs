@@ -57,4 +57,10 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(LogLevel.Information, "{Provider} message {MessageId} to {To} accepted: {Segments} segment(s)")]
     public static partial void ProviderMessageAccepted(this ILogger logger, string provider, string messageId, string to, int segments);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} account topped up by {Amount}: balance {Balance}")]
+    public static partial void BalanceToppedUp(this ILogger logger, string provider, decimal amount, decimal balance);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} account balance set to {Balance}")]
+    public static partial void BalanceSet(this ILogger logger, string provider, decimal balance);
 }

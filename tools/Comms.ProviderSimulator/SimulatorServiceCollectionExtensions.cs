@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Comms.ProviderSimulator.Billing;
 using Comms.ProviderSimulator.Faults;
 using Comms.ProviderSimulator.Inbox;
 using Comms.ProviderSimulator.Max;
@@ -32,6 +33,7 @@ public static class SimulatorServiceCollectionExtensions
         services.AddSingleton<SmscSender>();
         services.AddSingleton<SmsAeroAccount>();
         services.AddSingleton<SmsAeroSender>();
+        services.AddSingleton<SmsBalances>();
         services.AddSingleton<ReceiptQueue>();
         services.AddHostedService<ReceiptWorker>();
         services.AddHttpClient<SmsRuCallbackClient>(http => http.Timeout = TimeSpan.FromSeconds(10));

@@ -1,5 +1,7 @@
 using Comms.Contracts.Consent;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Delivery.Consent;
 
@@ -9,7 +11,13 @@ public sealed class ConsentChangedConsumer(GatewayDbContext db, TimeProvider tim
     public async Task Consume(ConsumeContext<ConsentChanged> context)
     {
         var change = context.Message;
-        var state = await db.ConsentStates.FindAsync([change.Contact, change.Channel, change.Purpose], context.CancellationToken);
+        var cancellationToken = context.CancellationToken;
+        // Changes of one (contact, channel, purpose) are applied one at a time, also when two arrive at once (a grant
+        // and its withdrawal, two replicas): the second reads what the first wrote, so the newer sequence wins and a
+        // first sight is not inserted twice.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockSubjectAsync($"consent|{change.Contact}|{change.Channel}|{change.Purpose}", cancellationToken);
+        var state = await db.ConsentStates.FindAsync([change.Contact, change.Channel, change.Purpose], cancellationToken);
         if (state is null)
         {
             state = new ConsentState { Contact = change.Contact, Channel = change.Channel, Purpose = change.Purpose, Method = change.Method };
@@ -28,6 +36,7 @@ public sealed class ConsentChangedConsumer(GatewayDbContext db, TimeProvider tim
         state.ClinicId = change.ClinicId;
         state.CapturedAt = change.CapturedAt;
         state.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(context.CancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -1,5 +1,7 @@
 using Comms.ServiceDefaults.Access;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,6 +60,7 @@ internal sealed partial class MigrationHostedService<TDbContext>(
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
                 await EnsureDatabaseAsync(db.Database.GetConnectionString()!, cancellationToken);
+                await EnsureHistoryTableAsync(db, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 LogMigrated(logger, typeof(TDbContext).Name);
                 return;
@@ -95,6 +98,27 @@ internal sealed partial class MigrationHostedService<TDbContext>(
             {
                 // Another replica created it first.
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates EF Core's migrations history table when missing. The PostgreSQL provider does not look before it reads
+    /// the table, so on a fresh database its first query fails and EF Core logs that as an error, though nothing is
+    /// wrong (npgsql/efcore.pg#3407). Run outside EF Core, so a replica that loses the race to create it logs nothing.
+    /// </summary>
+    private static async Task EnsureHistoryTableAsync(TDbContext db, CancellationToken cancellationToken)
+    {
+        var script = db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
+        await using var connection = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new Npgsql.NpgsqlCommand(script, connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState is Npgsql.PostgresErrorCodes.DuplicateTable or Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            // Another replica created it at the same moment (CREATE TABLE IF NOT EXISTS is not atomic in PostgreSQL).
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Comms.ProviderSimulator.Billing;
 
-/// <summary>A provider account's money: charged per message, restored by a reset. Thread-safe.</summary>
+/// <summary>A provider account's money: charged per message, topped up or set by hand, restored by a reset. Thread-safe.</summary>
 public sealed class AccountBalance
 {
     private readonly Lock _gate = new();
@@ -36,6 +36,25 @@ public sealed class AccountBalance
 
             _balance -= amount;
             return true;
+        }
+    }
+
+    /// <summary>Adds money, as a payment into the provider's cabinet does; returns the new balance.</summary>
+    public decimal TopUp(decimal amount)
+    {
+        lock (_gate)
+        {
+            _balance += amount;
+            return _balance;
+        }
+    }
+
+    /// <summary>Sets the balance outright: zero empties the account, to see how the system takes "no money".</summary>
+    public void Set(decimal balance)
+    {
+        lock (_gate)
+        {
+            _balance = balance;
         }
     }
 

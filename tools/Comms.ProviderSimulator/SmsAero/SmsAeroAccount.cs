@@ -17,6 +17,9 @@ public sealed class SmsAeroAccount(IOptions<SimulatorOptions> options)
 
     public decimal Balance => _balance.Current;
 
+    /// <summary>The account's money, for top-ups and resets.</summary>
+    public AccountBalance Money => _balance;
+
     public bool TryCharge(decimal amount) => _balance.TryCharge(amount);
 
     public void ResetBalance() => _balance.Reset();

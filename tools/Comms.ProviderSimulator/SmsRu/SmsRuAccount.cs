@@ -1,3 +1,4 @@
+using Comms.ProviderSimulator.Billing;
 using Microsoft.Extensions.Options;
 
 namespace Comms.ProviderSimulator.SmsRu;
@@ -8,42 +9,17 @@ public sealed class SmsRuAccount(IOptions<SimulatorOptions> options)
     /// <summary>Roubles per segment.</summary>
     public const decimal PricePerSegment = 1.5m;
 
-    private readonly Lock _gate = new();
-    private decimal _balance = options.Value.SmsRu.Balance;
+    private readonly AccountBalance _balance = new(options.Value.SmsRu.Balance);
     private long _lastSmsId = 10_000_000;
 
-    public decimal Balance
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return WithoutTrailingZeros(_balance);
-            }
-        }
-    }
+    public decimal Balance => WithoutTrailingZeros(_balance.Current);
 
-    public bool TryCharge(decimal amount)
-    {
-        lock (_gate)
-        {
-            if (amount > _balance)
-            {
-                return false;
-            }
+    /// <summary>The account's money, for top-ups and resets.</summary>
+    public AccountBalance Money => _balance;
 
-            _balance -= amount;
-            return true;
-        }
-    }
+    public bool TryCharge(decimal amount) => _balance.TryCharge(amount);
 
-    public void ResetBalance()
-    {
-        lock (_gate)
-        {
-            _balance = options.Value.SmsRu.Balance;
-        }
-    }
+    public void ResetBalance() => _balance.Reset();
 
     /// <summary>The cost of a message of this many segments.</summary>
     public static decimal PriceOf(int segments) => WithoutTrailingZeros(segments * PricePerSegment);

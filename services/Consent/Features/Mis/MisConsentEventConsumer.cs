@@ -45,6 +45,9 @@ public sealed partial class MisConsentEventConsumer(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
+            // Two copies of one event handled at once (a resent event, two replicas) take turns: the second finds the
+            // first's inbox row and is skipped, instead of failing on it at commit.
+            await db.LockSubjectAsync(MisEventSubject.SubjectOf(evt), cancellationToken);
             if (!await db.TryBeginAsync(evt.Key, context, time))
             {
                 LogDuplicate(logger, evt.Source, evt.Id);

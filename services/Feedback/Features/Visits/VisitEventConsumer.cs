@@ -5,6 +5,7 @@ using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Feedback.Features.Visits;
 
@@ -28,13 +29,18 @@ public sealed partial class VisitEventConsumer(
             throw new MessageRejectedException($"Invalid MIS event: {result.Describe()}");
         }
 
+        // Events about one appointment are applied one at a time, also when two arrive at once (a resent event, a
+        // booking and its reschedule, two replicas): the second sees what the first committed. A repeat is then
+        // skipped and a first sight becomes an update, instead of a second INSERT failing on the primary key.
+        var cancellationToken = context.CancellationToken;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockSubjectAsync(MisEventSubject.SubjectOf(misEvent), cancellationToken);
         if (!await db.TryBeginAsync(misEvent.Key, context, time))
         {
             LogDuplicate(logger, misEvent.Id, misEvent.Type);
             return;
         }
 
-        var cancellationToken = context.CancellationToken;
         switch (misEvent.Data)
         {
             case AppointmentData booking:
@@ -56,6 +62,7 @@ public sealed partial class VisitEventConsumer(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         LogApplied(logger, misEvent.Type, misEvent.Id);
     }
 

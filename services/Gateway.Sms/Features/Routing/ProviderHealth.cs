@@ -5,9 +5,21 @@ namespace Comms.Gateway.Sms.Features.Routing;
 
 /// <summary>An account's standing as this gateway replica sees it.</summary>
 /// <param name="ErrorRate">Failed share of the calls in the window.</param>
+/// <param name="AccountProblem">The account ran out of money or was refused (credentials, IP, sender name), and no
+/// message has been accepted on it since: it outlasts the cooldown, which only decides when the account is tried again.</param>
 public sealed record AccountHealth(
     string Account, string Provider, bool Degraded, string? Reason, DateTimeOffset? Since, int CallsInWindow, double ErrorRate,
-    DateTimeOffset? SkippedUntil);
+    DateTimeOffset? SkippedUntil, AccountProblem? AccountProblem);
+
+/// <summary>What the provider said when it refused the account itself, and since when.</summary>
+/// <param name="Kind"><see cref="NotSentKind.NoFunds"/> or <see cref="NotSentKind.AccountProblem"/>.</param>
+public sealed record AccountProblem(NotSentKind Kind, string Reason, DateTimeOffset Since)
+{
+    /// <summary>For operators: "out of money since …" and what to do.</summary>
+    public string Describe() => Kind == NotSentKind.NoFunds
+        ? $"out of money since {Since:u} ({Reason}); top up the account: its messages go to the next account of each route meanwhile"
+        : $"refused by the provider since {Since:u} ({Reason}); check the account's credentials, allowed IPs and sender name";
+}
 
 /// <summary>
 /// Which accounts are fit to send, from three signals: the error rate of recent calls (not sent, unknown); an account
@@ -24,6 +36,7 @@ public sealed partial class ProviderHealth(IOptions<SmsOptions> options, TimePro
     private readonly Dictionary<string, (DateTimeOffset Until, string Reason)> _skips = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _receiptProblems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Reason, DateTimeOffset Since)> _degraded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountProblem> _accountProblems = new(StringComparer.Ordinal);
 
     private SmsFailoverOptions Settings => options.Value.Failover;
 
@@ -56,7 +69,13 @@ public sealed partial class ProviderHealth(IOptions<SmsOptions> options, TimePro
             {
                 case SmsSendResult.NotSent { Kind: NotSentKind.NoFunds or NotSentKind.AccountProblem } problem:
                     _skips[account] = (now + Settings.AccountProblemCooldown, problem.Reason);
+                    _accountProblems[account] = _accountProblems.TryGetValue(account, out var known) && known.Kind == problem.Kind
+                        ? known with { Reason = problem.Reason }
+                        : new AccountProblem(problem.Kind, problem.Reason, now);
                     LogAlert(logger, account, problem.Kind.ToString(), problem.Reason);
+                    break;
+                case SmsSendResult.Accepted when _accountProblems.Remove(account, out var solved):
+                    LogAccountProblemSolved(logger, account, solved.Kind.ToString(), now - solved.Since);
                     break;
                 case SmsSendResult.NotSent { Kind: NotSentKind.RateLimited } limited:
                     _skips[account] = (now + (limited.RetryAfter ?? Settings.RateLimitedCooldown), limited.Reason);
@@ -127,7 +146,8 @@ public sealed partial class ProviderHealth(IOptions<SmsOptions> options, TimePro
             }
 
             var since = Track(account, reason, now);
-            return new AccountHealth(account, provider, reason is not null, reason, since, calls, rate, skippedUntil);
+            return new AccountHealth(account, provider, reason is not null, reason, since, calls, rate, skippedUntil,
+                _accountProblems.GetValueOrDefault(account));
         }
     }
 
@@ -155,6 +175,9 @@ public sealed partial class ProviderHealth(IOptions<SmsOptions> options, TimePro
 
     [LoggerMessage(Level = LogLevel.Error, Message = "ALERT SMS account {Account}: {Kind}: {Reason}. Sends move to the next account of each route until it is fixed.")]
     private static partial void LogAlert(ILogger logger, string account, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS account {Account} accepts messages again ({Kind} lasted {Duration})")]
+    private static partial void LogAccountProblemSolved(ILogger logger, string account, string kind, TimeSpan duration);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMS account {Account} degraded: {Reason}; it goes to the back of every route")]
     private static partial void LogDegraded(ILogger logger, string account, string reason);

@@ -7,7 +7,8 @@ public static class ProvidersApi
 {
     public sealed record AccountView(
         string Account, string Provider, bool Degraded, string? Reason, DateTimeOffset? DegradedSince, int CallsInWindow,
-        double ErrorRate, DateTimeOffset? SkippedUntil, decimal PricePerSegment, string Currency, int RatePerSecond);
+        double ErrorRate, DateTimeOffset? SkippedUntil, decimal PricePerSegment, string Currency, int RatePerSecond,
+        string? AccountProblem, DateTimeOffset? AccountProblemSince);
 
     public sealed record RouteView(string? ClinicId, IReadOnlyList<string> Accounts, IReadOnlyList<string> CurrentOrder, string? Sender);
 
@@ -27,7 +28,7 @@ public static class ProvidersApi
             var h = health.Evaluate(name);
             var settings = accounts.Settings(name);
             return new AccountView(name, settings.Provider, h.Degraded, h.Reason, h.Since, h.CallsInWindow, h.ErrorRate, h.SkippedUntil,
-                settings.PricePerSegment, settings.Currency, settings.RatePerSecond);
+                settings.PricePerSegment, settings.Currency, settings.RatePerSecond, h.AccountProblem?.Describe(), h.AccountProblem?.Since);
         }).ToList();
         var routing = options.Value.Routing;
         var routesView = new List<RouteView> { new(null, routing.Default.Accounts, health.Order(routing.Default.Accounts), routing.Default.Sender) };

@@ -1,0 +1,18 @@
+using Comms.Contracts.Mis;
+
+namespace Comms.ServiceDefaults.Mis;
+
+public static class MisEventSubject
+{
+    /// <summary>
+    /// What an event is about, for <see cref="Persistence.SubjectLock"/>: the appointment (clinic and MIS id) or the
+    /// patient; any other event is its own subject.
+    /// </summary>
+    public static string SubjectOf(MisEvent misEvent) => misEvent.Data switch
+    {
+        AppointmentData booking => $"appointment|{booking.Clinic.ClinicId}|{booking.AppointmentId}",
+        AppointmentClosedData closing => $"appointment|{closing.Clinic.ClinicId}|{closing.AppointmentId}",
+        PatientUpdatedData patient => $"patient|{patient.ClinicId}|{patient.PatientId}",
+        _ => $"mis-event|{misEvent.Key}",
+    };
+}

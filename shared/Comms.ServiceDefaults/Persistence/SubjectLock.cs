@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Comms.ServiceDefaults.Persistence;
+
+/// <summary>
+/// One writer at a time per subject (an appointment, one MIS event): a PostgreSQL advisory lock held until the current
+/// transaction ends. Two consumers that meet the same new thing at once (a resent event, two events about one new
+/// booking, two replicas) then take turns: the second reads what the first committed, so a repeat is skipped as a
+/// repeat and a first sight becomes an update, instead of both inserting and one failing on the primary key.
+/// </summary>
+public static class SubjectLock
+{
+    public static async Task LockSubjectAsync(this DbContext db, string subject, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A subject lock lasts as long as its transaction: begin the transaction first.");
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({subject}, 0))", cancellationToken);
+    }
+}
