@@ -39,7 +39,7 @@ public sealed partial class FeedbackJourneyTests(CommsSystem system)
             Patience, () => "the feedback request at the simulator\n" + system.Logs());
         var link = Link().Match(request).Value;
         Assert.StartsWith("Анна, оцените", request, StringComparison.Ordinal);
-        Assert.Contains("ответьте цифрой от 1 (плохо) до 5 (отлично) или по ссылке", request, StringComparison.Ordinal);
+        Assert.Contains("от 1 до 5 (5 — отлично): цифрой в ответ или по ссылке", request, StringComparison.Ordinal);
 
         using (var reply = await system.Simulator.Http.PostAsJsonAsync("sim/replies", new { from = phone, text = "2" }))
         {

@@ -20,17 +20,20 @@ public sealed class TemplatePackTests
     private readonly TemplateRenderer _renderer = new();
 
     [Fact]
-    public void Feedback_request_asks_for_a_digit_and_offers_the_link_in_at_most_three_segments()
+    public void Feedback_request_asks_for_a_digit_and_offers_the_link_in_two_segments()
     {
+        // A real link: the page's address and a 128-bit token (22 characters).
+        const string link = "https://feedback.clinic.ru/f/Ab3dE6gHj9KlMn0PqRsT2w";
         var byDigit = _renderer.Render(TemplateSeed.FeedbackRequestBody, Anna).Text!;
-        var byLink = _renderer.Render(
-            TemplateSeed.FeedbackRequestBody, new Dictionary<string, string?>(Anna) { ["feedback.link"] = "https://clinic-feedback.example.ru/f/Ab3dE6gH" }).Text!;
+        var byLink = _renderer.Render(TemplateSeed.FeedbackRequestBody, new Dictionary<string, string?>(Anna) { ["feedback.link"] = link }).Text!;
+        var longName = _renderer.Render(
+            TemplateSeed.FeedbackRequestBody, new Dictionary<string, string?>(Anna) { ["feedback.link"] = link, ["patient.firstName"] = "Александра" }).Text!;
 
         Assert.Equal("Анна, оцените, пожалуйста, визит 25.11.2026, Клиника на Ленина: ответьте цифрой от 1 (плохо) до 5 (отлично). Спасибо!", byDigit);
-        Assert.Equal("Анна, оцените, пожалуйста, визит 25.11.2026, Клиника на Ленина: ответьте цифрой от 1 (плохо) до 5 (отлично) или по ссылке https://clinic-feedback.example.ru/f/Ab3dE6gH. Спасибо!", byLink);
-        Assert.True(SmsSegments.Count(byDigit).Segments <= 2);
-        // The link costs a segment: with a real 22-character token a two-segment text would have no room to ask politely.
-        Assert.True(SmsSegments.Count(byLink).Segments <= 3);
+        Assert.Equal($"Анна, оцените визит от 1 до 5 (5 — отлично): цифрой в ответ или по ссылке {link}", byLink);
+        Assert.Equal(2, SmsSegments.Count(byDigit).Segments);
+        Assert.Equal(2, SmsSegments.Count(byLink).Segments);
+        Assert.Equal(2, SmsSegments.Count(longName).Segments);
     }
 
     [Fact]

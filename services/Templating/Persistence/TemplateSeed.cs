@@ -45,10 +45,15 @@ public static class TemplateSeed
     /// After a visit: a rating by one digit (Feedback reads the reply), and the feedback page when Feedback gives a link.
     /// Asks, offers nothing (38-ФЗ), names no service or doctor.
     /// </summary>
+    /// <summary>
+    /// Two SMS parts either way: with the page link (some 50 characters) the date, the clinic's name (the sender's name
+    /// is the clinic's) and the courtesies give way to it.
+    /// </summary>
     public const string FeedbackRequestBody =
-        "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит" +
-        "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
-        ": ответьте цифрой от 1 (плохо) до 5 (отлично){{ if feedback.link }} или по ссылке {{ feedback.link }}{{ end }}. Спасибо!";
+        "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}" +
+        "{{ if feedback.link }} визит от 1 до 5 (5 — отлично): цифрой в ответ или по ссылке {{ feedback.link }}" +
+        "{{ else }}, пожалуйста, визит{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
+        ": ответьте цифрой от 1 (плохо) до 5 (отлично). Спасибо!{{ end }}";
 
     /// <summary>
     /// After a rating by reply: a few words, please, and the clinic's review site, whatever the score (inviting only

@@ -285,7 +285,7 @@ namespace Comms.Templating.Persistence.Migrations
                         {
                             Id = new Guid("0193f5a0-0000-7000-8000-000000000005"),
                             Author = "system",
-                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}, пожалуйста, визит{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}: ответьте цифрой от 1 (плохо) до 5 (отлично){{ if feedback.link }} или по ссылке {{ feedback.link }}{{ end }}. Спасибо!",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, оцените{{ else }}Оцените{{ end }}{{ if feedback.link }} визит от 1 до 5 (5 — отлично): цифрой в ответ или по ссылке {{ feedback.link }}{{ else }}, пожалуйста, визит{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}: ответьте цифрой от 1 (плохо) до 5 (отлично). Спасибо!{{ end }}",
                             Channel = "sms",
                             CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Key = "feedback.request",
