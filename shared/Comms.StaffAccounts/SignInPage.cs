@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Comms.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Comms.StaffAccounts;
@@ -36,16 +37,7 @@ internal static partial class SignInPage
     });
 
     /// <summary>A staff page's answer: not cached, not framed, no script, not indexed.</summary>
-    public static IResult Result(HttpContext http, string html, int status)
-    {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "same-origin";
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers["X-Robots-Tag"] = "noindex";
-        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
-    }
+    public static IResult Result(HttpContext http, string html, int status) => HtmlPage.Result(http, html, status);
 
     /// <summary>"Слишком много…: попробуйте снова через 15 минут."</summary>
     public static string Refused(SignInRefusal refusal) => refusal.Locked

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Xunit;
 
 namespace Comms.Testing;
 
@@ -34,7 +33,7 @@ public static class StartupFailure
                 continue;
             }
 
-            Assert.Fail($"The service started; it was expected to refuse with {typeof(TException).Name}.");
+            throw new InvalidOperationException($"The service started; it was expected to refuse with {typeof(TException).Name}.");
         }
     }
 }

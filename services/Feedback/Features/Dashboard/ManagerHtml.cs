@@ -1,4 +1,5 @@
 using System.Net;
+using Comms.ServiceDefaults.Http;
 
 namespace Comms.Feedback.Features.Dashboard;
 
@@ -12,16 +13,7 @@ public static class ManagerHtml
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
         $"<title>{E(title)}</title><style>{Style}</style></head><body><main>{body}</main></body></html>";
 
-    public static IResult Page(HttpContext http, string html, int status)
-    {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "same-origin";
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers["X-Robots-Tag"] = "noindex";
-        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
-    }
+    public static IResult Page(HttpContext http, string html, int status) => HtmlPage.Result(http, html, status, imageSources: "'self'");
 
     private const string Style =
         "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2329;line-height:1.4}" +

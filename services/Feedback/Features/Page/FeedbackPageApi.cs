@@ -2,6 +2,7 @@ using System.Globalization;
 using Comms.Feedback.Features.Answers;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
+using Comms.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -131,15 +132,6 @@ public static class FeedbackPageApi
     private static List<ReviewLink> Links(IOptionsMonitor<FeedbackOptions> options, FeedbackRequest request) =>
         options.CurrentValue.For(request.ClinicId).ReviewLinks ?? [];
 
-    private static IResult Page(HttpContext http, string html, int status)
-    {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
-        // The link's token must not travel to review sites in a Referer.
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers["X-Robots-Tag"] = "noindex";
-        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
-    }
+    // The link's token must not travel to review sites in a Referer.
+    private static IResult Page(HttpContext http, string html, int status) => HtmlPage.Result(http, html, status, referrer: "no-referrer");
 }
