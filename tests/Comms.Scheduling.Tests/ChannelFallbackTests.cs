@@ -103,7 +103,11 @@ public sealed class ChannelFallbackTests(SchedulingApp app) : IClassFixture<Sche
         await PublishAsync(emailId, "email", MessageStatuses.Sent, null, cause: null, seconds: 2);
         await PublishAsync(sendId, "sms", MessageStatuses.Expired, "carrier: expired", cause: null, seconds: 1);
         await PublishAsync(sendId, "sms", MessageStatuses.Delivered, "late receipt", cause: null, seconds: 3);
-        var send = await SendWhenAsync(clinic, id, s => s.GetProperty("attempts")[0].GetProperty("deliveryStatus").GetString() == "delivered");
+        // The three statuses are consumed concurrently: wait until the email's has been applied too.
+        var send = await SendWhenAsync(clinic, id, s =>
+            s.GetProperty("attempts").GetArrayLength() == 2 &&
+            s.GetProperty("attempts")[0].GetProperty("deliveryStatus").GetString() == "delivered" &&
+            s.GetProperty("attempts")[1].GetProperty("deliveryStatus").GetString() == "sent");
         await clinic.DispatchDueAsync();
 
         Assert.Empty(await Clinic.TakeComposedAsync(clinic.Broker, composed, [id], expected: 0));

@@ -70,7 +70,11 @@ public sealed class TemplateModelsTests
             var text = renderer.Render(template, TemplateModels.For(template.Key).Sample).Text;
 
             Assert.StartsWith("Анна, ", text);
-            Assert.Contains("Клиника на Ленина", text);
+            // The SMS feedback request with its page link leaves the clinic's name to the sender's name, to fit two parts.
+            if (!(template.Key == TemplateSeed.FeedbackRequestKey && template.Channel == "sms"))
+            {
+                Assert.Contains("Клиника на Ленина", text);
+            }
         }
     }
 }
