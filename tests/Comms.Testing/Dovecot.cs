@@ -56,8 +56,7 @@ public sealed class Dovecot : IAsyncDisposable
     {
         using var client = await ConnectAsync(user);
         var target = folder == "INBOX" ? client.Inbox : await client.GetFolderAsync(folder);
-        // The mail arrives now by this process's clock: dovecot clears its children's environment, so under a shifted
-        // test clock (tools/test's COMMS_TEST_CLOCK) its own "now" would be the machine's.
+        // The mail arrives now by this process's clock, whatever the server's says.
         var uid = await target.AppendAsync(mail, MessageFlags.None, DateTimeOffset.UtcNow);
         await client.DisconnectAsync(true);
         return uid ?? throw new InvalidOperationException("dovecot did not answer APPEND with a UID (UIDPLUS)");
@@ -155,6 +154,7 @@ public sealed class Dovecot : IAsyncDisposable
             service anvil {
               chroot =
             }
+            import_environment = TZ LD_PRELOAD FAKETIME FAKETIME_DONT_FAKE_MONOTONIC FAKETIME_FORCE_MONOTONIC_FIX NO_FAKE_STAT
             """);
         var info = new ProcessStartInfo(binary, ["-F", "-c", config])
         {
@@ -162,6 +162,13 @@ public sealed class Dovecot : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Under a shifted test clock (tools/test's COMMS_TEST_CLOCK) every dovecot process shares it: dovecot clears its
+        // children's environment unless told (import_environment, above), and a master and children on different clocks
+        // stall at sign-in. The clock is shifted, not the files' times: dovecot dates a mail by its file.
+        if (info.Environment.ContainsKey("FAKETIME"))
+        {
+            info.Environment["NO_FAKE_STAT"] = "1";
+        }
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
