@@ -91,6 +91,23 @@ public class GatewayMaxApp() : ServiceApp<Program>("gwmax")
         }, Patience, $"message {messageId} {status}");
     }
 
+    /// <summary>The message once the gateway is done with it (no longer queued), whatever it ended as.</summary>
+    public async Task<JsonElement> WaitForOutcomeAsync(Guid messageId)
+    {
+        using var client = CreateClient();
+        return await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            using var response = await client.GetAsync($"/api/v1/messages/{messageId}");
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var message = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return message.GetProperty("status").GetString() is "queued" or "" ? null : message;
+        }, Patience, $"message {messageId} settled");
+    }
+
     /// <summary>The consent the ledger would announce after a link: granted, for the MAX user id.</summary>
     public async Task GrantAsync(long userId, bool granted = true, string purpose = "service")
     {

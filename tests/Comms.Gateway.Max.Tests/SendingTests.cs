@@ -125,6 +125,66 @@ public sealed class SendingTests(GatewayMaxApp app) : IClassFixture<GatewayMaxAp
         Assert.Single(await app.SimulatorMessagesAsync(userId), m => m.GetProperty("text").GetString() == command.Text);
     }
 
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task A_server_error_after_max_took_the_message_is_an_unknown_outcome_and_not_resent(int httpStatus)
+    {
+        var (userId, patientId) = await app.LinkedPatientAsync();
+        // MAX takes the message and a proxy in front of it answers the error anyway.
+        using (var fault = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "max", httpStatus, accepted = true, times = 1 }))
+        {
+            fault.EnsureSuccessStatusCode();
+        }
+
+        var command = await app.SendAsync(GatewayMaxApp.Command(patientId));
+
+        var message = await app.WaitForOutcomeAsync(command.MessageId);
+        Assert.Single(await app.SimulatorMessagesAsync(userId), m => m.GetProperty("text").GetString() == command.Text);
+        Assert.Equal("failed-temporary", message.GetProperty("status").GetString());
+        Assert.Equal("outcome-unknown", message.GetProperty("cause").GetString());
+        Assert.Contains($"HTTP {httpStatus}", message.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, message.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_503_refused_at_the_door_is_tried_again_and_the_message_goes_once()
+    {
+        var (userId, patientId) = await app.LinkedPatientAsync();
+        using (var fault = await app.Simulator.Http.PostAsJsonAsync("sim/faults", new { provider = "max", outcome = "unavailable", times = 1 }))
+        {
+            fault.EnsureSuccessStatusCode();
+        }
+
+        var command = await app.SendAsync(GatewayMaxApp.Command(patientId));
+
+        var message = await app.WaitForStatusAsync(command.MessageId, "sent");
+        Assert.Equal(2, message.GetProperty("attempts").GetInt32());
+        Assert.Single(await app.SimulatorMessagesAsync(userId), m => m.GetProperty("text").GetString() == command.Text);
+    }
+
+    [Theory]
+    [InlineData(500, "unknown")]
+    [InlineData(502, "unknown")]
+    [InlineData(504, "unknown")]
+    [InlineData(599, "unknown")]
+    [InlineData(503, "retry")]
+    [InlineData(429, "rate-limited")]
+    public void Bot_api_answers_are_read_as_sent_refused_or_unknown(int httpStatus, string expected)
+    {
+        var result = Providers.BotApi.MaxBotClient.Read(httpStatus, """{"code":"internal.error","message":"Something went wrong"}""");
+
+        var read = result switch
+        {
+            Providers.BotApi.MaxSendResult.Unknown => "unknown",
+            Providers.BotApi.MaxSendResult.Refused { Kind: Providers.BotApi.MaxRefusal.Retry } => "retry",
+            Providers.BotApi.MaxSendResult.Refused { Kind: Providers.BotApi.MaxRefusal.RateLimited } => "rate-limited",
+            _ => result.ToString(),
+        };
+        Assert.Equal(expected, read);
+    }
+
     [Fact]
     public async Task A_rate_limit_is_waited_out_and_the_message_goes()
     {

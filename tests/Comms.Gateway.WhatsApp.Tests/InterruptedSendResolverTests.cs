@@ -1,4 +1,5 @@
 using Comms.Contracts;
+using Comms.Contracts.Delivery;
 using Comms.Delivery.Messages;
 using Comms.Gateway.WhatsApp.Features.Sending;
 using Comms.Gateway.WhatsApp.Persistence;
@@ -84,4 +85,84 @@ public sealed class InterruptedSendResolverTests(GatewayWhatsAppApp app) : IClas
         Assert.Equal(InterruptedSendResolver.BetweenTriesReason, message.GetProperty("reason").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, message.GetProperty("cause").ValueKind);
     }
+
+    [Fact]
+    public async Task A_template_resend_claimed_by_a_webhook_that_stopped_before_sending_it_ends_the_message_as_not_sent()
+    {
+        var messageId = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            db.Messages.Add(AcceptedMessage(messageId, now));
+            db.WhatsAppMessages.Add(Details(messageId));
+
+            // What a gateway killed after claiming the resend leaves: Meta failed the free-form with 131047, no template began.
+            db.SendAttempts.Add(new SendAttempt
+            {
+                MessageId = messageId, Number = 1, Form = "text", StartedAt = now, FinishedAt = now, Outcome = "failed", Code = 131047,
+                ProviderMessageId = "wamid.FAILED" + messageId.ToString("N"), ResolveAfter = now - TimeSpan.FromSeconds(1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await app.Services.GetRequiredService<InterruptedSendResolver>().ResolveDueAsync(CancellationToken.None);
+
+        var message = await app.MessageAsync(messageId);
+        Assert.Equal(MessageStatuses.FailedTemporary, message.GetProperty("status").GetString());
+        Assert.Equal(InterruptedSendResolver.TemplateNeverSentReason, message.GetProperty("reason").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, message.GetProperty("cause").ValueKind);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            Assert.Null((await db.SendAttempts.SingleAsync(a => a.MessageId == messageId)).ResolveAfter);
+            Assert.Empty((await db.WhatsAppMessages.SingleAsync(m => m.MessageId == messageId)).TemplateParameters);
+        }
+    }
+
+    [Fact]
+    public async Task A_template_resend_left_open_by_a_stopped_gateway_ends_its_accepted_message_with_an_unknown_outcome()
+    {
+        var messageId = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            db.Messages.Add(AcceptedMessage(messageId, now, attempts: 2));
+            db.WhatsAppMessages.Add(Details(messageId));
+            db.SendAttempts.Add(new SendAttempt
+            {
+                MessageId = messageId, Number = 1, Form = "text", StartedAt = now, FinishedAt = now, Outcome = "failed", Code = 131047,
+                ProviderMessageId = "wamid.FAILED" + messageId.ToString("N"),
+            });
+            // The template's call was under way when the gateway stopped: the message stays accepted, the attempt open.
+            db.SendAttempts.Add(new SendAttempt { MessageId = messageId, Number = 2, Form = "template", StartedAt = now, ResolveAfter = now - TimeSpan.FromSeconds(1) });
+            await db.SaveChangesAsync();
+        }
+
+        await app.Services.GetRequiredService<InterruptedSendResolver>().ResolveDueAsync(CancellationToken.None);
+
+        var message = await app.MessageAsync(messageId);
+        Assert.Equal(MessageStatuses.FailedTemporary, message.GetProperty("status").GetString());
+        Assert.Equal(InterruptedSendResolver.Reason, message.GetProperty("reason").GetString());
+        Assert.Equal(StatusCauses.OutcomeUnknown, message.GetProperty("cause").GetString());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WhatsAppDbContext>();
+            Assert.Equal("abandoned", (await db.SendAttempts.SingleAsync(a => a.MessageId == messageId && a.Number == 2)).Outcome);
+        }
+    }
+
+    private static OutgoingMessage AcceptedMessage(Guid messageId, DateTimeOffset now, int attempts = 1) => new()
+    {
+        MessageId = messageId, Channel = Channels.WhatsApp, ClinicId = "msk-1", Contact = GatewayWhatsAppApp.NewPhone(),
+        Purpose = "service", Status = MessageStatuses.Accepted, Attempts = attempts, Provider = "whatsapp",
+        ProviderMessageId = "wamid.FAILED" + messageId.ToString("N"), CreatedAt = now, UpdatedAt = now, AcceptedAt = now,
+    };
+
+    private static WhatsAppMessage Details(Guid messageId) => new()
+    {
+        MessageId = messageId, PhoneNumberId = GatewayWhatsAppApp.PhoneNumberId, Locale = "ru", TemplateName = "appointment_reminder",
+        TemplateParameters = ["Анна"], Form = "text",
+    };
 }

@@ -96,6 +96,21 @@ public sealed class FaultTests
         Assert.True(problem.GetProperty("errors").TryGetProperty("provider", out _));
     }
 
+    [Theory]
+    [InlineData("max", null)]
+    [InlineData("smsru", 502)]
+    public async Task An_accepted_fault_needs_an_http_status_and_a_messenger(string provider, int? httpStatus)
+    {
+        await using var simulator = new SimulatorFactory();
+        using var client = simulator.CreateSimulatorClient();
+
+        using var response = await client.PostJsonAsync("/sim/faults", new { provider, httpStatus, accepted = true, delayMs = 10 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("accepted", out _));
+    }
+
     [Fact]
     public async Task Created_fault_is_listed_and_can_be_removed_by_id()
     {

@@ -121,6 +121,27 @@ public sealed class MaxBotApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, stopped.StatusCode);
     }
 
+    [Fact]
+    public async Task An_accepted_fault_puts_the_message_in_the_chat_and_answers_its_http_status()
+    {
+        (await _http.PostAsJsonAsync("/sim/max/users/555000444/start", new { }, Ct)).Dispose();
+        using (var fault = await _http.PostAsJsonAsync("/sim/faults", new { provider = "max", httpStatus = 502, accepted = true, times = 1 }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, fault.StatusCode);
+            Assert.True((await fault.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accepted").GetBoolean());
+        }
+
+        using var proxied = await Authorized(HttpMethod.Post, "/max/messages?user_id=555000444", new { text = "Раз" });
+        Assert.Equal(HttpStatusCode.BadGateway, proxied.StatusCode);
+        using var plain = await _http.PostAsJsonAsync("/sim/faults", new { provider = "max", httpStatus = 502, times = 1 }, Ct);
+        using var refused = await Authorized(HttpMethod.Post, "/max/messages?user_id=555000444", new { text = "Два" });
+        Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+
+        // The first is in the chat although its answer was an error; the plain 502 sent nothing.
+        var sent = await _http.GetFromJsonAsync<JsonElement[]>("/sim/max/messages?userId=555000444", Ct);
+        Assert.Equal(["Раз"], sent!.Select(m => m.GetProperty("text").GetString()));
+    }
+
     private async Task<HttpResponseMessage> Authorized(HttpMethod method, string path, object? body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };

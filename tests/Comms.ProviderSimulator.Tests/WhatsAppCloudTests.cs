@@ -134,6 +134,23 @@ public sealed class WhatsAppCloudTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_accepted_fault_takes_the_message_posts_its_statuses_and_answers_its_http_status()
+    {
+        using (var fault = await _http.PostAsJsonAsync("/sim/faults", new { provider = "whatsapp", to = "+79161110008", httpStatus = 504, accepted = true, times = 1 }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, fault.StatusCode);
+        }
+
+        using var proxied = await SendAsync(Template("79161110008"));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, proxied.StatusCode);
+
+        var taken = Assert.Single(await _http.GetFromJsonAsync<JsonElement[]>("/sim/whatsapp/messages?to=%2B79161110008", Ct) ?? []);
+        var statuses = (await _receiver.WaitAsync(3)).Select(s => JsonDocument.Parse(s.Body).RootElement.GetProperty("entry")[0].GetProperty("changes")[0]
+            .GetProperty("value").GetProperty("statuses")[0]).Where(s => s.GetProperty("recipient_id").GetString() == "79161110008").ToList();
+        Assert.Contains(statuses, s => s.GetProperty("status").GetString() == "delivered" && s.GetProperty("id").GetString() == taken.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Undeliverable_receipt_fault_posts_a_failed_status_with_the_error()
     {
         using var fault = await _http.PostAsJsonAsync("/sim/faults", new { provider = "whatsapp", to = "+79161110006", receipt = "undeliverable" }, Ct);

@@ -47,6 +47,11 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
     /// <summary>Adds or overrides settings before the service starts.</summary>
     protected virtual ValueTask ConfigureAsync(IDictionary<string, string?> settings) => ValueTask.CompletedTask;
 
+    /// <summary>Adds test-only services (a barrier on an HTTP client, say) after the service's own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Releases what <see cref="ConfigureAsync"/> started, after the service stopped.</summary>
     protected virtual ValueTask ReleaseAsync() => ValueTask.CompletedTask;
 
@@ -68,6 +73,7 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
             {
                 services.AddReceiveObserver(_ => Received);
                 services.AddSingleton<ILoggerProvider>(Logs);
+                ConfigureServices(services);
             });
         });
         _ = Factory.Services; // starts the host: migrations applied, bus started and its queues bound

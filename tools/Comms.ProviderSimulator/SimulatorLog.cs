@@ -34,7 +34,7 @@ internal static partial class SimulatorLog
     public static partial void ReplyNotTaken(this ILogger logger, string from, string outcome);
 
     [LoggerMessage(LogLevel.Information,
-        "Fault {FaultId} injected for {Provider} to {To}: send {SendStatusCode}, outcome {Outcome}, HTTP {HttpStatus}, " +
+        "Fault {FaultId} injected for {Provider} to {To}: send {SendStatusCode}, outcome {Outcome}, HTTP {HttpStatus} (taken first: {Accepted}), " +
         "receipt {ReceiptStatusCode} {Receipt}, times {Times}, rate {ErrorRate}")]
     public static partial void FaultInjected(
         this ILogger logger,
@@ -44,6 +44,7 @@ internal static partial class SimulatorLog
         int? sendStatusCode,
         string? outcome,
         int? httpStatus,
+        bool accepted,
         int? receiptStatusCode,
         string? receipt,
         int? times,

@@ -101,7 +101,7 @@ public sealed class SendAttempt
 
     public DateTimeOffset? FinishedAt { get; set; }
 
-    /// <summary>Null while in flight; then accepted, refused, unknown or abandoned (the gateway stopped during the call).</summary>
+    /// <summary>Null while in flight; then one of <see cref="AttemptOutcomes"/>.</summary>
     public string? Outcome { get; set; }
 
     public int? Code { get; set; }
@@ -114,4 +114,24 @@ public sealed class SendAttempt
     /// <summary>Set while the call is open: past it, the gateway stopped during the call and the resolver settles the
     /// message. Null once the call has an answer.</summary>
     public DateTimeOffset? ResolveAfter { get; set; }
+}
+
+/// <summary>What became of one call to the Cloud API (<see cref="SendAttempt.Outcome"/>).</summary>
+public static class AttemptOutcomes
+{
+    /// <summary>Meta took it: its wamid is the message's.</summary>
+    public const string Accepted = "accepted";
+
+    /// <summary>Meta refused it in its answer: nothing went.</summary>
+    public const string Refused = "refused";
+
+    /// <summary>No answer that says what became of it (a timeout, a 5xx): never sent again.</summary>
+    public const string Unknown = "unknown";
+
+    /// <summary>The gateway stopped during the call; the resolver ended the message.</summary>
+    public const string Abandoned = "abandoned";
+
+    /// <summary>Meta took it, then reported it failed outside the window (131047): the template that replaces it is claimed
+    /// (once, by the status that set this), and a repeat of that status changes nothing.</summary>
+    public const string Failed = "failed";
 }

@@ -10,8 +10,12 @@ namespace Comms.ProviderSimulator.Faults;
 /// <param name="Remaining">How many it still applies to; null until cleared.</param>
 /// <param name="ErrorRate">The share of matching sends it applies to, drawn at random; null for every one.</param>
 /// <param name="Outcome">One of <see cref="FaultOutcomes"/>: answered as the provider answers that case.</param>
-/// <param name="HttpStatus">An HTTP status (5xx or 429) answered instead of the provider's answer; nothing is sent.</param>
+/// <param name="HttpStatus">An HTTP status (5xx or 429) answered instead of the provider's answer; nothing is sent,
+/// unless <paramref name="Accepted"/>.</param>
 /// <param name="Receipt">One of <see cref="FaultReceipts"/>: the provider's receipt for that case, or none at all.</param>
+/// <param name="Accepted">With <paramref name="HttpStatus"/>: the provider takes the message first (it reaches the
+/// patient) and the answer is that status anyway, as a proxy's 502 or 504 after the provider accepted it. MAX and
+/// WhatsApp only.</param>
 public sealed record Fault(
     int Id,
     string Provider,
@@ -25,10 +29,11 @@ public sealed record Fault(
     double? ErrorRate = null,
     string? Outcome = null,
     int? HttpStatus = null,
-    string? Receipt = null)
+    string? Receipt = null,
+    bool Accepted = false)
 {
     /// <summary>The send is refused (by the provider's answer or an HTTP error) and nothing reaches the phone.</summary>
-    public bool RefusesSend => SendStatusCode is not null || Outcome is not null || HttpStatus is not null;
+    public bool RefusesSend => SendStatusCode is not null || Outcome is not null || (HttpStatus is not null && !Accepted);
 }
 
 /// <summary>The body of <c>POST /sim/faults</c>.</summary>
@@ -42,7 +47,8 @@ public sealed record FaultRequest(
     double? ErrorRate = null,
     string? Outcome = null,
     int? HttpStatus = null,
-    string? Receipt = null);
+    string? Receipt = null,
+    bool? Accepted = null);
 
 /// <summary>Provider-neutral send failures; each provider answers them its own way.</summary>
 public static class FaultOutcomes

@@ -45,7 +45,8 @@ public static class FaultsApi
             request.ErrorRate,
             request.Outcome,
             request.HttpStatus,
-            request.Receipt));
+            request.Receipt,
+            request.Accepted ?? false));
         loggers.CreateLogger(typeof(FaultsApi)).FaultInjected(
             fault.Id,
             fault.Provider,
@@ -53,6 +54,7 @@ public static class FaultsApi
             fault.SendStatusCode,
             fault.Outcome,
             fault.HttpStatus,
+            fault.Accepted,
             fault.ReceiptStatusCode,
             fault.Receipt,
             fault.Times,
@@ -98,6 +100,15 @@ public static class FaultsApi
         if (request.HttpStatus is { } http && http is not (429 or (>= 500 and <= 599)))
         {
             errors["httpStatus"] = ["Give 429 or a status from 500 to 599."];
+        }
+
+        if (request.Accepted is true && request.HttpStatus is null)
+        {
+            errors["accepted"] = ["Give httpStatus too: the message is taken, then answered with that status (say 502)."];
+        }
+        else if (request.Accepted is true && provider is not (ProviderNames.Max or ProviderNames.WhatsApp))
+        {
+            errors["accepted"] = [$"Taking the message and answering an error is simulated for {ProviderNames.Max} and {ProviderNames.WhatsApp} only."];
         }
 
         if (request.DelayMs is < 1 or > 60_000)

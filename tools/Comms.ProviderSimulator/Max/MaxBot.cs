@@ -200,7 +200,7 @@ public sealed partial class MaxBot(
         }
 
         var fault = faults.Take(Provider, user.Phone ?? $"max:{user.UserId}");
-        if (fault?.HttpStatus is { } httpStatus)
+        if (fault?.HttpStatus is { } httpStatus && !fault.Accepted)
         {
             return Error(httpStatus, httpStatus == StatusCodes.Status429TooManyRequests ? "too.many.requests" : "internal.error", "Something went wrong")
                 with { DelayMs = fault.DelayMs };
@@ -226,6 +226,13 @@ public sealed partial class MaxBot(
         inbox.Add(new InboxMessage(sent.Mid, user.Phone ?? $"max:{user.UserId}",
             buttons.Count == 0 ? text : $"{text} [{string.Join("] [", buttons.Values)}]", Provider, options.Value.BotName, now, MessageStatus.Accepted, 0, 1, 0m, false));
         LogSent(logger, sent.Mid, buttons.Count);
+        if (fault is { Accepted: true, HttpStatus: { } answered })
+        {
+            // The message is in the chat; what answers is a proxy in front of the Bot API that gave up on it.
+            return Error(answered, answered == StatusCodes.Status429TooManyRequests ? "too.many.requests" : "internal.error", "Something went wrong")
+                with { DelayMs = fault.DelayMs };
+        }
+
         return new MaxAnswer(StatusCodes.Status200OK, new JsonObject { ["message"] = BotMessage(sent) }, fault?.DelayMs);
     }
 

@@ -162,7 +162,7 @@ public sealed partial class WhatsAppCloud(
         }
 
         var fault = faults.Take(Provider, phone.E164);
-        if (fault?.HttpStatus is { } httpStatus)
+        if (fault?.HttpStatus is { } httpStatus && !fault.Accepted)
         {
             return Error(httpStatus, httpStatus == StatusCodes.Status429TooManyRequests ? 130429 : 131000, "Something went wrong") with { DelayMs = fault.DelayMs };
         }
@@ -190,6 +190,11 @@ public sealed partial class WhatsAppCloud(
             Provider, phoneNumberId, now, MessageStatus.Accepted, 0, 1, 0m, false));
         ScheduleStatuses(message, fault);
         LogAccepted(logger, message.Id, phone.Masked, type);
+        if (fault is { Accepted: true, HttpStatus: { } answered })
+        {
+            // Taken, and its statuses follow; what answers is a proxy in front of the Cloud API that gave up on it.
+            return Error(answered, answered == StatusCodes.Status429TooManyRequests ? 130429 : 131000, "Something went wrong") with { DelayMs = fault.DelayMs };
+        }
 
         var answer = new JsonObject
         {

@@ -11,6 +11,9 @@ namespace Comms.Feedback.Features.Requests;
 /// Sends the feedback requests that are due. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so replicas share the
 /// work without sending one twice; the ComposeMessage goes through the outbox in the transaction that marks the row
 /// sent. The personal link's token is made here, and only its hash is kept.
+/// One patient's requests are decided one pass at a time (<see cref="PatientSubject"/>): a pass holds the patient
+/// until it commits, and a request whose patient another pass holds waits for the next pass, which sees what that one
+/// sent. So two visits completed together ask the patient once, whichever replicas take them.
 /// </summary>
 public sealed partial class DueDispatcher(
     IServiceScopeFactory scopes,
@@ -65,10 +68,19 @@ public sealed partial class DueDispatcher(
             return 0;
         }
 
+        var deferred = 0;
         foreach (var request in due)
         {
             var visit = await db.Visits.FindAsync([request.ClinicId, request.AppointmentId], cancellationToken);
-            if (await RefusalAsync(planner, request, visit, settings, now, cancellationToken) is { } reason)
+            if (visit is { PatientId: { } patient } && !await db.TryLockSubjectAsync(PatientSubject(visit.ClinicId, patient), cancellationToken))
+            {
+                // Another pass (a replica) is deciding this patient's requests: left pending, for a pass that sees its outcome.
+                deferred++;
+                LogDeferred(logger, request.MessageId);
+                continue;
+            }
+
+            if (await RefusalAsync(db, planner, request, visit, settings, now, cancellationToken) is { } reason)
             {
                 request.Status = RequestStatuses.Skipped;
                 request.StatusReason = reason;
@@ -105,14 +117,18 @@ public sealed partial class DueDispatcher(
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return due.Count;
+        return due.Count - deferred;
     }
+
+    /// <summary>The advisory lock a pass holds on a patient while it decides their requests (the repeat rule's scope).</summary>
+    public static string PatientSubject(string clinicId, string patientId) => $"feedback-patient:{clinicId}:{patientId}";
 
     public static MessageRecipient Recipient(Visit visit, TimeZoneInfo zone) =>
         new(visit.ClinicId, visit.PatientId, visit.Phone, visit.Email, null, zone.Id);
 
     private static async Task<string?> RefusalAsync(
-        RequestPlanner planner, FeedbackRequest request, Visit? visit, FeedbackOptions settings, DateTimeOffset now, CancellationToken cancellationToken)
+        FeedbackDbContext db, RequestPlanner planner, FeedbackRequest request, Visit? visit, FeedbackOptions settings, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         if (visit is not { HasDetails: true, PatientId: { } patientId })
         {
@@ -129,7 +145,10 @@ public sealed partial class DueDispatcher(
             return SkipReasons.NoContact;
         }
 
-        // Checked again here: two visits completed close together are both planned before either is sent.
+        // Checked again here: two visits completed close together are both planned before either is sent. This pass holds
+        // the patient, and what it decided so far is written (not committed) first, so the query sees every other
+        // request of theirs that is sent or being sent, in this pass or a committed one.
+        await db.SaveChangesAsync(cancellationToken);
         return await planner.RecentRequestAsync(visit.ClinicId, patientId, request.MessageId, now, settings.RepeatWithinDays, includePending: false, cancellationToken) is { } recent
             ? RequestPlanner.RepeatReason(recent, settings.RepeatWithinDays)
             : null;
@@ -140,6 +159,9 @@ public sealed partial class DueDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback request {MessageId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, Guid messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feedback request {MessageId} left for the next pass: another pass is deciding this patient's requests")]
+    private static partial void LogDeferred(ILogger logger, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feedback dispatcher pass failed; retrying on the next pass")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);

@@ -37,7 +37,7 @@ public sealed class MaxOptions
     /// <summary>Messages sent at once; the rest wait in the queue.</summary>
     public int MaxParallelSends { get; set; } = 8;
 
-    /// <summary>New tries after a 429 or a 5xx (surely not sent); after the last, failed-temporary.</summary>
+    /// <summary>New tries after a 429, a 503 or an unreachable Bot API (surely not sent); after the last, failed-temporary.</summary>
     public int RetryLimit { get; set; } = 3;
 
     /// <summary>The pause before the first new try; it doubles for each next one.</summary>

@@ -111,8 +111,11 @@ public sealed class MaxBotClient(HttpClient http, string token)
             401 => new MaxSendResult.Refused(status, $"{reason} (the bot token was refused: Max:Token)", MaxRefusal.Temporary),
             403 => new MaxSendResult.Refused(status, $"{reason} (the patient has not started the bot or has blocked it)", MaxRefusal.Permanent),
             429 => new MaxSendResult.Refused(status, reason, MaxRefusal.RateLimited),
-            // Unverified: MAX's 5xx is taken to mean the message was not taken.
-            >= 500 => new MaxSendResult.Refused(status, reason, MaxRefusal.Retry),
+            // 503 is a refusal at the door (overload, maintenance): nothing was taken, so it may be tried again.
+            503 => new MaxSendResult.Refused(status, reason, MaxRefusal.Retry),
+            // Any other 5xx may come after MAX took the message (a proxy's 502 or 504 when the Bot API answered late,
+            // a 500 once the message was stored): it may be in the chat, so it is never sent again blindly.
+            >= 500 => new MaxSendResult.Unknown($"{reason}; it may have taken the message"),
             _ => new MaxSendResult.Refused(status, reason, MaxRefusal.Permanent),
         };
     }

@@ -18,7 +18,8 @@ public abstract record MaxSendResult
     /// <summary>Not sent; <see cref="Kind"/> says what the dispatcher does.</summary>
     public sealed record Refused(int HttpStatus, string Reason, MaxRefusal Kind) : MaxSendResult;
 
-    /// <summary>The request left and no answer came back (a timeout, a cut connection): it may be in the chat. Never resent.</summary>
+    /// <summary>The request left and no answer says what became of it (a timeout, a cut connection, a 5xx other than 503):
+    /// it may be in the chat. Never resent.</summary>
     public sealed record Unknown(string Reason) : MaxSendResult;
 }
 
@@ -27,7 +28,7 @@ public enum MaxRefusal
     /// <summary>429: surely not sent; wait and try again.</summary>
     RateLimited,
 
-    /// <summary>Surely not sent, for a reason that may pass at once (5xx, MAX unreachable): try again after a pause.</summary>
+    /// <summary>Surely not sent, for a reason that may pass at once (503, MAX unreachable): try again after a pause.</summary>
     Retry,
 
     /// <summary>Not sent, for a reason that will not pass by retrying now (the token refused): failed-temporary.</summary>

@@ -80,12 +80,19 @@ public sealed partial class WhatsAppDispatcher(
     public static string LanguageCode(string locale) => string.IsNullOrWhiteSpace(locale) ? "ru" : locale.Replace('-', '_');
 
     /// <summary>Sends <paramref name="content"/> for a message that is tracked; returns with everything committed.</summary>
-    public async Task SendAsync(OutgoingMessage message, WhatsAppMessage details, WhatsAppContent content, CancellationToken cancellationToken)
+    public Task SendAsync(OutgoingMessage message, WhatsAppMessage details, WhatsAppContent content, CancellationToken cancellationToken) =>
+        SendAsync(message, details, content, null, cancellationToken);
+
+    /// <summary>
+    /// The same in place of an earlier attempt left open for the resolver (a free-form one Meta failed, whose template
+    /// resend is claimed): it stays open until this send's first attempt begins.
+    /// </summary>
+    public async Task SendAsync(OutgoingMessage message, WhatsAppMessage details, WhatsAppContent content, SendAttempt? replacing, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var (_, accessToken) = settings.SenderFor(message.ClinicId);
         var rateLimited = 0;
-        SendAttempt? waiting = null;
+        var waiting = replacing;
         while (true)
         {
             await backoff.WaitAsync(message.Contact, cancellationToken);

@@ -102,36 +102,43 @@ public static partial class WhatsAppWebhooks
 
         var now = time.GetUtcNow();
         var unknownRecent = 0;
-        var resends = new List<(OutgoingMessage Message, WhatsAppMessage Details, WhatsAppContent Template)>();
-        foreach (var value in Values(payload))
+        var resends = new List<StatusOutcome.Resend>();
+
+        // One transaction for the whole delivery: a resend's claim commits with everything else the body changed, or not at all.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var phoneNumberId = Text(value, "metadata", "phone_number_id") ?? options.Value.PhoneNumberId;
-            foreach (var status in Array(value, "statuses"))
+            foreach (var value in Values(payload))
             {
-                var outcome = await ApplyStatusAsync(db, dispatcher, recorder, status, now, logger, cancellationToken);
-                if (outcome == StatusOutcome.UnknownRecent)
+                var phoneNumberId = Text(value, "metadata", "phone_number_id") ?? options.Value.PhoneNumberId;
+                foreach (var status in Array(value, "statuses"))
                 {
-                    unknownRecent++;
+                    var outcome = await ApplyStatusAsync(db, dispatcher, recorder, status, now, options.Value.Resolution.InFlightGrace, logger, cancellationToken);
+                    if (outcome == StatusOutcome.UnknownRecent)
+                    {
+                        unknownRecent++;
+                    }
+                    else if (outcome is StatusOutcome.Resend { } resend)
+                    {
+                        resends.Add(resend);
+                    }
                 }
-                else if (outcome is StatusOutcome.Resend { } resend)
+
+                foreach (var inbound in Array(value, "messages"))
                 {
-                    resends.Add((resend.Message, resend.Details, resend.Template));
+                    await RecordInboundAsync(db, windows, replies, optOuts, phoneNumberId, inbound, now, time, logger, cancellationToken);
                 }
             }
 
-            foreach (var inbound in Array(value, "messages"))
-            {
-                await RecordInboundAsync(db, windows, replies, optOuts, phoneNumberId, inbound, now, time, logger, cancellationToken);
-            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-
         // Meta took the free-form message but then found the window shut (131047): the approved template goes instead,
-        // through the consent gate again. Done here, after the status is committed, so a crash cannot send it twice blindly.
-        foreach (var (message, details, template) in resends)
+        // through the consent gate again. Done here, after the claim is committed: a repeat of the status finds it
+        // claimed, and a crash before the template's own attempt leaves the claim to the resolver.
+        foreach (var resend in resends)
         {
-            await dispatcher.SendAsync(message, details, template, cancellationToken);
+            await dispatcher.SendAsync(resend.Message, resend.Details, resend.Template, resend.Failed, cancellationToken);
         }
 
         if (unknownRecent > 0)
@@ -150,12 +157,13 @@ public static partial class WhatsAppWebhooks
 
         public sealed record Done(bool IsUnknownRecent) : StatusOutcome;
 
-        public sealed record Resend(OutgoingMessage Message, WhatsAppMessage Details, WhatsAppContent Template) : StatusOutcome;
+        /// <param name="Failed">The free-form attempt Meta failed, claimed for this resend.</param>
+        public sealed record Resend(OutgoingMessage Message, WhatsAppMessage Details, WhatsAppContent Template, SendAttempt Failed) : StatusOutcome;
     }
 
     private static async Task<StatusOutcome> ApplyStatusAsync(
         WhatsAppDbContext db, WhatsAppDispatcher dispatcher, DeliveryRecorder recorder, JsonElement status, DateTimeOffset now,
-        ILogger logger, CancellationToken cancellationToken)
+        TimeSpan inFlightGrace, ILogger logger, CancellationToken cancellationToken)
     {
         var wamid = Text(status, "id");
         var state = Text(status, "status");
@@ -177,6 +185,14 @@ public static partial class WhatsAppWebhooks
         if (message.ProviderMessageId != wamid)
         {
             // An earlier attempt of this message (a free-form one a template replaced): its news is not the message's.
+            return StatusOutcome.Applied;
+        }
+
+        if (attempt!.Outcome == AttemptOutcomes.Failed)
+        {
+            // Its failure was read before and handed the message to the template resend, which settles it: a repeat
+            // of the status (Meta delivers webhooks at least once) changes nothing, even while the template is on its way.
+            LogRepeatedFailure(logger, message.MessageId);
             return StatusOutcome.Applied;
         }
 
@@ -207,9 +223,25 @@ public static partial class WhatsAppWebhooks
                 if (kind == RefusalKind.OutsideWindow && details.Form != "template" &&
                     WhatsAppDispatcher.ChooseForm(false, "", null, details.TemplateName, details.TemplateParameters, details.Locale) is { } template)
                 {
-                    attempt!.Code = code;
-                    attempt.Reason = reason;
-                    return new StatusOutcome.Resend(message, details, template);
+                    // The claim, once per failed attempt: accepted → failed, compare-and-set. Of two deliveries of this
+                    // status at once the second waits on the row, then finds it failed and sends nothing. It stays open
+                    // (ResolveAfter) until the template's attempt begins, so a gateway stopped in between leaves the
+                    // resolver something to settle.
+                    var claimed = await db.SendAttempts
+                        .Where(a => a.Id == attempt.Id && a.Outcome == AttemptOutcomes.Accepted)
+                        .ExecuteUpdateAsync(a => a
+                            .SetProperty(x => x.Outcome, AttemptOutcomes.Failed)
+                            .SetProperty(x => x.Code, code)
+                            .SetProperty(x => x.Reason, reason)
+                            .SetProperty(x => x.ResolveAfter, now + inFlightGrace), cancellationToken);
+                    await db.Entry(attempt).ReloadAsync(cancellationToken);
+                    if (claimed == 0)
+                    {
+                        LogRepeatedFailure(logger, message.MessageId);
+                        return StatusOutcome.Applied;
+                    }
+
+                    return new StatusOutcome.Resend(message, details, template, attempt);
                 }
 
                 dispatcher.End(message, details, final,
@@ -332,6 +364,9 @@ public static partial class WhatsAppWebhooks
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook refused: signature {Problem}")]
     private static partial void LogSpoofed(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp {MessageId}: its free-form failure was read before and its template resend claimed; repeat ignored")]
+    private static partial void LogRepeatedFailure(ILogger logger, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp status '{Status}' for a wamid not on record (recent: {Recent})")]
     private static partial void LogUnknownStatus(ILogger logger, string status, bool recent);
