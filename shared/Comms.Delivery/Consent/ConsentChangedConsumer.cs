@@ -8,15 +8,17 @@ namespace Comms.Delivery.Consent;
 /// <summary>Keeps the gateway's consent projection current from the ledger's events (any order, any repeats).</summary>
 public sealed class ConsentChangedConsumer(GatewayDbContext db, TimeProvider time) : IConsumer<ConsentChanged>
 {
-    public async Task Consume(ConsumeContext<ConsentChanged> context)
+    public Task Consume(ConsumeContext<ConsentChanged> context) => ApplyAsync(context.Message, context.CancellationToken);
+
+    /// <summary>Applies one announcement in a transaction of its own (the caller's inbox row commits with it).</summary>
+    public async Task ApplyAsync(ConsentChanged change, CancellationToken cancellationToken)
     {
-        var change = context.Message;
-        var cancellationToken = context.CancellationToken;
-        // Changes of one (contact, channel, purpose) are applied one at a time, also when two arrive at once (a grant
-        // and its withdrawal, two replicas): the second reads what the first wrote, so the newer sequence wins and a
-        // first sight is not inserted twice.
+        // Writers of one (contact, channel, purpose) take turns, also when two arrive at once (a grant and its
+        // withdrawal, two replicas, a "СТОП" recorded by a webhook through OptOuts): each holds the row's lock from
+        // before it reads the row until it commits, so it decides on what the last one committed. The newer sequence
+        // wins, an opt-out is never overwritten by a grant that did not see it, and a first sight is not inserted twice.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockSubjectAsync($"consent|{change.Contact}|{change.Channel}|{change.Purpose}", cancellationToken);
+        await db.LockSubjectAsync(ConsentState.LockSubject(change.Contact, change.Channel, change.Purpose), cancellationToken);
         var state = await db.ConsentStates.FindAsync([change.Contact, change.Channel, change.Purpose], cancellationToken);
         if (state is null)
         {

@@ -27,4 +27,10 @@ public sealed class ConsentState
     /// effect here at once, before the ledger hears of it; a grant captured before it can no longer reopen the channel.
     /// </summary>
     public DateTimeOffset? OptedOutAt { get; set; }
+
+    /// <summary>
+    /// The advisory lock every writer of this row holds from before it reads the row until it commits
+    /// (<see cref="ConsentChangedConsumer"/>, <see cref="OptOuts"/>): one writer at a time, each seeing the last one's work.
+    /// </summary>
+    public static string LockSubject(string contact, string channel, string purpose) => $"consent|{contact}|{channel}|{purpose}";
 }
