@@ -25,11 +25,20 @@ public sealed class ConsentChangedConsumer(GatewayDbContext db, TimeProvider tim
             state = new ConsentState { Contact = change.Contact, Channel = change.Channel, Purpose = change.Purpose, Method = change.Method };
             db.ConsentStates.Add(state);
         }
-        else if (state.Sequence >= change.Sequence ||
-                 (change.Granted && state.OptedOutAt is { } optedOut && change.CapturedAt <= optedOut))
+        else if (state.Sequence >= change.Sequence)
         {
-            // Older than what we hold, or a grant the patient's own later opt-out overrides.
-            return;
+            return; // older than what we hold
+        }
+        else if (change.Granted && state.OptedOutAt is { } optedOut)
+        {
+            if (!Lifts(change, optedOut))
+            {
+                // The patient opted out here, and the ledger has not (yet) accepted a grant over that opt-out: an MIS
+                // re-saving its checkbox after the «СТОП», before the ledger recorded it, must not reopen the channel.
+                return;
+            }
+
+            state.OptedOutAt = null;
         }
 
         state.Granted = change.Granted;
@@ -41,4 +50,15 @@ public sealed class ConsentChangedConsumer(GatewayDbContext db, TimeProvider tim
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a granted state lifts this gateway's opt-out of <paramref name="optedOut"/>: only when the ledger's re-grant
+    /// rule accepted the grant over that opt-out or a later one (<see cref="ConsentChanged.AcceptedOverOptOutAt"/>). The
+    /// ledger records a gateway's opt-out at the very time the gateway stamped it; both are compared to the microsecond
+    /// PostgreSQL keeps.
+    /// </summary>
+    private static bool Lifts(ConsentChanged change, DateTimeOffset optedOut) =>
+        change.Granted && change.AcceptedOverOptOutAt is { } acceptedOver && ToMicroseconds(acceptedOver) >= ToMicroseconds(optedOut);
+
+    private static long ToMicroseconds(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerMicrosecond;
 }
