@@ -2,6 +2,7 @@ using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Comms.Delivery;
 
@@ -16,6 +17,78 @@ public abstract class GatewayDbContext(DbContextOptions options) : ServiceDbCont
     public DbSet<MessageStatusEntry> MessageStatusHistory => Set<MessageStatusEntry>();
 
     public DbSet<ConsentState> ConsentStates => Set<ConsentState>();
+
+    /// <summary>A transaction begun for this unit of work by <see cref="JoinOrBeginTransactionAsync"/>: the next SaveChanges commits it.</summary>
+    private IDbContextTransaction? _unitOfWork;
+
+    /// <summary>
+    /// Makes sure what follows runs in a transaction: the caller's own when it began one (it commits), else one begun
+    /// here that the next SaveChanges commits, or that ends rolled back when SaveChanges fails or never comes. A
+    /// transaction-scoped lock taken after this lasts until the unit of work's changes are committed.
+    /// </summary>
+    /// <returns>True when it began the transaction.</returns>
+    internal async Task<bool> JoinOrBeginTransactionAsync(CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            return false;
+        }
+
+        _unitOfWork = await Database.BeginTransactionAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Rolls back the transaction <see cref="JoinOrBeginTransactionAsync"/> began, when what it was for failed.</summary>
+    internal async Task AbandonTransactionAsync()
+    {
+        if (_unitOfWork is { } transaction)
+        {
+            _unitOfWork = null;
+            await transaction.DisposeAsync();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (_unitOfWork is not { } transaction)
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+
+        _unitOfWork = null;
+        using (transaction)
+        {
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess: false);
+            transaction.Commit();
+            if (acceptAllChangesOnSuccess)
+            {
+                ChangeTracker.AcceptAllChanges();
+            }
+
+            return saved;
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_unitOfWork is not { } transaction)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        _unitOfWork = null;
+        await using (transaction)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (acceptAllChangesOnSuccess)
+            {
+                ChangeTracker.AcceptAllChanges();
+            }
+
+            return saved;
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -86,6 +86,34 @@ public sealed class ReGrantRuleTests(ConsentApp app) : IClassFixture<ConsentApp>
         var changed = await Ledger.NextConsentChangedAsync(probe, announced, phone);
         Assert.True(changed.GetProperty("granted").GetBoolean());
         Assert.Equal(grant.GetProperty("sequence").GetInt64(), changed.GetProperty("sequence").GetInt64());
+        // The gateway that took the «СТОП» learns that this grant answers it.
+        Assert.Equal(DateTimeOffset.Parse("2026-11-24T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), AcceptedOverOptOutAt(changed));
+    }
+
+    [Fact]
+    public async Task A_signed_form_announced_before_a_late_opt_out_is_announced_again_as_accepted_over_it()
+    {
+        var phone = Ledger.NewPhone();
+        await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var announced = await Ledger.WatchConsentChangedAsync(probe);
+        var stoppedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
+
+        // The patient replied «СТОП», then signed a new form five minutes later; the form reaches the ledger first.
+        await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, MisEvents.ConsentChanged(
+            MisEvents.NewEventId(), phone: phone, documentRef: "Согласие ред. 2025-09, бланк № 010077", capturedAt: stoppedAt.AddMinutes(5).ToString("O")));
+        var granted = await Ledger.NextConsentChangedAsync(probe, announced, phone);
+        Assert.True(granted.GetProperty("granted").GetBoolean());
+        Assert.Null(AcceptedOverOptOutAt(granted));
+
+        await app.Services.GetRequiredService<IBus>().Publish(
+            OptOutTests.OptOut(phone, ["service"], null, receivedAt: stoppedAt.ToString("O")), TestContext.Current.CancellationToken);
+
+        // The form is new evidence after the opt-out: it still decides, and now says which opt-out it was accepted over.
+        var again = await Ledger.NextConsentChangedAsync(probe, announced, phone);
+        Assert.True(again.GetProperty("granted").GetBoolean());
+        Assert.Equal("paper_form", again.GetProperty("method").GetString());
+        Assert.Equal(stoppedAt, AcceptedOverOptOutAt(again));
+        Assert.True(again.GetProperty("sequence").GetInt64() > granted.GetProperty("sequence").GetInt64());
     }
 
     [Fact]
@@ -96,7 +124,10 @@ public sealed class ReGrantRuleTests(ConsentApp app) : IClassFixture<ConsentApp>
         var announced = await Ledger.WatchConsentChangedAsync(probe);
         await probe.PublishAsync(MisEvents.Exchange, MisEvents.RoutingKey, MisEvents.ConsentChanged(
             MisEvents.NewEventId(), phone: phone, method: "mis_checkbox", documentRef: null, capturedAt: "2026-11-24T13:05:00+03:00"));
-        Assert.True((await Ledger.NextConsentChangedAsync(probe, announced, phone)).GetProperty("granted").GetBoolean());
+        var checkboxGranted = await Ledger.NextConsentChangedAsync(probe, announced, phone);
+        Assert.True(checkboxGranted.GetProperty("granted").GetBoolean());
+        // No opt-out before it that the ledger knows of: a gateway holding one of its own keeps the channel closed.
+        Assert.Null(AcceptedOverOptOutAt(checkboxGranted));
 
         // The patient had replied СТОП at 13:00; the gateway's opt-out arrives after the MIS's 13:05 checkbox.
         await app.Services.GetRequiredService<IBus>().Publish(
@@ -104,6 +135,7 @@ public sealed class ReGrantRuleTests(ConsentApp app) : IClassFixture<ConsentApp>
 
         var changed = await Ledger.NextConsentChangedAsync(probe, announced, phone);
         Assert.False(changed.GetProperty("granted").GetBoolean());
+        Assert.Null(AcceptedOverOptOutAt(changed));
         var ledger = await Ledger.GetAsync(app, phone);
         Assert.False(Ledger.Current(ledger, "sms", "service").GetProperty("granted").GetBoolean());
         var checkbox = ledger.GetProperty("history").EnumerateArray().Single(r => r.GetProperty("granted").GetBoolean());
@@ -126,6 +158,9 @@ public sealed class ReGrantRuleTests(ConsentApp app) : IClassFixture<ConsentApp>
 
         Assert.True((await Ledger.NextConsentChangedAsync(probe, announced, phone)).GetProperty("granted").GetBoolean());
     }
+
+    private static DateTimeOffset? AcceptedOverOptOutAt(JsonElement changed) =>
+        changed.TryGetProperty("acceptedOverOptOutAt", out var at) && at.ValueKind != JsonValueKind.Null ? at.GetDateTimeOffset() : null;
 
     /// <summary>A paper-form grant from the MIS, then the patient's "СТОП" reply at 2026-11-24T10:00Z.</summary>
     private async Task GrantThenStopAsync(RabbitQueueProbe probe, string announced, string phone)

@@ -75,4 +75,46 @@ public sealed class OptOutJourneyTests(CommsSystem system)
         Assert.StartsWith("the patient opted out of sms/service", blocked.GetProperty("deliveryReason").GetString(), StringComparison.Ordinal);
         Assert.Single(await system.InboxAsync(phone));
     }
+
+    [Fact]
+    public async Task After_a_stop_a_new_signed_form_reopens_sms_once_the_ledger_accepted_it_over_the_stop()
+    {
+        var phone = MisEvents.NewPhone();
+        await using var mis = await RabbitQueueProbe.ConnectAsync(system.VirtualHost);
+        await system.GrantSmsConsentAsync(mis, "P-" + Guid.NewGuid().ToString("N")[..8], phone);
+        using (var stop = await system.Simulator.Http.PostAsJsonAsync("sim/replies", new { from = phone, text = "СТОП" }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
+        }
+
+        await Eventually.TrueAsync(async () => (await LedgerAsync(phone)).GetProperty("current").EnumerateArray().Any(c =>
+                c.GetProperty("purpose").GetString() == "service" && c.GetProperty("method").GetString() == "reply"),
+            Patience, () => "the opt-out in the Consent ledger\n" + system.Logs());
+
+        // The patient signs a new form at the reception: the ledger accepts it over the «СТОП», and says so to the gateway.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/consents"))
+        {
+            request.Headers.Add("X-Api-Key", "dev-consent-admin-key");
+            request.Content = JsonContent.Create(new
+            {
+                clinicId = CommsSystem.ClinicId, phone, channel = "sms", purpose = "service", granted = true, method = "paper_form",
+                documentRef = "Согласие на SMS, бланк № " + Guid.NewGuid().ToString("N")[..6], capturedAt = DateTimeOffset.UtcNow,
+            });
+            using var response = await system.Consent.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("record").GetProperty("effective").GetBoolean());
+        }
+
+        await Eventually.TrueAsync(async () => (await system.GatewayConsentsAsync(phone))
+                .Any(s => s.GetProperty("purpose").GetString() == "service" && s.GetProperty("granted").GetBoolean()),
+            Patience, () => "Gateway.Sms reopened for the new form\n" + system.Logs());
+    }
+
+    private async Task<JsonElement> LedgerAsync(string phone)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/consents?contact={Uri.EscapeDataString(phone)}");
+        request.Headers.Add("X-Api-Key", "dev-consent-admin-key");
+        using var response = await system.Consent.Http.SendAsync(request);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 }

@@ -16,11 +16,14 @@ public sealed class EmailDriver(ServiceApp<Program> app)
 
     public static string NewAddress() => $"p{Guid.NewGuid():N}@example.ru";
 
-    public async Task ConsentAsync(string email, string purpose, bool granted = true)
+    /// <param name="acceptedOverOptOutAt">For a grant after the patient's own opt-out: the opt-out the ledger accepted it over.</param>
+    public async Task ConsentAsync(
+        string email, string purpose, bool granted = true, DateTimeOffset? capturedAt = null, DateTimeOffset? acceptedOverOptOutAt = null)
     {
         var sequence = Interlocked.Increment(ref _sequence);
         await app.Services.GetRequiredService<IBus>().Publish(new ConsentChanged(
-            sequence, "msk-1", "P-1", email, "email", purpose, granted, "web_form", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+            sequence, "msk-1", "P-1", email, "email", purpose, granted, "web_form", capturedAt ?? DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
+            acceptedOverOptOutAt));
         using var client = app.CreateClient();
         await Eventually.TrueAsync(async () =>
             (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={Uri.EscapeDataString(email)}"))!

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Gateway.Email.Features.Unsubscribe;
+using Comms.Gateway.Email.Persistence;
 using Comms.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.Gateway.Email.Tests;
@@ -48,11 +50,36 @@ public sealed class UnsubscribeTests(EmailGatewayApp app) : IClassFixture<EmailG
         Assert.Equal(["marketing"], optOut.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()));
 
         // The second post was recorded nowhere: one opt-out reaches the ledger.
-        await Task.Delay(1000);
-        while (await broker.GetAsync(optOuts) is { } late)
+        Assert.Empty(await OptOutsRelayedAsync(broker, optOuts, email));
+    }
+
+    [Fact]
+    public async Task An_old_link_used_again_after_a_new_consent_unsubscribes_again()
+    {
+        var email = $"p{Guid.NewGuid():N}@example.ru";
+        var token = Links.TokenFor(Request(email));
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", "fanout");
+        using var client = app.CreateClient();
+        using (var first = await client.PostAsync($"/unsubscribe/{token}", OneClick()))
         {
-            Assert.NotEqual(email, JsonDocument.Parse(late.Body).RootElement.GetProperty("message").GetProperty("contact").GetString());
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
+
+        var unsubscribed = await broker.WaitForMessageAsync(optOuts, m => m.GetProperty("contact").GetString() == email, Patience, "OptOutReceived");
+
+        // The patient subscribes again on the clinic's web form; the ledger accepts it over the unsubscribe.
+        var unsubscribedAt = unsubscribed.GetProperty("receivedAt").GetDateTimeOffset();
+        await new EmailDriver(app).ConsentAsync(email, "marketing", capturedAt: unsubscribedAt.AddMinutes(5), acceptedOverOptOutAt: unsubscribedAt);
+        Assert.True(Assert.Single((await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={email}"))!).GetProperty("granted").GetBoolean());
+
+        // Weeks later the patient follows the link of an old mail: «Готово» must be true.
+        using var again = await client.PostAsync($"/unsubscribe/{token}", new FormUrlEncodedContent([new("confirm", "1")]));
+
+        Assert.Contains("id=\"done\"", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(Assert.Single((await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={email}"))!).GetProperty("granted").GetBoolean());
+        var second = Assert.Single(await OptOutsRelayedAsync(broker, optOuts, email));
+        Assert.Equal(("email_link", "unsubscribe page, confirmed"), (second.GetProperty("method").GetString(), second.GetProperty("evidence").GetString()));
     }
 
     [Fact]
@@ -117,6 +144,22 @@ public sealed class UnsubscribeTests(EmailGatewayApp app) : IClassFixture<EmailG
     }
 
     private UnsubscribeLinks Links => app.Services.GetRequiredService<UnsubscribeLinks>();
+
+    /// <summary>
+    /// The OptOutReceived messages for <paramref name="email"/> still in the queue once the gateway's outbox is empty:
+    /// by then everything it recorded was published and confirmed by the broker, so nothing more is on its way.
+    /// </summary>
+    private async Task<List<JsonElement>> OptOutsRelayedAsync(RabbitQueueProbe broker, string queue, string email)
+    {
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return !await scope.ServiceProvider.GetRequiredService<EmailDbContext>().OutboxMessages.AnyAsync();
+        }, Patience, "the gateway's outbox relayed");
+        return [.. (await broker.DrainAsync(queue))
+            .Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("message").Clone())
+            .Where(m => m.GetProperty("contact").GetString() == email)];
+    }
 
     private static UnsubscribeRequest Request(string email) => new(email, "marketing", Guid.CreateVersion7(), "msk-1", "P-1");
 

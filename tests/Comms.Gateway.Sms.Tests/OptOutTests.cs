@@ -11,6 +11,7 @@ namespace Comms.Gateway.Sms.Tests;
 /// <summary>A patient's own refusal, at the gateway that receives it: effective at once, before the ledger hears of it.</summary>
 public sealed class OptOutTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp>
 {
+    private const string ConsentQueue = "gateway-sms-consent-changed";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static long _sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10;
 
@@ -47,25 +48,47 @@ public sealed class OptOutTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp
     }
 
     [Fact]
-    public async Task Grant_captured_before_the_opt_out_cannot_reopen_the_channel_but_a_later_one_can()
+    public async Task Grant_captured_before_the_opt_out_cannot_reopen_the_channel_but_one_the_ledger_accepted_over_it_can()
     {
         var phone = SendingTests.NewPhone();
         var grantedAt = DateTimeOffset.UtcNow.AddDays(-30);
         await GrantAsync(phone, "service", capturedAt: grantedAt);
-        using (await app.PostCallbackAsync($"sms_income\n{phone.TrimStart('+')}\n79000000000\n1795424400\nSTOP"))
-        {
-        }
+        var stoppedAt = await StopAsync(phone);
 
         // The MIS re-sends its old checkbox (a newer ledger sequence, but captured before the patient's refusal).
-        await PublishConsentAsync(phone, "service", true, Interlocked.Increment(ref _sequence), grantedAt);
-        await Task.Delay(500);
+        await ConsumedAsync(Announcement(phone, Interlocked.Increment(ref _sequence), true, "mis_checkbox", grantedAt));
         Assert.StartsWith("the patient opted out", (await SendAsync(phone, "service", "blocked")).GetProperty("reason").GetString(), StringComparison.Ordinal);
 
-        // New evidence, captured after the refusal and accepted by the ledger, reopens it.
+        // The ledger records the «СТОП», then a new signed form its re-grant rule accepts over it: that reopens the channel.
+        await ConsumedAsync(Announcement(phone, Interlocked.Increment(ref _sequence), false, "reply", stoppedAt));
         var renewed = Interlocked.Increment(ref _sequence);
-        await PublishConsentAsync(phone, "service", true, renewed, DateTimeOffset.UtcNow.AddSeconds(1));
+        await ConsumedAsync(Announcement(phone, renewed, true, "paper_form", stoppedAt.AddMinutes(5), acceptedOverOptOutAt: stoppedAt));
         await WaitForSequenceAsync(phone, renewed);
         await SendAsync(phone, "service", "accepted");
+
+        // The opt-out is lifted for good: the clinic's own revocation after that is a revocation, not the patient's refusal.
+        await ConsumedAsync(Announcement(phone, Interlocked.Increment(ref _sequence), false, "mis_checkbox", stoppedAt.AddMinutes(10)));
+        Assert.StartsWith("consent for sms/service revoked", (await SendAsync(phone, "service", "blocked")).GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_later_grant_the_ledger_accepted_before_it_heard_of_the_stop_does_not_reopen_the_channel()
+    {
+        var phone = SendingTests.NewPhone();
+        await GrantAsync(phone, "service");
+        var stoppedAt = await StopAsync(phone);
+
+        // The MIS re-saves the card after the «СТОП»: the ledger, not having recorded the opt-out yet (it is stuck on
+        // the way), finds no opt-out before the checkbox and announces it granted.
+        await ConsumedAsync(Announcement(phone, Interlocked.Increment(ref _sequence), true, "mis_checkbox", stoppedAt.AddMinutes(5)));
+        Assert.StartsWith("the patient opted out", (await SendAsync(phone, "service", "blocked")).GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // A grant accepted over an earlier opt-out of the patient's is no answer to this one either.
+        await ConsumedAsync(Announcement(phone, Interlocked.Increment(ref _sequence), true, "paper_form", stoppedAt.AddMinutes(6),
+            acceptedOverOptOutAt: stoppedAt.AddDays(-1)));
+        Assert.StartsWith("the patient opted out", (await SendAsync(phone, "service", "blocked")).GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>("sim/requests"))!,
+            r => r.GetProperty("fields").GetProperty("to").GetString() == phone.TrimStart('+'));
     }
 
     [Fact]
@@ -108,6 +131,31 @@ public sealed class OptOutTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp
     private async Task PublishConsentAsync(string phone, string purpose, bool granted, long sequence, DateTimeOffset capturedAt) =>
         await app.Services.GetRequiredService<IBus>().Publish(new ConsentChanged(
             sequence, "msk-1", "P-1", phone, "sms", purpose, granted, "paper_form", capturedAt, DateTimeOffset.UtcNow));
+
+    private static ConsentChanged Announcement(
+        string phone, long sequence, bool granted, string method, DateTimeOffset capturedAt, DateTimeOffset? acceptedOverOptOutAt = null) =>
+        new(sequence, "msk-1", "P-1", phone, "sms", "service", granted, method, capturedAt, DateTimeOffset.UtcNow, acceptedOverOptOutAt);
+
+    /// <summary>Publishes what the ledger would and waits until the gateway's consumer is done with it (applied or not).</summary>
+    private async Task ConsumedAsync(ConsentChanged change)
+    {
+        var finished = app.Received.Finished(ConsentQueue);
+        await app.Services.GetRequiredService<IBus>().Publish(change);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished(ConsentQueue) > finished), Patience, $"consent sequence {change.Sequence} consumed");
+    }
+
+    /// <summary>The patient's «СТОП» through the provider's callback; returns when the gateway stamped it (the opt-out's time).</summary>
+    private async Task<DateTimeOffset> StopAsync(string phone)
+    {
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", "fanout");
+        using (await app.PostCallbackAsync($"sms_income\n{phone.TrimStart('+')}\n79000000000\n1795424400\nSTOP"))
+        {
+        }
+
+        var optOut = await broker.WaitForMessageAsync(optOuts, m => m.GetProperty("contact").GetString() == phone, Patience, "OptOutReceived");
+        return optOut.GetProperty("receivedAt").GetDateTimeOffset();
+    }
 
     private async Task WaitForSequenceAsync(string phone, long sequence) =>
         await Eventually.TrueAsync(async () => (await ConsentsAsync(phone)).Any(s => s.GetProperty("sequence").GetInt64() == sequence),

@@ -6,6 +6,10 @@ namespace Comms.Contracts.Consent;
 /// </summary>
 /// <param name="ClinicId">Null when no record of this contact names a clinic (an opt-out from an unknown sender).</param>
 /// <param name="Contact">Normalized: E.164 phone, lower-case email, or messenger id.</param>
+/// <param name="AcceptedOverOptOutAt">For a grant: when the patient's own opt-out that the ledger's re-grant rule
+/// accepted this grant over was captured (the latest such opt-out of this contact, channel and purpose before the
+/// grant). Null for a revocation, and for a grant that no opt-out known to the ledger precedes. A gateway holding a
+/// later opt-out of its own keeps the channel closed: the ledger has not heard of it yet.</param>
 public sealed record ConsentChanged(
     long Sequence,
     string? ClinicId,
@@ -16,4 +20,5 @@ public sealed record ConsentChanged(
     bool Granted,
     string Method,
     DateTimeOffset CapturedAt,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    DateTimeOffset? AcceptedOverOptOutAt = null);

@@ -23,8 +23,15 @@ public sealed class ConsentState
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>
-    /// When the patient opted out through this gateway ("СТОП", a provider stop-list, an unsubscribe link). It takes
-    /// effect here at once, before the ledger hears of it; a grant captured before it can no longer reopen the channel.
+    /// When the patient opted out through this gateway ("СТОП", a provider stop-list, an unsubscribe link), as long as
+    /// the ledger has not announced a grant its re-grant rule accepted over that opt-out. It takes effect here at once,
+    /// before the ledger hears of it, and until that announcement no grant reopens the channel.
     /// </summary>
     public DateTimeOffset? OptedOutAt { get; set; }
+
+    /// <summary>
+    /// The advisory lock every writer of this row holds from before it reads the row until it commits
+    /// (<see cref="ConsentChangedConsumer"/>, <see cref="OptOuts"/>): one writer at a time, each seeing the last one's work.
+    /// </summary>
+    public static string LockSubject(string contact, string channel, string purpose) => $"consent|{contact}|{channel}|{purpose}";
 }

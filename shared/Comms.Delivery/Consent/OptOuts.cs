@@ -11,31 +11,76 @@ namespace Comms.Delivery.Consent;
 /// that writes <see cref="OptOutReceived"/> to the outbox, so nothing is sent to that contact from this moment on,
 /// before the ledger has even heard of it.
 /// </summary>
+/// <remarks>
+/// Each projection row is written under its <see cref="ConsentState.LockSubject"/>, held from before the row is read
+/// until the unit of work commits, as <see cref="ConsentChangedConsumer"/> holds it: a ledger announcement applied at
+/// the same moment either committed before (and is overwritten here) or waits and then sees the opt-out. The lock is
+/// taken in the caller's transaction when it has one, else in one begun here that the caller's next SaveChanges
+/// commits (<see cref="GatewayDbContext.JoinOrBeginTransactionAsync"/>), so webhooks and dispatchers need no
+/// transaction of their own.
+/// </remarks>
 public sealed class OptOuts(GatewayDbContext db, TimeProvider time)
 {
+    /// <summary>Records the refusal of <paramref name="purposes"/>; the caller saves.</summary>
     public async Task<OptOutReceived> RecordAsync(
         string channel, string contact, IReadOnlyList<string> purposes, string method, string evidence,
-        string? clinicId, string? patientId, Guid? inReplyTo, CancellationToken cancellationToken)
+        string? clinicId, string? patientId, Guid? inReplyTo, CancellationToken cancellationToken) =>
+        (await RecordAsync(channel, contact, purposes, method, evidence, clinicId, patientId, inReplyTo, unlessStanding: false, cancellationToken))!;
+
+    /// <summary>
+    /// Records the refusal unless every purpose listed already stands refused by the patient's own opt-out at this
+    /// gateway that no grant accepted by the ledger has lifted since (a link used again, a mailto sent twice): then
+    /// nothing is recorded and null returned. After a new consent the same link records a new refusal. The caller saves.
+    /// </summary>
+    public Task<OptOutReceived?> RecordUnlessStandingAsync(
+        string channel, string contact, IReadOnlyList<string> purposes, string method, string evidence,
+        string? clinicId, string? patientId, Guid? inReplyTo, CancellationToken cancellationToken) =>
+        RecordAsync(channel, contact, purposes, method, evidence, clinicId, patientId, inReplyTo, unlessStanding: true, cancellationToken);
+
+    private async Task<OptOutReceived?> RecordAsync(
+        string channel, string contact, IReadOnlyList<string> purposes, string method, string evidence,
+        string? clinicId, string? patientId, Guid? inReplyTo, bool unlessStanding, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        foreach (var purpose in purposes)
+        var began = await db.JoinOrBeginTransactionAsync(cancellationToken);
+        try
         {
-            var state = await db.ConsentStates.FindAsync([contact, channel, purpose], cancellationToken);
-            if (state is null)
+            var states = new List<(string Purpose, ConsentState? State)>();
+            foreach (var purpose in purposes.Distinct().Order(StringComparer.Ordinal))
             {
-                state = new ConsentState { Contact = contact, Channel = channel, Purpose = purpose, Method = method, ClinicId = clinicId };
-                db.ConsentStates.Add(state);
+                await db.LockSubjectAsync(ConsentState.LockSubject(contact, channel, purpose), cancellationToken);
+                states.Add((purpose, await db.ConsentStates.FindAsync([contact, channel, purpose], cancellationToken)));
             }
 
-            state.Granted = false;
-            state.Method = method;
-            state.OptedOutAt = now;
-            state.UpdatedAt = now;
-        }
+            if (unlessStanding && states.All(s => s.State is { Granted: false, OptedOutAt: not null }))
+            {
+                return null;
+            }
 
-        var optOut = new OptOutReceived(Guid.CreateVersion7(), channel, contact, purposes, method, evidence, clinicId, patientId, inReplyTo, now);
-        db.Publish(optOut, time);
-        return optOut;
+            var now = time.GetUtcNow();
+            foreach (var (purpose, found) in states)
+            {
+                var state = found;
+                if (state is null)
+                {
+                    state = new ConsentState { Contact = contact, Channel = channel, Purpose = purpose, Method = method, ClinicId = clinicId };
+                    db.ConsentStates.Add(state);
+                }
+
+                state.Granted = false;
+                state.Method = method;
+                state.OptedOutAt = now;
+                state.UpdatedAt = now;
+            }
+
+            var optOut = new OptOutReceived(Guid.CreateVersion7(), channel, contact, purposes, method, evidence, clinicId, patientId, inReplyTo, now);
+            db.Publish(optOut, time);
+            return optOut;
+        }
+        catch when (began)
+        {
+            await db.AbandonTransactionAsync();
+            throw;
+        }
     }
 }
 

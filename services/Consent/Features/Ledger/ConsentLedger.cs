@@ -158,7 +158,9 @@ public sealed class ConsentLedger(ConsentDbContext db, CommsCloudEvents misEvent
             state.Record.Granted,
             state.Record.Method,
             state.Record.CapturedAt,
-            state.Record.RecordedAt);
+            state.Record.RecordedAt,
+            // The deciding record is effective: a grant was accepted over this opt-out, which a gateway's own may not be.
+            state.Record.Granted ? ConsentRules.OptOutBefore(state.Record, keyRecords)?.CapturedAt : null);
     }
 
     private void PublishToMis(ConsentState state, IReadOnlyList<ConsentRecord> keyRecords, ConsentRecord? refused)

@@ -58,10 +58,7 @@ public static class ConsentRules
             return null;
         }
 
-        var optOut = contactRecords
-            .Where(r => r.Channel == grant.Channel && r.Purpose == grant.Purpose && IsPatientOptOut(r) && r.CapturedAt <= grant.CapturedAt)
-            .OrderByDescending(r => r.CapturedAt).ThenByDescending(r => r.Id)
-            .FirstOrDefault();
+        var optOut = OptOutBefore(grant, contactRecords);
         if (optOut is null)
         {
             return null;
@@ -91,6 +88,17 @@ public static class ConsentRules
 
         return missing.Count == 0 ? null : new RegrantRefusal(grant, optOut, missing);
     }
+
+    /// <summary>
+    /// The patient's own opt-out <paramref name="grant"/> is assessed against: the latest of its (contact, channel,
+    /// purpose) captured at or before it, or null when none is. For an effective grant, the opt-out it was accepted over.
+    /// </summary>
+    public static ConsentRecord? OptOutBefore(ConsentRecord grant, IReadOnlyCollection<ConsentRecord> contactRecords) =>
+        contactRecords
+            .Where(r => r.Contact == grant.Contact && r.Channel == grant.Channel && r.Purpose == grant.Purpose && IsPatientOptOut(r) &&
+                        r.CapturedAt <= grant.CapturedAt)
+            .OrderByDescending(r => r.CapturedAt).ThenByDescending(r => r.Id)
+            .FirstOrDefault();
 
     private static string? Normalize(string? documentRef) =>
         string.IsNullOrWhiteSpace(documentRef) ? null : documentRef.Trim();

@@ -136,7 +136,7 @@ public sealed partial class ReplyMailHandler(
 
         if (UnsubscribeSubject().Match(mail.Subject ?? "") is { Success: true } match && unsubscribeLinks.TryRead(match.Groups[1].Value, out var request))
         {
-            await UnsubscribeApi.RecordAsync(db, optOuts, time, match.Groups[1].Value, request, "List-Unsubscribe mailto", cancellationToken);
+            await UnsubscribeApi.RecordAsync(optOuts, request, "List-Unsubscribe mailto", cancellationToken);
             row.MessageId = request.MessageId;
             return ReplyOutcomes.Unsubscribe;
         }

@@ -1,11 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Comms.Contracts;
 using Comms.Delivery.Consent;
 using Comms.Gateway.Email.Features.Pages;
 using Comms.Gateway.Email.Persistence;
-using Comms.ServiceDefaults.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Comms.Gateway.Email.Features.Unsubscribe;
@@ -47,7 +44,6 @@ public static class UnsubscribeApi
         UnsubscribeLinks links,
         EmailDbContext db,
         OptOuts optOuts,
-        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (!links.TryRead(token, out var request))
@@ -64,7 +60,7 @@ public static class UnsubscribeApi
                 detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058), or confirm on the page.");
         }
 
-        await RecordAsync(db, optOuts, time, token, request, oneClick ? "List-Unsubscribe=One-Click" : "unsubscribe page, confirmed", cancellationToken);
+        await RecordAsync(optOuts, request, oneClick ? "List-Unsubscribe=One-Click" : "unsubscribe page, confirmed", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         return oneClick
@@ -74,19 +70,13 @@ public static class UnsubscribeApi
     }
 
     /// <summary>
-    /// Records the refusal a token stands for, once per token however often it is used (the link posted again, the
-    /// mailto sent twice). The caller saves.
+    /// Records the refusal a link stands for, unless it already stands: the link posted again or the mailto sent twice
+    /// record nothing, while the same link used after the patient consented again records a new refusal, so the answer
+    /// «Готово» is true either way. The caller saves.
     /// </summary>
-    internal static async Task RecordAsync(
-        EmailDbContext db, OptOuts optOuts, TimeProvider time, string token, UnsubscribeRequest request, string evidence, CancellationToken cancellationToken)
-    {
-        var key = "unsubscribe|" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        if (await db.TryBeginAsync(key, "unsubscribe", time, cancellationToken))
-        {
-            await optOuts.RecordAsync(Channels.Email, request.Contact, [request.Purpose], "email_link", evidence, request.ClinicId, request.PatientId,
-                request.MessageId, cancellationToken);
-        }
-    }
+    internal static async Task RecordAsync(OptOuts optOuts, UnsubscribeRequest request, string evidence, CancellationToken cancellationToken) =>
+        await optOuts.RecordUnlessStandingAsync(Channels.Email, request.Contact, [request.Purpose], "email_link", evidence, request.ClinicId,
+            request.PatientId, request.MessageId, cancellationToken);
 
     private static ProblemHttpResult InvalidLink() => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
         title: "Invalid unsubscribe link", detail: "The link is damaged or was not issued by this clinic's messaging service.");
