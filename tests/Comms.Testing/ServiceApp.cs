@@ -28,6 +28,9 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
     /// <summary>What the service logged, at the levels its settings let through.</summary>
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Catches one of the service's saves when a test arms it; attached by <see cref="ConfigureServices"/>.</summary>
+    public SaveBarrier Saves { get; } = new();
+
     public IServiceProvider Services => Factory.Services;
 
     public virtual HttpClient CreateClient() => Factory.CreateClient();
@@ -46,6 +49,11 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
 
     /// <summary>Adds or overrides settings before the service starts.</summary>
     protected virtual ValueTask ConfigureAsync(IDictionary<string, string?> settings) => ValueTask.CompletedTask;
+
+    /// <summary>Adds or replaces services after the service's own (e.g. <see cref="Saves"/> on its DbContext).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>Releases what <see cref="ConfigureAsync"/> started, after the service stopped.</summary>
     protected virtual ValueTask ReleaseAsync() => ValueTask.CompletedTask;
@@ -68,6 +76,7 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
             {
                 services.AddReceiveObserver(_ => Received);
                 services.AddSingleton<ILoggerProvider>(Logs);
+                ConfigureServices(services);
             });
         });
         _ = Factory.Services; // starts the host: migrations applied, bus started and its queues bound
