@@ -48,7 +48,7 @@ public sealed partial class InterruptedSendResolver(
         var details = await db.WhatsAppMessages.SingleAsync(m => m.MessageId == message.MessageId, cancellationToken);
         if (attempt.Outcome == "refused")
         {
-            // Stopped in the pause after a refusal (a rate limit): Meta did not take it, so nothing went.
+            // Stopped after a refusal (a rate limit's pause, or before the template's attempt): Meta did not take it, so nothing went.
             dispatcher.End(message, details, MessageStatuses.FailedTemporary, BetweenTriesReason);
             LogStoppedBetweenTries(Logger, message.MessageId);
             await db.SaveChangesAsync(cancellationToken);
