@@ -71,7 +71,7 @@ public sealed partial class DueDispatcher(
         var appointmentIds = keys.Select(k => k.AppointmentId).ToArray();
         var appointments = await db.Appointments
             .FromSql($"""
-                SELECT a.* FROM unnest({clinicIds}, {appointmentIds}) AS k("ClinicId", "AppointmentId")
+                SELECT a.*, a.xmin FROM unnest({clinicIds}, {appointmentIds}) AS k("ClinicId", "AppointmentId")
                 JOIN appointments a ON a."ClinicId" = k."ClinicId" AND a."AppointmentId" = k."AppointmentId"
                 """)
             .ToDictionaryAsync(a => (a.ClinicId, a.AppointmentId), cancellationToken);
