@@ -39,9 +39,9 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             appointment.Property(x => x.DoctorSpecialty).HasMaxLength(200);
             appointment.HasIndex(x => new { x.ClinicId, x.PatientId });
             // The row's version (PostgreSQL's xmin): every writer saves an appointment only as it read it. MIS events
-            // about one appointment take turns under its subject lock, but a patient's answer or new details write it
-            // too: the later of two is retried and sees what the first left (an answer does not confirm an appointment
-            // cancelled since it was read).
+            // about one appointment take turns under its subject lock, but a patient's answer or new details, and the
+            // release of a send merged into another appointment's (MergedSends), write it too: the later of two is
+            // retried and sees what the first left (an answer does not confirm an appointment cancelled since it was read).
             appointment.Property<uint>(AppointmentVersion).IsRowVersion();
         });
 

@@ -77,6 +77,7 @@ public sealed partial class DueDispatcher(
             .ToDictionaryAsync(a => (a.ClinicId, a.AppointmentId), cancellationToken);
 
         var rules = scope.ServiceProvider.GetRequiredService<ClinicRulesStore>();
+        var mergedSends = scope.ServiceProvider.GetRequiredService<MergedSends>();
         var companions = await AppointmentCompanions.FindAsync(db, due, appointments, settings.MergeAppointmentsWithin, now, cancellationToken);
 
         foreach (var send in due.Where(s => s.Status == SendStatuses.Pending))
@@ -87,6 +88,7 @@ public sealed partial class DueDispatcher(
             {
                 send.Status = refusal.Status;
                 send.StatusReason = refusal.Reason;
+                await mergedSends.ReleaseAsync(send, cancellationToken);
                 continue;
             }
 
