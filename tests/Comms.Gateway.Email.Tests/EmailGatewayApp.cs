@@ -1,4 +1,6 @@
+using Comms.Gateway.Email.Persistence;
 using Comms.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.Gateway.Email.Tests;
 
@@ -34,6 +36,8 @@ public sealed class ScriptedSmtpGatewayApp() : ServiceApp<Program>("gwmailsc")
         settings["Email:Smtp:RetryDelays:1"] = "00:00:04"; // long enough for a revocation to land between tries
         return ValueTask.CompletedTask;
     }
+
+    protected override void ConfigureServices(IServiceCollection services) => Saves.AttachTo<EmailDbContext>(services);
 
     protected override async ValueTask ReleaseAsync() => await Smtp.DisposeAsync();
 }

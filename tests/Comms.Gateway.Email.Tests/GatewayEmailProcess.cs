@@ -96,7 +96,8 @@ public sealed class GatewayEmailProcess : IAsyncDisposable
         return command;
     }
 
-    public async Task<JsonElement> WaitForStatusAsync(Guid messageId, string status, TimeSpan timeout)
+    /// <param name="and">What else the message must show, beside its status.</param>
+    public async Task<JsonElement> WaitForStatusAsync(Guid messageId, string status, TimeSpan timeout, Func<JsonElement, bool>? and = null)
     {
         JsonElement last = default;
         return await Eventually.GetAsync<JsonElement>(async () =>
@@ -108,7 +109,7 @@ public sealed class GatewayEmailProcess : IAsyncDisposable
             }
 
             last = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return last.GetProperty("status").GetString() == status ? last : null;
+            return last.GetProperty("status").GetString() == status && (and is null || and(last)) ? last : null;
         }, timeout, () => $"message {messageId} {status}; last seen: {last}\n{Gateway.LogTail()}");
     }
 

@@ -50,9 +50,11 @@ public sealed class RestartTests : IAsyncLifetime
         _system.Smtp.Script(email, new ScriptedSmtpServer.Reply(ScriptedSmtpServer.Stage.Recipient, "451 4.3.0 try again later"));
 
         var command = await _system.SendAsync(EmailDriver.Command(email, "service"));
-        await _system.WaitForStatusAsync(command.MessageId, "queued", TimeSpan.FromSeconds(60));
         await Eventually.TrueAsync(() => Task.FromResult(_system.Smtp.RecipientsSeen(email) == 1), TimeSpan.FromSeconds(60), "the refused try at the relay");
-        await Task.Delay(TimeSpan.FromSeconds(1)); // the refusal is on record and the 15 s pause has begun
+        // The refusal is on record and the 15 s pause has begun: the message says when the next try comes.
+        var waiting = await _system.WaitForStatusAsync(command.MessageId, "queued", TimeSpan.FromSeconds(60),
+            m => m.GetProperty("reason").GetString()?.Contains("next try in", StringComparison.Ordinal) == true);
+        Assert.Equal(1, waiting.GetProperty("attempts").GetInt32());
         await _system.KillGatewayAsync();
         await _system.StartGatewayAsync();
 

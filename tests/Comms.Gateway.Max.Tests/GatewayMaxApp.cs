@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Comms.Contracts.Consent;
 using Comms.Contracts.Templating;
+using Comms.Gateway.Max.Persistence;
 using Comms.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +59,8 @@ public class GatewayMaxApp() : ServiceApp<Program>("gwmax")
         settings["Mis:Clinics:1:ApiKey"] = OtherClinicKey;
     }
 
+
+    protected override void ConfigureServices(IServiceCollection services) => Saves.AttachTo<MaxDbContext>(services);
 
     protected override async ValueTask ReleaseAsync() => await Simulator.DisposeAsync();
 

@@ -1,4 +1,6 @@
+using Comms.Gateway.Sms.Persistence;
 using Comms.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.Gateway.Sms.Tests;
 
@@ -39,6 +41,8 @@ public class GatewaySmsApp() : ServiceApp<Program>("gwsms")
         return await client.PostAsync($"/webhooks/sms/smsru?token={CallbackToken}",
             new FormUrlEncodedContent([new KeyValuePair<string, string>("data[0]", entry)]));
     }
+
+    protected override void ConfigureServices(IServiceCollection services) => Saves.AttachTo<SmsDbContext>(services);
 
     protected override async ValueTask ReleaseAsync() => await Simulator.DisposeAsync();
 }

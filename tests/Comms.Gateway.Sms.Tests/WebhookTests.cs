@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Contracts.Consent;
 using Comms.Contracts.Templating;
+using Comms.Delivery.Messages;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -68,6 +69,36 @@ public sealed class WebhookTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         Assert.Equal("100", await outOfOrder.Content.ReadAsStringAsync());
 
         var message = await client.GetFromJsonAsync<JsonElement>($"/api/v1/messages/{command.MessageId}");
+        Assert.Equal("delivered", message.GetProperty("status").GetString());
+        Assert.Equal(["queued", "accepted", "delivered"], message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Two_receipts_applied_at_once_cannot_move_a_delivered_message_back()
+    {
+        var driver = new SmsDriver(app);
+        var messageId = await driver.SendAsync(await driver.PatientWithConsentAsync(), "msk-1");
+        var accepted = await driver.WaitForStatusAsync(messageId, "accepted");
+        var smsId = accepted.GetProperty("providerMessageId").GetString()!;
+        using var client = app.CreateClient();
+
+        // "On its way" has read the message as accepted and is about to save it as sent when "delivered" commits.
+        var onItsWay = app.Saves.Hold(db => db.ChangeTracker.Entries<OutgoingMessage>()
+            .Any(e => e.Entity.MessageId == messageId && e.Property(m => m.Status).IsModified && e.Entity.Status == "sent"));
+        var sent = client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n102\n1795424399"));
+        await onItsWay.ReachedAsync();
+        using (var delivered = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", Form($"sms_status\n{smsId}\n103\n1795424400")))
+        {
+            Assert.Equal("100", await delivered.Content.ReadAsStringAsync());
+        }
+
+        onItsWay.Release();
+        using (var late = await sent)
+        {
+            Assert.Equal("100", await late.Content.ReadAsStringAsync());
+        }
+
+        var message = await client.GetFromJsonAsync<JsonElement>($"/api/v1/messages/{messageId}");
         Assert.Equal("delivered", message.GetProperty("status").GetString());
         Assert.Equal(["queued", "accepted", "delivered"], message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Comms.Contracts.Consent;
 using Comms.Contracts.Templating;
+using Comms.Gateway.WhatsApp.Persistence;
 using Comms.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,8 @@ public class GatewayWhatsAppApp() : ServiceApp<Program>("gwwa")
         settings["WhatsApp:RateLimitRetries"] = "2";
         settings["WhatsApp:RateLimitPause"] = "00:00:00.200";
     }
+
+    protected override void ConfigureServices(IServiceCollection services) => Saves.AttachTo<WhatsAppDbContext>(services);
 
     protected override async ValueTask ReleaseAsync() => await Simulator.DisposeAsync();
 

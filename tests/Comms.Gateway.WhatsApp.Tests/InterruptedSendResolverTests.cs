@@ -3,8 +3,12 @@ using Comms.Contracts.Delivery;
 using Comms.Delivery.Messages;
 using Comms.Gateway.WhatsApp.Features.Sending;
 using Comms.Gateway.WhatsApp.Persistence;
+using Comms.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Comms.Gateway.WhatsApp.Tests;
 
@@ -165,4 +169,39 @@ public sealed class InterruptedSendResolverTests(GatewayWhatsAppApp app) : IClas
         MessageId = messageId, PhoneNumberId = GatewayWhatsAppApp.PhoneNumberId, Locale = "ru", TemplateName = "appointment_reminder",
         TemplateParameters = ["Анна"], Form = "text",
     };
+
+    [Fact]
+    public async Task A_gateway_stopped_between_meta_saying_outside_the_window_and_the_template_leaves_an_attempt_the_resolver_settles()
+    {
+        var phone = GatewayWhatsAppApp.NewPhone();
+        await app.GrantAsync(phone);
+        // The gateway saw the patient write; Meta (the simulator) did not: it answers 131047 and the template is next.
+        var body = GatewayWhatsAppApp.TextPayload(phone, "Здравствуйте");
+        (await app.PostWebhookAsync(body, GatewayWhatsAppApp.Sign(body))).Dispose();
+
+        // The template's attempt fails to commit, as a database error (or a kill) between the two attempts would.
+        var command = GatewayWhatsAppApp.Command(phone);
+        var template = app.Saves.FailNext(db => db.ChangeTracker.Entries<SendAttempt>()
+            .Any(e => e.State == EntityState.Added && e.Entity.MessageId == command.MessageId && e.Entity.Number == 2));
+        var handled = app.Received.Finished(SendQueue);
+        await app.SendAsync(command);
+        await template.ReachedAsync();
+
+        // The command comes again and is dropped as a repeat: only the resolver can settle the message now.
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished(SendQueue) > handled), TimeSpan.FromSeconds(30), "the command handled");
+        Assert.Equal(MessageStatuses.Queued, (await app.MessageAsync(command.MessageId)).GetProperty("status").GetString());
+
+        var aDayLater = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(1));
+        var resolver = new InterruptedSendResolver(app.Services.GetRequiredService<IServiceScopeFactory>(),
+            app.Services.GetRequiredService<IOptions<WhatsAppOptions>>(), aDayLater, NullLogger<InterruptedSendResolver>.Instance);
+        Assert.Equal(1, await resolver.ResolveDueAsync(CancellationToken.None));
+
+        var message = await app.MessageAsync(command.MessageId);
+        Assert.Equal(MessageStatuses.FailedTemporary, message.GetProperty("status").GetString());
+        Assert.Equal(InterruptedSendResolver.BetweenTriesReason, message.GetProperty("reason").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, message.GetProperty("cause").ValueKind); // surely not sent: a next channel may go
+        Assert.Empty(await app.SimulatorMessagesAsync(phone));
+    }
+
+    private const string SendQueue = "gateway-whatsapp-send-whats-app";
 }

@@ -159,6 +159,40 @@ public sealed class ChannelFallbackTests(SchedulingApp app) : IClassFixture<Sche
     }
 
     [Fact]
+    public async Task A_reminder_merged_into_a_message_withdrawn_while_it_waits_for_its_next_channel_goes_on_its_own()
+    {
+        await using var clinic = await Clinic.OpenAsync(app);
+        var composed = await clinic.Broker.BindQueueAsync(ComposeExchange, "", "fanout");
+        await PutAsync(clinic, """["sms","email"]""", """{}""");
+        var patient = Clinic.NewId("P");
+        var (first, second) = (Clinic.NewId(), Clinic.NewId());
+        var startsAt = DateTimeOffset.UtcNow.AddHours(23);
+        await clinic.BookAsync(first, startsAt, patient);
+        await clinic.BookAsync(second, startsAt.AddMinutes(40), patient);
+        await clinic.DispatchDueAsync();
+        var together = Assert.Single(await Clinic.TakeComposedAsync(clinic.Broker, composed, [first, second], expected: 1));
+        Assert.Equal(first, together.GetProperty("appointmentId").GetString());
+        var merged = await SendWhenAsync(clinic, second, s => s.GetProperty("status").GetString() == "merged");
+
+        // The SMS surely did not reach the patient, so the message waits for email; meanwhile the MIS cancels the first.
+        var sendId = together.GetProperty("messageId").GetGuid();
+        await PublishAsync(sendId, "sms", MessageStatuses.Blocked, "no consent for sms/service", cause: null);
+        await SendWhenAsync(clinic, first, s => s.GetProperty("status").GetString() == "pending");
+        await clinic.PublishAsync("appointment.cancelled", clinic.Closing(first, 2));
+        await SendWhenAsync(clinic, first, s => s.GetProperty("status").GetString() == "suppressed");
+        await clinic.DispatchDueAsync();
+
+        // The second appointment is still booked: its reminder goes on its own, on the channel the message had not tried.
+        var alone = Assert.Single(await Clinic.TakeComposedAsync(clinic.Broker, composed, [first, second], expected: 1));
+        Assert.Equal(second, alone.GetProperty("appointmentId").GetString());
+        Assert.Equal(["email"], Channels(alone));
+        Assert.Equal(ChannelSteps.AttemptId(merged.GetProperty("messageId").GetGuid(), 1), alone.GetProperty("messageId").GetGuid());
+        var send = await SendWhenAsync(clinic, second, s => s.GetProperty("status").GetString() == "dispatched");
+        Assert.Equal(JsonValueKind.Null, send.GetProperty("mergedInto").ValueKind);
+        Assert.StartsWith("goes on its own, on email", send.GetProperty("statusReason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deadline_outside_a_day_is_refused_with_its_path()
     {
         await using var clinic = await Clinic.OpenAsync(app);

@@ -49,6 +49,7 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
             .AddSingleton(TimeProvider.System)
             .AddDbContext<SchedulingDbContext>(options => options.UseNpgsql(_database))
             .AddScoped<ClinicRulesStore>()
+            .AddScoped<MergedSends>()
             .AddOptions()
             .BuildServiceProvider();
     }

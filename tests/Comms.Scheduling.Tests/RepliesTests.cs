@@ -93,6 +93,43 @@ public sealed class RepliesTests(SchedulingApp app) : IClassFixture<SchedulingAp
             .Single(s => s.GetProperty("kind").GetString() == "confirmation").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_yes_saved_just_after_the_mis_cancelled_the_appointment_confirms_nothing_and_goes_to_the_clinic()
+    {
+        await using var clinic = await Clinic.OpenAsync(app);
+        var confirmed = await clinic.Broker.BindQueueAsync("comms.events", "appointment.confirmed");
+        var messages = await clinic.Broker.BindQueueAsync("comms.events", "patient.message_received");
+        var id = Clinic.NewId();
+        await clinic.BookAsync(id, DateTimeOffset.UtcNow.AddDays(2));
+        await clinic.DispatchDueAsync();
+        var question = Clinic.Sends(await clinic.TimelineAsync(id, 1), status: "dispatched", kind: "confirmation").Single().GetProperty("messageId").GetGuid();
+
+        // The answer has read the appointment as booked and is about to save it confirmed when the cancellation commits.
+        var answer = app.Saves.Hold(db => db.ChangeTracker.Entries<Appointment>()
+            .Any(e => e.Entity.AppointmentId == id && e.Property(a => a.Confirmation).IsModified));
+        var handled = app.Received.Finished("scheduling-patient-replied");
+        await app.Services.GetRequiredService<IBus>().Publish(new PatientReplied(
+            Guid.CreateVersion7(), "sms", "+79161234567", "1", question, "confirmation", clinic.Id, "P-" + id, id, DateTimeOffset.UtcNow));
+        await answer.ReachedAsync();
+        await clinic.PublishAsync("appointment.cancelled", clinic.Closing(id, version: 2));
+        await clinic.TimelineAsync(id, version: 2);
+        answer.Release();
+
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished("scheduling-patient-replied") > handled), Patience, "the answer handled");
+        var timeline = await clinic.TimelineAsync(id, version: 2);
+        Assert.Equal("cancelled", timeline.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, timeline.GetProperty("confirmation").ValueKind);
+        var forwarded = await clinic.Broker.WaitForAsync(messages, e => e.GetProperty("data").GetProperty("appointmentId").GetString() == id, Patience, "the answer handed to the clinic");
+        Assert.Equal("1", forwarded.GetProperty("data").GetProperty("text").GetString());
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return !await scope.ServiceProvider.GetRequiredService<SchedulingDbContext>().OutboxMessages.AnyAsync();
+        }, Patience, "everything the answer caused relayed");
+        Assert.DoesNotContain(await clinic.Broker.DrainAsync(confirmed),
+            m => JsonDocument.Parse(m.Body).RootElement.GetProperty("data").GetProperty("appointmentId").GetString() == id);
+    }
+
     private async Task<(string Id, Guid Question)> BookAsync()
     {
         var id = "A-" + Guid.NewGuid().ToString("N")[..10];

@@ -1,4 +1,6 @@
+using Comms.Scheduling.Persistence;
 using Comms.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.Scheduling.Tests;
 
@@ -27,4 +29,6 @@ public sealed class SchedulingApp() : ServiceApp<Program>("sched")
         settings["Reminders:DispatchInterval"] = "01:00:00";
         return ValueTask.CompletedTask;
     }
+
+    protected override void ConfigureServices(IServiceCollection services) => Saves.AttachTo<SchedulingDbContext>(services);
 }

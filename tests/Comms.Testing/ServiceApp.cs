@@ -28,6 +28,9 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
     /// <summary>What the service logged, at the levels its settings let through.</summary>
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Catches one of the service's saves when a test arms it; attached by <see cref="ConfigureServices"/>.</summary>
+    public SaveBarrier Saves { get; } = new();
+
     public IServiceProvider Services => Factory.Services;
 
     public virtual HttpClient CreateClient() => Factory.CreateClient();
@@ -47,7 +50,7 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
     /// <summary>Adds or overrides settings before the service starts.</summary>
     protected virtual ValueTask ConfigureAsync(IDictionary<string, string?> settings) => ValueTask.CompletedTask;
 
-    /// <summary>Adds test-only services (a barrier on an HTTP client, say) after the service's own.</summary>
+    /// <summary>Adds or replaces test-only services after the service's own (a barrier on an HTTP client, <see cref="Saves"/> on its DbContext).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }

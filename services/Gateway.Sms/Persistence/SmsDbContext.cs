@@ -1,10 +1,14 @@
 using Comms.Delivery;
+using Comms.Delivery.Messages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Gateway.Sms.Persistence;
 
 public sealed class SmsDbContext(DbContextOptions<SmsDbContext> options) : GatewayDbContext(options)
 {
+    /// <summary>The shadow property of <see cref="OutgoingMessage"/> that carries its concurrency token.</summary>
+    public const string MessageVersion = "RowVersion";
+
     public DbSet<SendAttempt> SendAttempts => Set<SendAttempt>();
 
     public DbSet<FlaggedContact> FlaggedContacts => Set<FlaggedContact>();
@@ -12,6 +16,10 @@ public sealed class SmsDbContext(DbContextOptions<SmsDbContext> options) : Gatew
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+
+        // The row's version (PostgreSQL's xmin): receipts, the resolver and the dispatcher each save a message only as
+        // they read it, so two receipts applied at once cannot move it back from a final status (the later is applied again).
+        modelBuilder.Entity<OutgoingMessage>().Property<uint>(MessageVersion).IsRowVersion();
 
         modelBuilder.Entity<SendAttempt>(attempt =>
         {

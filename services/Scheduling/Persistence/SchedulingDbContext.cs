@@ -6,6 +6,12 @@ namespace Comms.Scheduling.Persistence;
 
 public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> options) : ServiceDbContext(options)
 {
+    /// <summary>
+    /// The shadow property of <see cref="Appointment"/> that carries its concurrency token (column <c>xmin</c>): raw SQL
+    /// that reads appointments into the model selects it beside <c>a.*</c>.
+    /// </summary>
+    public const string AppointmentVersion = "RowVersion";
+
     public DbSet<Appointment> Appointments => Set<Appointment>();
 
     public DbSet<ScheduledSend> ScheduledSends => Set<ScheduledSend>();
@@ -32,6 +38,11 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
             appointment.Property(x => x.Confirmation).HasMaxLength(40);
             appointment.Property(x => x.DoctorSpecialty).HasMaxLength(200);
             appointment.HasIndex(x => new { x.ClinicId, x.PatientId });
+            // The row's version (PostgreSQL's xmin): every writer saves an appointment only as it read it. MIS events
+            // about one appointment take turns under its subject lock, but a patient's answer or new details, and the
+            // release of a send merged into another appointment's (MergedSends), write it too: the later of two is
+            // retried and sees what the first left (an answer does not confirm an appointment cancelled since it was read).
+            appointment.Property<uint>(AppointmentVersion).IsRowVersion();
         });
 
         modelBuilder.Entity<ScheduledSend>(send =>

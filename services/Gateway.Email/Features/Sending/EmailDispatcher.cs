@@ -34,7 +34,10 @@ public sealed partial class EmailDispatcher(
     TimeProvider time,
     ILogger<EmailDispatcher> logger)
 {
-    /// <summary>Sends a message that is tracked and committed as queued. Returns with everything committed.</summary>
+    /// <summary>
+    /// Sends a message that is tracked as queued (committed or not: the first try's commit writes it). Returns with
+    /// everything committed.
+    /// </summary>
     public async Task DispatchAsync(OutgoingMessage message, MimeMessage mail, CancellationToken cancellationToken)
     {
         var delays = options.Value.Smtp.EffectiveRetryDelays;

@@ -9,10 +9,11 @@ using MassTransit;
 namespace Comms.Gateway.Email.Features.Sending;
 
 /// <summary>
-/// Sends one email: drop a repeat of the message id → an invalid address fails at once → the message committed as
-/// queued → <see cref="EmailDispatcher"/> (consent gate before every try). Because the row is committed before the
-/// relay is called, a redelivered command — after a crash, a lost ack, a duplicate publish — finds it and is dropped:
-/// the consumer never hands one message to the relay twice.
+/// Sends one email: drop a repeat of the message id → an invalid address fails at once → <see cref="EmailDispatcher"/>
+/// (deadline and consent gate before every try). The message row is committed with its first try, before the relay
+/// is called (or with the status that stopped it before any try), so a redelivered command — after a crash, a lost
+/// ack, a duplicate publish — finds it and is dropped: the consumer never hands one message to the relay twice, and no
+/// message is on record as queued without a try the resolver can settle.
 /// </summary>
 public sealed partial class SendEmailConsumer(
     EmailDbContext db,
@@ -57,9 +58,9 @@ public sealed partial class SendEmailConsumer(
             return;
         }
 
+        // Not committed on its own: a queued row with no try would be left for ever by a gateway stopped before the
+        // first try (the command coming again is dropped as a repeat, and the resolver looks only at tries).
         recorder.Transition(message, MessageStatuses.Queued);
-        await db.SaveChangesAsync(cancellationToken);
-
         await dispatcher.DispatchAsync(message, composer.Compose(command, email, time), cancellationToken);
     }
 

@@ -35,6 +35,7 @@ public sealed partial class MaxDispatcher(
     {
         var settings = options.Value;
         var retries = 0;
+        SendAttempt? waiting = null;
         while (true)
         {
             if (recorder.ExpireIfPastDeadline(message))
@@ -51,6 +52,11 @@ public sealed partial class MaxDispatcher(
                 LogBlocked(logger, message.MessageId, decision.Reason!);
                 await db.SaveChangesAsync(cancellationToken);
                 return;
+            }
+
+            if (waiting is not null)
+            {
+                waiting.ResolveAfter = null; // the pause is over: this attempt takes its place
             }
 
             var attempt = await BeginAttemptAsync(message, content, cancellationToken);
@@ -78,6 +84,11 @@ public sealed partial class MaxDispatcher(
                     {
                         var pause = settings.RetryPause * Math.Pow(2, retries++);
                         LogRetry(logger, message.MessageId, refused.HttpStatus, pause);
+
+                        // Kept open over the pause: a gateway stopped before the next attempt is on record leaves the
+                        // resolver something to settle, instead of a message queued for ever.
+                        attempt.ResolveAfter = time.GetUtcNow() + pause + settings.Resolution.InFlightGrace;
+                        waiting = attempt;
                         await db.SaveChangesAsync(cancellationToken);
                         await Task.Delay(pause, time, cancellationToken);
                         continue;

@@ -18,11 +18,15 @@ namespace Comms.Gateway.Sms.Features.Webhooks;
 /// Every provider account's callback: <c>/webhooks/sms/{account}?token=…</c>, the URL given to the provider (in its
 /// cabinet, or per message). The token is checked in constant time first, then the provider's own signature by its
 /// reader: a spoofed callback gets 401 and changes nothing. Receipts move a message up the status ranks only, so a
-/// late, repeated or out-of-order receipt cannot corrupt it. Patients' SMS: opt-out words first, always; otherwise a
-/// <c>PatientReplied</c> resolved against the latest message to that number that asked for an answer.
+/// late, repeated or out-of-order receipt cannot corrupt it, nor one applied at the same moment as another. Patients'
+/// SMS: opt-out words first, always; otherwise a <c>PatientReplied</c> resolved against the latest message to that
+/// number that asked for an answer.
 /// </summary>
 public static partial class SmsWebhooks
 {
+    /// <summary>How often a callback is applied again when a message it names changed under it, before the provider is asked to retry.</summary>
+    private const int ConcurrentRounds = 5;
+
     public static IEndpointRouteBuilder MapSmsWebhooks(this IEndpointRouteBuilder routes)
     {
         routes.MapMethods("/webhooks/sms/{account}", [HttpMethods.Post, HttpMethods.Get], Receive)
@@ -79,26 +83,48 @@ public static partial class SmsWebhooks
             LogUnreadable(logger, account, field);
         }
 
+        // Two callbacks about one message may be applied at once (a provider sends "on its way" and "delivered" a moment
+        // apart): the message row's concurrency token fails the later save, and its callback is applied again on what
+        // the other left, so a message never moves back from a final status.
         var unknownReceipts = 0;
-        foreach (var item in entries.Items)
+        for (var round = 1; ; round++)
         {
-            switch (item)
+            try
             {
-                case SmsCallbackItem.Receipt receipt:
-                    if (!await ApplyReceiptAsync(db, recorder, optOuts, flags, account, receipt, cancellationToken))
+                unknownReceipts = 0;
+                foreach (var item in entries.Items)
+                {
+                    switch (item)
                     {
-                        unknownReceipts++;
-                    }
+                        case SmsCallbackItem.Receipt receipt:
+                            if (!await ApplyReceiptAsync(db, recorder, optOuts, flags, account, receipt, cancellationToken))
+                            {
+                                unknownReceipts++;
+                            }
 
-                    break;
-                case SmsCallbackItem.Inbound inbound:
-                    await RecordInboundAsync(db, replies, optOuts, inbound, time, cancellationToken);
-                    LogInbound(logger, account, ContactNormalizer.Mask(inbound.From));
-                    break;
+                            break;
+                        case SmsCallbackItem.Inbound inbound:
+                            await RecordInboundAsync(db, replies, optOuts, inbound, time, cancellationToken);
+                            LogInbound(logger, account, ContactNormalizer.Mask(inbound.From));
+                            break;
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                LogConcurrent(logger, account, round);
+                if (round == ConcurrentRounds)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Callback met concurrent changes",
+                        detail: $"The messages this callback names for account {account} kept changing while it was applied; retry later.");
+                }
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         if (unknownReceipts > 0)
         {
             // Most likely the receipt overtook our own commit of the provider's id: ask the provider to try again.
@@ -167,6 +193,9 @@ public static partial class SmsWebhooks
     private static bool TokenMatches(string? presented, string expected) =>
         !string.IsNullOrEmpty(presented) &&
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Callback for {Account}: a message it names changed meanwhile (round {Round}); applying it again")]
+    private static partial void LogConcurrent(ILogger logger, string account, int round);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inbound SMS via {Account} from {Phone}")]
     private static partial void LogInbound(ILogger logger, string account, string phone);

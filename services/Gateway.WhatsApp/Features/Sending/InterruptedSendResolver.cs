@@ -63,7 +63,7 @@ public sealed partial class InterruptedSendResolver(
 
         if (attempt.Outcome == AttemptOutcomes.Refused)
         {
-            // Stopped in the pause after a refusal (a rate limit): Meta did not take it, so nothing went.
+            // Stopped after a refusal (a rate limit's pause, or before the template's attempt): Meta did not take it, so nothing went.
             dispatcher.End(message, details, MessageStatuses.FailedTemporary, BetweenTriesReason);
             LogStoppedBetweenTries(Logger, message.MessageId);
             await db.SaveChangesAsync(cancellationToken);

@@ -146,6 +146,11 @@ public sealed partial class WhatsAppDispatcher(
                     {
                         LogOutsideWindow(logger, message.MessageId, details.TemplateName!);
                         content = template;
+
+                        // Kept open until the template's attempt is on record: a gateway stopped in between leaves the
+                        // resolver something to settle, instead of a message queued for ever.
+                        attempt.ResolveAfter = time.GetUtcNow() + settings.Resolution.InFlightGrace;
+                        waiting = attempt;
                         await db.SaveChangesAsync(cancellationToken);
                         continue;
                     }

@@ -52,7 +52,7 @@ public sealed class AppointmentCompanions
         var to = reminded.Max(a => a.StartsAt) + within;
         var nearby = await db.Appointments
             .FromSql($"""
-                SELECT a.* FROM unnest({clinicIds}, {patientIds}) AS k("ClinicId", "PatientId")
+                SELECT a.*, a.xmin FROM unnest({clinicIds}, {patientIds}) AS k("ClinicId", "PatientId")
                 JOIN appointments a ON a."ClinicId" = k."ClinicId" AND a."PatientId" = k."PatientId"
                 WHERE a."Status" = 'booked' AND a."StartsAt" >= {from} AND a."StartsAt" <= {to}
                 """)

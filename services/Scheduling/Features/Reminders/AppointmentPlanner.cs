@@ -14,6 +14,7 @@ namespace Comms.Scheduling.Features.Reminders;
 public sealed partial class AppointmentPlanner(
     SchedulingDbContext db,
     ClinicRulesStore clinicRules,
+    MergedSends mergedSends,
     TimeProvider time,
     IOptionsMonitor<ReminderOptions> options,
     ILogger<AppointmentPlanner> logger)
@@ -79,7 +80,7 @@ public sealed partial class AppointmentPlanner(
             // Same moment, another service or specialty: its rules may differ.
             var sends = await db.ScheduledSends.Where(s => s.ClinicId == appointment.ClinicId && s.AppointmentId == appointment.AppointmentId)
                 .ToListAsync(cancellationToken);
-            Replan(appointment, rules, sends, now, "the appointment's service or specialty changed");
+            await ReplanAsync(appointment, rules, sends, now, "the appointment's service or specialty changed", cancellationToken);
         }
 
         // Otherwise the same moment with newer details (a new phone, say): the plan stays, the dispatcher reads the
@@ -170,13 +171,14 @@ public sealed partial class AppointmentPlanner(
             .ToLookup(s => s.AppointmentId);
         foreach (var appointment in appointments)
         {
-            Replan(appointment, rules, [.. sends[appointment.AppointmentId]], now, "the clinic's reminder rules changed");
+            await ReplanAsync(appointment, rules, [.. sends[appointment.AppointmentId]], now, "the clinic's reminder rules changed", cancellationToken);
         }
 
         return appointments.Count;
     }
 
-    private void Replan(Appointment appointment, ClinicRules rules, List<ScheduledSend> sends, DateTimeOffset now, string reason)
+    private async Task ReplanAsync(
+        Appointment appointment, ClinicRules rules, List<ScheduledSend> sends, DateTimeOffset now, string reason, CancellationToken cancellationToken)
     {
         var lastSent = sends.Where(s => s.Status == SendStatuses.Dispatched).Max(s => s.DispatchedAt);
         var pending = sends.Where(s => s.Status == SendStatuses.Pending).ToList();
@@ -203,6 +205,7 @@ public sealed partial class AppointmentPlanner(
         {
             stale.Status = SendStatuses.Suppressed;
             stale.StatusReason = reason;
+            await mergedSends.ReleaseAsync(stale, cancellationToken);
         }
 
         Add(appointment, additions, now);
@@ -262,6 +265,7 @@ public sealed partial class AppointmentPlanner(
         {
             send.Status = SendStatuses.Suppressed;
             send.StatusReason = reason;
+            await mergedSends.ReleaseAsync(send, cancellationToken);
         }
     }
 

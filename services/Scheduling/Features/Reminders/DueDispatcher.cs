@@ -71,12 +71,13 @@ public sealed partial class DueDispatcher(
         var appointmentIds = keys.Select(k => k.AppointmentId).ToArray();
         var appointments = await db.Appointments
             .FromSql($"""
-                SELECT a.* FROM unnest({clinicIds}, {appointmentIds}) AS k("ClinicId", "AppointmentId")
+                SELECT a.*, a.xmin FROM unnest({clinicIds}, {appointmentIds}) AS k("ClinicId", "AppointmentId")
                 JOIN appointments a ON a."ClinicId" = k."ClinicId" AND a."AppointmentId" = k."AppointmentId"
                 """)
             .ToDictionaryAsync(a => (a.ClinicId, a.AppointmentId), cancellationToken);
 
         var rules = scope.ServiceProvider.GetRequiredService<ClinicRulesStore>();
+        var mergedSends = scope.ServiceProvider.GetRequiredService<MergedSends>();
         var companions = await AppointmentCompanions.FindAsync(db, due, appointments, settings.MergeAppointmentsWithin, now, cancellationToken);
 
         foreach (var send in due.Where(s => s.Status == SendStatuses.Pending))
@@ -87,6 +88,7 @@ public sealed partial class DueDispatcher(
             {
                 send.Status = refusal.Status;
                 send.StatusReason = refusal.Reason;
+                await mergedSends.ReleaseAsync(send, cancellationToken);
                 continue;
             }
 

@@ -13,6 +13,7 @@ public static class RemindersExtensions
         builder.AddApiKeys();
         builder.Services.AddScoped<ClinicRulesStore>();
         builder.Services.AddScoped<AppointmentPlanner>();
+        builder.Services.AddScoped<MergedSends>();
         builder.Services.AddHostedService<DueDispatcher>();
         return builder;
     }

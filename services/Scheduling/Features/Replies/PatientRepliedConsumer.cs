@@ -1,4 +1,5 @@
 using Comms.Contracts.Delivery;
+using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Messaging;
 using MassTransit;
@@ -14,6 +15,7 @@ namespace Comms.Scheduling.Features.Replies;
 /// </summary>
 public sealed partial class PatientRepliedConsumer(
     SchedulingDbContext db,
+    MergedSends mergedSends,
     CommsCloudEvents misEvents,
     ILogger<PatientRepliedConsumer> logger) : IConsumer<PatientReplied>
 {
@@ -77,6 +79,7 @@ public sealed partial class PatientRepliedConsumer(
             }
         }
 
+        var withdrawn = new List<ScheduledSend>();
         foreach (var each in answered)
         {
             each.Confirmation = outcome;
@@ -89,6 +92,7 @@ public sealed partial class PatientRepliedConsumer(
             {
                 send.Status = SendStatuses.Suppressed;
                 send.StatusReason = "the patient already answered the confirmation request";
+                withdrawn.Add(send);
             }
 
             misEvents.Publish(db, answer == ConfirmationAnswer.Confirmed ? "appointment.confirmed" : "appointment.cancellation_requested", new
@@ -102,6 +106,13 @@ public sealed partial class PatientRepliedConsumer(
                 reply = reply.Text,
                 answeredAt = reply.ReceivedAt,
             });
+        }
+
+        // Once every appointment answered is marked so: a question merged into a withdrawn one goes on its own only if
+        // its own appointment is still unanswered.
+        foreach (var send in withdrawn)
+        {
+            await mergedSends.ReleaseAsync(send, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
