@@ -35,7 +35,10 @@ public static class MessagingExtensions
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
             .Validate(o => o.BatchSize is > 0 and <= 1000, "Outbox:BatchSize must be between 1 and 1000")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox:PollInterval must be positive")
+            .Validate(o => o.MaxAttempts > 0, "Outbox:MaxAttempts must be positive")
+            .Validate(o => o.SetAsideRetryInterval > TimeSpan.Zero, "Outbox:SetAsideRetryInterval must be positive")
             .ValidateOnStart();
+        builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddSingleton<RawCloudEventPublisher>();
         builder.Services.AddSingleton<CommsCloudEvents>();
         builder.Services.AddSingleton<MessageStatusPublisher>();
