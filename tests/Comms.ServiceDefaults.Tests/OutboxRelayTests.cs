@@ -22,7 +22,7 @@ public sealed class OutboxRelayTests
     [Fact]
     public async Task A_hundred_rows_that_cannot_be_published_ahead_of_the_rest_are_set_aside_and_the_rest_is_published_once()
     {
-        var (database, virtualHost) = await RelayHost.PrepareAsync("relay100");
+        var (database, virtualHost) = await BareService.PrepareAsync("relay100");
         await using var broker = await RabbitQueueProbe.ConnectAsync(virtualHost);
         var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", ExchangeType.Fanout);
         var consents = await broker.BindQueueAsync("Comms.Contracts.Consent:ConsentChanged", "", ExchangeType.Fanout);
@@ -30,7 +30,7 @@ public sealed class OutboxRelayTests
 
         Guid optOutId;
         List<Guid> consentIds;
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             for (var i = 0; i < 50; i++)
             {
@@ -45,7 +45,7 @@ public sealed class OutboxRelayTests
             await db.SaveChangesAsync();
         }
 
-        await using var host = await RelayHost.StartAsync(database, virtualHost);
+        await using var host = await BareService.StartAsync(database, virtualHost);
 
         await Eventually.TrueAsync(async () => await RowsAsync(database, r => r.Attempts < MaxAttempts) == 0, Patience,
             () => "every row published or set aside\n" + string.Join('\n', host.Logs.AtLeast(LogLevel.Warning, DateTimeOffset.MinValue)));
@@ -54,7 +54,7 @@ public sealed class OutboxRelayTests
         Assert.Equal(consentIds.Order(), MessageIds(await broker.DrainAsync(consents)).Order());
         Assert.Equal("ce-1", JsonDocument.Parse(Assert.Single(await broker.DrainAsync(cloudEvents)).Body).RootElement.GetProperty("id").GetString());
 
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             var setAside = await db.OutboxMessages.AsNoTracking().ToListAsync();
             Assert.Equal(100, setAside.Count);
@@ -72,12 +72,12 @@ public sealed class OutboxRelayTests
     [Fact]
     public async Task One_row_that_cannot_be_published_among_a_thousand_holds_back_none_of_them()
     {
-        var (database, virtualHost) = await RelayHost.PrepareAsync("relay1000");
+        var (database, virtualHost) = await BareService.PrepareAsync("relay1000");
         await using var broker = await RabbitQueueProbe.ConnectAsync(virtualHost);
         var consents = await broker.BindQueueAsync("Comms.Contracts.Consent:ConsentChanged", "", ExchangeType.Fanout);
 
         List<Guid> ids;
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             db.OutboxMessages.Add(Poison(TypeName<ConsentChanged>(), "[]"));
             await db.SaveChangesAsync();
@@ -85,7 +85,7 @@ public sealed class OutboxRelayTests
             await db.SaveChangesAsync();
         }
 
-        await using var host = await RelayHost.StartAsync(database, virtualHost);
+        await using var host = await BareService.StartAsync(database, virtualHost);
 
         var published = new List<ReceivedMessage>();
         await Eventually.TrueAsync(async () =>
@@ -103,10 +103,10 @@ public sealed class OutboxRelayTests
     [Fact]
     public async Task Rows_are_not_set_aside_while_the_broker_refuses_them_all_and_go_out_once_it_takes_them()
     {
-        var (database, virtualHost) = await RelayHost.PrepareAsync("relayaway");
+        var (database, virtualHost) = await BareService.PrepareAsync("relayaway");
         await using var broker = await RabbitQueueProbe.ConnectAsync(virtualHost);
         var cloudEvents = await broker.BindQueueAsync(MessagingExtensions.CommsEventsExchange, "#");
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             for (var i = 0; i < 20; i++)
             {
@@ -119,12 +119,12 @@ public sealed class OutboxRelayTests
 
         // The broker refuses every publish to the exchange all the rows go to, as it does any publish while it is away.
         await TestInfrastructure.SetWritePermissionAsync(virtualHost, @"^(?!comms\.events$).*");
-        await using var host = await RelayHost.StartAsync(database, virtualHost, new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "2" });
+        await using var host = await BareService.StartAsync(database, virtualHost, new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "2" });
 
         await Eventually.TrueAsync(
             () => Task.FromResult(host.Logs.Entries.Count(e => e.Message.StartsWith("Outbox relay could not publish", StringComparison.Ordinal)) >= 3),
             Patience, "three refused batches");
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             var rows = await db.OutboxMessages.AsNoTracking().ToListAsync();
             Assert.Equal(20, rows.Count);
@@ -142,21 +142,21 @@ public sealed class OutboxRelayTests
     [Fact]
     public async Task A_row_set_aside_is_tried_again_and_goes_out_once_it_reads()
     {
-        var (database, virtualHost) = await RelayHost.PrepareAsync("relayagain");
+        var (database, virtualHost) = await BareService.PrepareAsync("relayagain");
         await using var broker = await RabbitQueueProbe.ConnectAsync(virtualHost);
         var optOuts = await broker.BindQueueAsync("Comms.Contracts.Delivery:OptOutReceived", "", ExchangeType.Fanout);
         var row = Poison(TypeName<OptOutReceived>(), """{"optOutId":"not-a-guid"}""");
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             db.OutboxMessages.Add(row);
             await db.SaveChangesAsync();
         }
 
-        await using var host = await RelayHost.StartAsync(database, virtualHost, new Dictionary<string, string?> { ["Outbox:SetAsideRetryInterval"] = "00:00:01" });
+        await using var host = await BareService.StartAsync(database, virtualHost, new Dictionary<string, string?> { ["Outbox:SetAsideRetryInterval"] = "00:00:01" });
         await Eventually.TrueAsync(async () => await RowsAsync(database, r => r.Attempts >= MaxAttempts) == 1, Patience, "the row set aside");
 
         // What an operator does for a body a release can no longer read: mend it in place.
-        await using (var db = RelayDbContext.Open(database))
+        await using (var db = BareDbContext.Open(database))
         {
             var stored = await db.OutboxMessages.SingleAsync();
             stored.Body = System.Text.Json.JsonSerializer.Serialize(OptOut() with { OptOutId = Guid.NewGuid() }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -190,7 +190,7 @@ public sealed class OutboxRelayTests
 
     private static async Task<int> RowsAsync(string database, System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> where)
     {
-        await using var db = RelayDbContext.Open(database);
+        await using var db = BareDbContext.Open(database);
         return await db.OutboxMessages.CountAsync(where);
     }
 }

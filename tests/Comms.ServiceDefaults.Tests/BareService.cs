@@ -2,6 +2,7 @@ using System.Text.Json;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Comms.Testing;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -14,10 +15,10 @@ using Microsoft.Extensions.Logging;
 namespace Comms.ServiceDefaults.Tests;
 
 /// <summary>The smallest service there is: the defaults, a database with nothing but the outbox and inbox, the bus.</summary>
-public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : ServiceDbContext(options)
+public sealed class BareDbContext(DbContextOptions<BareDbContext> options) : ServiceDbContext(options)
 {
-    public static RelayDbContext Open(string connectionString) =>
-        new(new DbContextOptionsBuilder<RelayDbContext>().UseNpgsql(connectionString).Options);
+    public static BareDbContext Open(string connectionString) =>
+        new(new DbContextOptionsBuilder<BareDbContext>().UseNpgsql(connectionString).Options);
 
     /// <summary>Its tables are made by <c>EnsureCreated</c>: a context without migrations has "pending model changes".</summary>
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
@@ -28,9 +29,9 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : S
 /// A service built as the real ones are (AddServiceDefaults, AddServiceDatabase, AddServiceMessaging), in-process on a
 /// test server, over its own database and virtual host; its outbox is filled before it starts.
 /// </summary>
-public sealed class RelayHost : IAsyncDisposable
+public sealed class BareService : IAsyncDisposable
 {
-    private RelayHost(WebApplication app, CapturedLogs logs, string database, string virtualHost)
+    private BareService(WebApplication app, CapturedLogs logs, string database, string virtualHost)
     {
         App = app;
         Logs = logs;
@@ -51,12 +52,14 @@ public sealed class RelayHost : IAsyncDisposable
     {
         var database = await TestInfrastructure.NewDatabaseAsync(name);
         var virtualHost = await TestInfrastructure.NewVirtualHostAsync(name);
-        await using var db = RelayDbContext.Open(database);
+        await using var db = BareDbContext.Open(database);
         await db.Database.EnsureCreatedAsync();
         return (database, virtualHost);
     }
 
-    public static async Task<RelayHost> StartAsync(string database, string virtualHost, IDictionary<string, string?>? overrides = null)
+    public static async Task<BareService> StartAsync(
+        string database, string virtualHost, IDictionary<string, string?>? overrides = null,
+        Action<IBusRegistrationConfigurator>? consumers = null, Action<IServiceCollection>? services = null)
     {
         var settings = await TestInfrastructure.ServiceSettingsAsync(database, virtualHost);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -68,17 +71,20 @@ public sealed class RelayHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
-        builder.AddServiceDatabase<RelayDbContext>();
-        builder.AddServiceMessaging<RelayDbContext>();
+        builder.AddServiceDatabase<BareDbContext>();
+        builder.AddServiceMessaging<BareDbContext>(consumers);
+        services?.Invoke(builder.Services);
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);
 
         var app = builder.Build();
         app.UseServiceDefaults();
-        var host = new RelayHost(app, logs, database, virtualHost);
+        var host = new BareService(app, logs, database, virtualHost);
         await app.StartAsync();
         return host;
     }
+
+    public IServiceProvider Services => App.Services;
 
     /// <summary>The readiness answer's status and each check's (status, description).</summary>
     public async Task<(string Status, Dictionary<string, (string Status, string? Description)> Checks)> ReadinessAsync()
