@@ -1,6 +1,7 @@
 using Comms.Scheduling.Features.MisEvents;
 using Comms.Scheduling.Features.Rules;
 using Comms.ServiceDefaults.Access;
+using Comms.ServiceDefaults.Persistence;
 
 namespace Comms.Scheduling.Features.Reminders;
 
@@ -13,6 +14,7 @@ public static class RemindersExtensions
         builder.AddApiKeys();
         builder.Services.AddScoped<ClinicRulesStore>();
         builder.Services.AddScoped<AppointmentPlanner>();
+        builder.Services.AddFailingRows<Guid>("reminder", "due-sends");
         builder.Services.AddHostedService<DueDispatcher>();
         return builder;
     }
