@@ -153,11 +153,36 @@ public sealed class BrokerQueueCounter(IOptions<RabbitMqOptions> options) : IAsy
 /// <summary>
 /// Degraded (HTTP 200: the service works, the other messages flow) while any of the service's queues has messages in
 /// its <c>_error</c> queue (they failed for good and wait for an operator) or its <c>_skipped</c> queue (no consumer of
-/// this release takes them), naming each queue and how many.
+/// this release takes them), naming each queue and how many. An answer is reused for a few seconds: a readiness probe
+/// polled fast (a start-up script) asks the broker no more often than that.
 /// </summary>
-public sealed class ErrorQueuesHealthCheck(ReceiveQueues queues, BrokerQueueCounter counter) : IHealthCheck
+public sealed class ErrorQueuesHealthCheck(ReceiveQueues queues, BrokerQueueCounter counter, TimeProvider time) : IHealthCheck, IDisposable
 {
+    private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(3);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (DateTimeOffset At, HealthCheckResult Result)? _last;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_last is { } last && time.GetUtcNow() - last.At < Reuse)
+            {
+                return last.Result;
+            }
+
+            var result = await CountAsync(cancellationToken);
+            _last = (time.GetUtcNow(), result);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<HealthCheckResult> CountAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         try
@@ -184,4 +209,6 @@ public sealed class ErrorQueuesHealthCheck(ReceiveQueues queues, BrokerQueueCoun
             ? HealthCheckResult.Healthy($"{queues.Names.Count} queue(s), none with failed or skipped messages")
             : HealthCheckResult.Degraded(string.Join("; ", problems) + ". See docs/operations.md, \"Messages in an _error queue\"");
     }
+
+    public void Dispose() => _gate.Dispose();
 }

@@ -46,6 +46,7 @@ public static class MessagingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ReceiveQueues>();
         builder.Services.AddSingleton<BrokerQueueCounter>();
+        builder.Services.AddSingleton<ErrorQueuesHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<ErrorQueuesHealthCheck>("error-queues", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddSingleton<RawCloudEventPublisher>();
         builder.Services.AddSingleton<CommsCloudEvents>();
