@@ -20,9 +20,13 @@ public static class TransientFailures
                     return false;
                 case NpgsqlException { IsTransient: true }:
                 case TimeoutException:
-                case BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException:
+                case BrokerUnreachableException or AlreadyClosedException:
                 case MassTransit.RabbitMqConnectionException:
                     return true;
+                case OperationInterruptedException interrupted:
+                    // The broker refusing this very operation (no such exchange or queue, no permission, a mismatch)
+                    // refuses it again; a connection or channel that went away does not.
+                    return interrupted.ShutdownReason?.ReplyCode is not (403 or 404 or 405 or 406);
                 case AggregateException aggregate:
                     return aggregate.InnerExceptions.Any(Is);
             }
