@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -23,6 +24,8 @@ public static class Telemetry
             logging.IncludeScopes = true;
         });
 
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<CommsMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
@@ -53,4 +56,30 @@ public static class Telemetry
 public static class CommsMeters
 {
     public const string Name = "Comms";
+}
+
+/// <summary>
+/// The counters of the <see cref="CommsMeters.Name"/> meter that mean "a message will not arrive unless someone acts":
+/// alert on any increase. Each also shows in <c>/health/ready</c> as long as the cause lasts.
+/// </summary>
+public sealed class CommsMetrics
+{
+    public CommsMetrics(IMeterFactory meters)
+    {
+        Meter = meters.Create(CommsMeters.Name);
+        DeadLettered = Meter.CreateCounter<long>("comms.messages.dead_lettered", "{message}",
+            "Messages moved to an _error queue: they are not consumed until an operator moves them back (tags: queue, exception).");
+        OutboxSetAside = Meter.CreateCounter<long>("comms.outbox.set_aside", "{message}",
+            "Outbox rows set aside after failing to publish on their own; retried rarely until an operator acts (tag: message_type).");
+        DueWorkFailed = Meter.CreateCounter<long>("comms.due.failed", "{row}",
+            "Due rows (a reminder, a feedback request) whose dispatch failed on its own; the others went on (tag: work).");
+    }
+
+    public Meter Meter { get; }
+
+    public Counter<long> DeadLettered { get; }
+
+    public Counter<long> OutboxSetAside { get; }
+
+    public Counter<long> DueWorkFailed { get; }
 }

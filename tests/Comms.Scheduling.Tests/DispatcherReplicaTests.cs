@@ -2,6 +2,8 @@ using System.Text.Json;
 using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults;
+using Comms.ServiceDefaults.Persistence;
 using Comms.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +53,9 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
             .AddScoped<ClinicRulesStore>()
             .AddScoped<MergedSends>()
             .AddOptions()
+            .AddMetrics()
+            .AddSingleton<CommsMetrics>()
+            .AddFailingRows<Guid>("reminder", "due-sends")
             .BuildServiceProvider();
     }
 

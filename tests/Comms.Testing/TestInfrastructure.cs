@@ -113,6 +113,18 @@ public static class TestInfrastructure
         return name;
     }
 
+    /// <summary>
+    /// Sets what the test user may publish to in <paramref name="virtualHost"/> (a regular expression over exchange
+    /// names; configure and read stay full): a broker that refuses one exchange, touching no other test.
+    /// </summary>
+    public static async Task SetWritePermissionAsync(string virtualHost, string write)
+    {
+        var endpoints = await GetAsync();
+        using var http = ManagementClient(endpoints);
+        var body = System.Text.Json.JsonSerializer.Serialize(new { configure = ".*", write, read = ".*" });
+        (await http.PutAsync($"api/permissions/{virtualHost}/{endpoints.RabbitUser}", Json(body))).EnsureSuccessStatusCode();
+    }
+
     public static async Task DeleteVirtualHostAsync(string name)
     {
         var endpoints = await GetAsync();

@@ -6,6 +6,7 @@ using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Visits;
 using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Mis;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 
 namespace Comms.Feedback.Features;
@@ -21,6 +22,7 @@ public static class FeedbackExtensions
         builder.Services.AddScoped<VisitProjection>();
         builder.Services.AddScoped<RequestPlanner>();
         builder.Services.AddScoped<AnswerRecorder>();
+        builder.Services.AddFailingRows<Guid>("feedback request", "due-requests");
         builder.Services.AddHostedService<DueDispatcher>();
         builder.AddManagerSignIn();
         builder.Services.AddAntiforgery(options =>

@@ -19,7 +19,8 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ the Comms way: no usage telemetry, WaitUntilStarted (messages published in the first
     /// moments are not dropped), kebab-case durable queues prefixed with the service name, publisher confirms,
-    /// retries that skip rejected messages, the inbox on every consumer and the outbox relay.
+    /// retries that outlast a database or broker outage and skip rejected messages, an alarm and a readiness entry for
+    /// every message that reaches an _error queue, the inbox on every consumer and the outbox relay.
     /// Call after <see cref="DatabaseExtensions.AddServiceDatabase{TDbContext}"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceMessaging<TDbContext>(
@@ -35,7 +36,18 @@ public static class MessagingExtensions
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
             .Validate(o => o.BatchSize is > 0 and <= 1000, "Outbox:BatchSize must be between 1 and 1000")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox:PollInterval must be positive")
+            .Validate(o => o.MaxAttempts > 0, "Outbox:MaxAttempts must be positive")
+            .Validate(o => o.SetAsideRetryInterval > TimeSpan.Zero, "Outbox:SetAsideRetryInterval must be positive")
             .ValidateOnStart();
+        builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddOptions<MessageRetryOptions>().BindConfiguration(MessageRetryOptions.Section)
+            .Validate(o => o.TransientFor > TimeSpan.Zero, "MessageRetry:TransientFor must be positive")
+            .Validate(o => o.MaxInterval >= TimeSpan.FromSeconds(1), "MessageRetry:MaxInterval must be at least 00:00:01")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ReceiveQueues>();
+        builder.Services.AddSingleton<BrokerQueueCounter>();
+        builder.Services.AddSingleton<ErrorQueuesHealthCheck>();
+        builder.Services.AddHealthChecks().AddCheck<ErrorQueuesHealthCheck>("error-queues", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddSingleton<RawCloudEventPublisher>();
         builder.Services.AddSingleton<CommsCloudEvents>();
         builder.Services.AddSingleton<MessageStatusPublisher>();
@@ -66,10 +78,22 @@ public static class MessagingExtensions
                 });
                 cfg.PrefetchCount = settings.PrefetchCount;
                 cfg.Durable = true;
+                cfg.ConnectEndpointConfigurationObserver(context.GetRequiredService<ReceiveQueues>());
+
+                // Two retry policies, the outer for transient failures (the database or the broker away: minutes, with
+                // back-off), the inner for the rest (a few quick tries; a rejected message not at all). What neither
+                // gets past goes to the queue's _error queue, where ErrorQueuesHealthCheck and the alarm see it.
+                var retries = context.GetRequiredService<IOptions<MessageRetryOptions>>().Value;
                 cfg.UseMessageRetry(retry =>
                 {
-                    retry.Intervals(100, 500, 2_000, 5_000);
+                    retry.Intervals(retries.TransientIntervals());
+                    retry.Handle<Exception>(TransientFailures.Is);
+                });
+                cfg.UseMessageRetry(retry =>
+                {
+                    retry.Intervals(MessageRetryOptions.OtherFailureIntervals);
                     retry.Ignore<MessageRejectedException>();
+                    retry.Ignore<Exception>(TransientFailures.Is);
                 });
                 cfg.UseConsumeFilter(typeof(InboxFilter<>), context);
                 configureBus?.Invoke(context, cfg);

@@ -22,6 +22,9 @@ public sealed class InboxFilter<T>(ServiceDbContext db, TimeProvider time) : IFi
 
         if (!await db.TryBeginAsync(messageId.ToString(), Inbox.ReceiverOf(context), time, context.CancellationToken))
         {
+            // Handled before: this copy is done with, not "skipped" (which would move it to the _skipped queue, where
+            // every redelivery would pile up for ever).
+            await context.NotifyConsumed(context, TimeSpan.Zero, "inbox");
             return;
         }
 

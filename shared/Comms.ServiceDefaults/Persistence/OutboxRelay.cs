@@ -18,6 +18,12 @@ public sealed class OutboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>A row that failed this many times on its own (not because the broker was away) is set aside.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How often the rows set aside are tried again (a release that knows their type again publishes them).</summary>
+    public TimeSpan SetAsideRetryInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -27,13 +33,21 @@ public sealed class OutboxOptions
 /// The rows of a batch are published side by side and their confirms awaited together (one at a time, each waiting
 /// for its confirm, a relay managed about 60 rows/s here: far behind a gateway writing six status events per SMS).
 /// No consumer relies on the order of publication (consumers run concurrently anyway; events carry their time or
-/// sequence). A row that fails stays, with its error and attempt count, and does not hold back the others.
+/// sequence).
+/// A row that fails does not hold back the others. A failure that is the row's own — its type is unknown here, its
+/// body does not read, or the broker refused it while taking the rest of the batch — counts as an attempt, and after
+/// <see cref="OutboxOptions.MaxAttempts"/> the row is set aside with its error (logged, counted on the Comms meter,
+/// named in <c>/health/ready</c>): the batches after it skip it, and it is tried again every
+/// <see cref="OutboxOptions.SetAsideRetryInterval"/>. A batch in which nothing could be published (the broker is away)
+/// counts against no row: the relay backs off and tries the same rows again.
 /// </summary>
 public sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopes,
     IBus bus,
     RawCloudEventPublisher rawPublisher,
     OutboxSignal signal,
+    CommsMetrics metrics,
+    TimeProvider time,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
     where TDbContext : ServiceDbContext
@@ -50,19 +64,26 @@ public sealed partial class OutboxRelay<TDbContext>(
         }
 
         var failures = 0;
+        var setAsideDue = time.GetUtcNow() + settings.SetAsideRetryInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
             try
             {
-                relayed = await RelayBatchAsync(settings.BatchSize, stoppingToken);
+                if (time.GetUtcNow() >= setAsideDue)
+                {
+                    setAsideDue = time.GetUtcNow() + settings.SetAsideRetryInterval;
+                    await RelayBatchAsync(settings, setAside: true, stoppingToken);
+                }
+
+                relayed = await RelayBatchAsync(settings, setAside: false, stoppingToken);
                 failures = 0;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 failures++;
                 LogRelayFailed(logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), time, stoppingToken);
                 continue;
             }
 
@@ -73,14 +94,22 @@ public sealed partial class OutboxRelay<TDbContext>(
         }
     }
 
-    private async Task<int> RelayBatchAsync(int batchSize, CancellationToken cancellationToken)
+    /// <summary>One batch: the oldest rows not set aside, or (<paramref name="setAside"/>) the oldest set aside.</summary>
+    private async Task<int> RelayBatchAsync(OutboxOptions settings, bool setAside, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var rows = await db.OutboxMessages
-            .FromSql($"SELECT * FROM outbox_messages ORDER BY \"Id\" LIMIT {batchSize} FOR UPDATE SKIP LOCKED")
+        var rows = await (setAside
+            ? db.OutboxMessages.FromSql($"""
+                SELECT * FROM outbox_messages WHERE "Attempts" >= {settings.MaxAttempts}
+                ORDER BY "Id" LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED
+                """)
+            : db.OutboxMessages.FromSql($"""
+                SELECT * FROM outbox_messages WHERE "Attempts" < {settings.MaxAttempts}
+                ORDER BY "Id" LIMIT {settings.BatchSize} FOR UPDATE SKIP LOCKED
+                """))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
@@ -100,7 +129,11 @@ public sealed partial class OutboxRelay<TDbContext>(
             }
         }));
 
-        Exception? failure = null;
+        // A row's own failure counts whatever the broker does; a refused publish counts only when the broker took
+        // others of the batch: when nothing went out, the broker is away and no row is to blame.
+        var anyPublished = outcomes.Any(o => o.Error is null);
+        Exception? brokerFailure = null;
+        var newlySetAside = new List<OutboxMessage>();
         foreach (var (row, error) in outcomes)
         {
             if (error is null)
@@ -109,16 +142,31 @@ public sealed partial class OutboxRelay<TDbContext>(
                 continue;
             }
 
-            row.Attempts++;
             row.LastError = error.Message.Length > 2000 ? error.Message[..2000] : error.Message;
-            failure ??= error;
+            if (error is not UnpublishableRowException && !anyPublished)
+            {
+                brokerFailure ??= error;
+                continue;
+            }
+
+            row.Attempts++;
+            if (row.Attempts == settings.MaxAttempts)
+            {
+                newlySetAside.Add(row);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (failure is not null)
+        foreach (var row in newlySetAside)
         {
-            throw new InvalidOperationException("Publishing from the outbox failed; the rows that failed stay for the next try.", failure);
+            metrics.OutboxSetAside.Add(1, new KeyValuePair<string, object?>("message_type", row.MessageType));
+            LogSetAside(logger, row.Id, row.MessageType, row.Attempts, row.LastError!);
+        }
+
+        if (brokerFailure is not null && !setAside)
+        {
+            throw new InvalidOperationException("Publishing from the outbox failed; the rows stay for the next try.", brokerFailure);
         }
 
         return rows.Count;
@@ -133,10 +181,20 @@ public sealed partial class OutboxRelay<TDbContext>(
         }
 
         var type = ResolveType(row.MessageType)
-            ?? throw new InvalidOperationException($"Outbox row {row.Id} names an unknown message type '{row.MessageType}'.");
-        var message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions)
-            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body.");
-        await bus.Publish(message, type, context => context.MessageId = row.MessageId, cancellationToken);
+            ?? throw new UnpublishableRowException($"Outbox row {row.Id} names an unknown message type '{row.MessageType}'.");
+        object? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions);
+        }
+        catch (JsonException ex)
+        {
+            // System.Text.Json names the path and position, never the value.
+            throw new UnpublishableRowException($"Outbox row {row.Id}: its body does not read as {type.Name}: {ex.Message}");
+        }
+
+        await bus.Publish(message ?? throw new UnpublishableRowException($"Outbox row {row.Id} has an empty body."),
+            type, context => context.MessageId = row.MessageId, cancellationToken);
     }
 
     private static Type? ResolveType(string name)
@@ -158,4 +216,10 @@ public sealed partial class OutboxRelay<TDbContext>(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay could not publish; retrying")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} ({MessageType}) set aside after {Attempts} failed publishes; the others go on. Last error: {Error}")]
+    private static partial void LogSetAside(ILogger logger, long id, string messageType, int attempts, string error);
 }
+
+/// <summary>A row that cannot be turned into a message here, whatever the broker does.</summary>
+internal sealed class UnpublishableRowException(string message) : Exception(message);

@@ -1,6 +1,7 @@
 using Comms.Contracts;
 using Comms.Contracts.Scheduling;
 using Comms.Feedback.Persistence;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,15 @@ namespace Comms.Feedback.Features.Requests;
 /// One patient's requests are decided one pass at a time (<see cref="PatientSubject"/>): a pass holds the patient
 /// until it commits, and a request whose patient another pass holds waits for the next pass, which sees what that one
 /// sent. So two visits completed together ask the patient once, whichever replicas take them.
+/// A pass is one transaction for its whole batch; when it fails for a reason of its own requests (not the database's
+/// absence), each of its requests is sent on its own, and the one that fails rests (<see cref="FailingRows{TKey}"/>):
+/// one request that fails every time holds back none of the others.
 /// </summary>
 public sealed partial class DueDispatcher(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptionsMonitor<FeedbackOptions> options,
+    FailingRows<Guid> failing,
     ILogger<DueDispatcher> logger) : BackgroundService
 {
     public const string RequestTemplateKey = "feedback.request";
@@ -45,7 +50,40 @@ public sealed partial class DueDispatcher(
         }
     }
 
+    /// <summary>One pass: the due requests of a batch, or each on its own when the batch fails for one of them. Returns how many were handled.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var claimed = new List<Guid>();
+        try
+        {
+            return await DispatchAsync(only: null, claimed, cancellationToken);
+        }
+        catch (Exception ex) when (claimed.Count > 0 && !TransientFailures.Is(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogBatchFailed(logger, ex, claimed.Count);
+        }
+
+        var handled = 0;
+        foreach (var messageId in claimed)
+        {
+            try
+            {
+                await DispatchAsync(only: messageId, [], cancellationToken);
+                failing.Succeeded(messageId);
+            }
+            catch (Exception ex) when (!TransientFailures.Is(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                failing.Failed(messageId, ex);
+                LogRequestFailed(logger, ex, messageId);
+            }
+
+            handled++;
+        }
+
+        return handled;
+    }
+
+    private async Task<int> DispatchAsync(Guid? only, List<Guid> claimed, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         await using var scope = scopes.CreateAsyncScope();
@@ -54,15 +92,22 @@ public sealed partial class DueDispatcher(
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var due = await db.Requests
-            .FromSql($"""
+        var resting = failing.Resting();
+        var due = await (only is { } messageId
+            ? db.Requests.FromSql($"""
                 SELECT * FROM feedback_requests
-                WHERE "Status" = 'pending' AND "DueAt" <= {now}
+                WHERE "MessageId" = {messageId} AND "Status" = 'pending' AND "DueAt" <= {now}
+                FOR UPDATE SKIP LOCKED
+                """)
+            : db.Requests.FromSql($"""
+                SELECT * FROM feedback_requests
+                WHERE "Status" = 'pending' AND "DueAt" <= {now} AND "MessageId" <> ALL({resting})
                 ORDER BY "DueAt"
                 LIMIT {settings.DispatchBatchSize}
                 FOR UPDATE SKIP LOCKED
-                """)
+                """))
             .ToListAsync(cancellationToken);
+        claimed.AddRange(due.Select(r => r.MessageId));
         if (due.Count == 0)
         {
             return 0;
@@ -165,6 +210,12 @@ public sealed partial class DueDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feedback dispatcher pass failed; retrying on the next pass")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} due feedback requests failed; sending each on its own")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feedback request {MessageId} failed on its own; it waits, the others go on")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception, Guid messageId);
 }
 
 /// <summary>What a reply to a Feedback message answers (ComposeMessage.ExpectedReply, PatientReplied.ExpectedReply).</summary>

@@ -1,6 +1,7 @@
 using Comms.Contracts.Scheduling;
 using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,15 @@ namespace Comms.Scheduling.Features.Reminders;
 /// sending a row twice; the ComposeMessage goes through the outbox in the same transaction that marks the row
 /// dispatched, so a crash either sends it once or leaves it pending for the next pass. Nothing is lost on restart:
 /// the state lives in PostgreSQL, not in memory.
+/// A pass is one transaction for its whole batch; when it fails for a reason of its own sends (not the database's
+/// absence), each of its sends is dispatched on its own, and the one that fails rests (<see cref="FailingRows{TKey}"/>):
+/// one send that fails every time holds back no other clinic's reminders.
 /// </summary>
 public sealed partial class DueDispatcher(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptionsMonitor<ReminderOptions> options,
+    FailingRows<Guid> failing,
     ILogger<DueDispatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,22 +46,62 @@ public sealed partial class DueDispatcher(
         }
     }
 
+    /// <summary>One pass: the due sends of a batch, or each on its own when the batch fails for one of them. Returns how many were handled.</summary>
     public async Task<int> DispatchDueAsync(ReminderOptions settings, CancellationToken cancellationToken)
+    {
+        var claimed = new List<Guid>();
+        try
+        {
+            return await DispatchAsync(settings, only: null, claimed, cancellationToken);
+        }
+        catch (Exception ex) when (claimed.Count > 0 && !TransientFailures.Is(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogBatchFailed(logger, ex, claimed.Count);
+        }
+
+        var handled = 0;
+        foreach (var messageId in claimed)
+        {
+            try
+            {
+                await DispatchAsync(settings, only: messageId, [], cancellationToken);
+                failing.Succeeded(messageId);
+            }
+            catch (Exception ex) when (!TransientFailures.Is(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                failing.Failed(messageId, ex);
+                LogSendFailed(logger, ex, messageId);
+            }
+
+            handled++;
+        }
+
+        return handled;
+    }
+
+    private async Task<int> DispatchAsync(ReminderOptions settings, Guid? only, List<Guid> claimed, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SchedulingDbContext>();
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var due = await db.ScheduledSends
-            .FromSql($"""
+        var resting = failing.Resting();
+        var due = await (only is { } messageId
+            ? db.ScheduledSends.FromSql($"""
                 SELECT * FROM scheduled_sends
-                WHERE "Status" = 'pending' AND "DueAt" <= {now}
+                WHERE "MessageId" = {messageId} AND "Status" = 'pending' AND "DueAt" <= {now}
+                FOR UPDATE SKIP LOCKED
+                """)
+            : db.ScheduledSends.FromSql($"""
+                SELECT * FROM scheduled_sends
+                WHERE "Status" = 'pending' AND "DueAt" <= {now} AND "MessageId" <> ALL({resting})
                 ORDER BY "DueAt"
                 LIMIT {settings.DispatchBatchSize}
                 FOR UPDATE SKIP LOCKED
-                """)
+                """))
             .ToListAsync(cancellationToken);
+        claimed.AddRange(due.Select(s => s.MessageId));
         if (due.Count == 0)
         {
             return 0;
@@ -216,4 +261,10 @@ public sealed partial class DueDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Due dispatcher pass failed; retrying on the next pass")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} due sends failed; dispatching each on its own")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Due send {MessageId} failed on its own; it waits, the others go on")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, Guid messageId);
 }

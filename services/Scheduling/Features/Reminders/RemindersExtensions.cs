@@ -1,6 +1,7 @@
 using Comms.Scheduling.Features.MisEvents;
 using Comms.Scheduling.Features.Rules;
 using Comms.ServiceDefaults.Access;
+using Comms.ServiceDefaults.Persistence;
 
 namespace Comms.Scheduling.Features.Reminders;
 
@@ -14,6 +15,7 @@ public static class RemindersExtensions
         builder.Services.AddScoped<ClinicRulesStore>();
         builder.Services.AddScoped<AppointmentPlanner>();
         builder.Services.AddScoped<MergedSends>();
+        builder.Services.AddFailingRows<Guid>("reminder", "due-sends");
         builder.Services.AddHostedService<DueDispatcher>();
         return builder;
     }
