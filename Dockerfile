@@ -11,7 +11,7 @@ ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
 WORKDIR /src
 COPY . .
 RUN test -n "$PROJECT" && test -n "$ASSEMBLY" || { echo "build args PROJECT and ASSEMBLY are required" >&2; exit 1; }
-# The package cache survives between builds of the eight images (BuildKit cache mount).
+# The package cache survives between builds of the images (BuildKit cache mount).
 RUN --mount=type=cache,id=comms-nuget,target=/root/.nuget/packages \
     dotnet publish "$PROJECT" -c Release -o /app -p:UseAppHost=false \
  && test -f "/app/$ASSEMBLY.dll"
