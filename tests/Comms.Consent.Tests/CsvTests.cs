@@ -1,5 +1,6 @@
 using System.Text;
 using Comms.Consent.Features.Imports;
+using Comms.ServiceDefaults.Imports;
 
 namespace Comms.Consent.Tests;
 

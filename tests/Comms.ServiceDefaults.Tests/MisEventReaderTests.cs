@@ -53,6 +53,60 @@ public sealed class MisEventReaderTests
     }
 
     [Fact]
+    public void The_audience_fields_are_read_when_present_and_the_event_stays_valid_without_them()
+    {
+        var booked = Read(Booked
+            .Replace("\"birthDate\":\"1990-05-01\"", "\"birthDate\":\"1990-05-01\",\"sex\":\"female\",\"city\":\"Москва\",\"district\":\"Хамовники\",\"acquisitionSource\":\"referral\",\"referredBy\":\"P-12\"", StringComparison.Ordinal)
+            .Replace("\"durationMinutes\":30,", "\"durationMinutes\":30,\"courseId\":\"C-9\",", StringComparison.Ordinal));
+        var completed = Read("""
+            {"specversion":"1.0","id":"e-2","source":"mis","type":"appointment.completed",
+             "data":{"appointmentId":"A-1","version":2,"clinic":{"clinicId":"msk-1"},"amountPaid":6500.00,"discount":500,
+               "services":[{"code":"DENT-HYG","name":"Гигиена","price":5500},{"code":"DENT-FL"}]}}
+            """);
+        var cancelled = Read("""
+            {"specversion":"1.0","id":"e-3","source":"mis","type":"appointment.cancelled",
+             "data":{"appointmentId":"A-1","version":3,"clinic":{"clinicId":"msk-1"},"cancelledBy":"patient"}}
+            """);
+
+        Assert.True(booked.IsValid, booked.Describe());
+        var appointment = Assert.IsType<AppointmentData>(booked.Event!.Data);
+        Assert.Equal(new MisPatientProfile("female", "Москва", "Хамовники", "referral", "P-12"), appointment.Patient.Profile);
+        Assert.Equal("C-9", appointment.CourseId);
+        Assert.Null(Assert.IsType<AppointmentData>(Read(Booked).Event!.Data).Patient.Profile);
+        var visit = Assert.IsType<AppointmentClosedData>(completed.Event!.Data);
+        Assert.Equal(500m, visit.Discount);
+        Assert.Equal([5500m, null], visit.Services!.Select(x => x.Price));
+        Assert.Equal(CancelledBy.Patient, Assert.IsType<AppointmentClosedData>(cancelled.Event!.Data).CancelledBy);
+    }
+
+    [Theory]
+    [InlineData("\"birthDate\":\"1990-05-01\"", "\"birthDate\":\"1990-05-01\",\"sex\":\"f\"", "data.patient.sex")]
+    [InlineData("\"durationMinutes\":30,", "\"durationMinutes\":30,\"courseId\":12,", "data.courseId")]
+    public void A_wrong_audience_field_on_a_booking_is_named(string good, string bad, string field)
+    {
+        var result = Read(Booked.Replace(good, bad, StringComparison.Ordinal));
+
+        Assert.False(result.IsValid);
+        Assert.True(result.Errors.ContainsKey(field), result.Describe());
+    }
+
+    [Theory]
+    [InlineData("\"discount\":-1", "data.discount")]
+    [InlineData("\"discount\":\"500\"", "data.discount")]
+    [InlineData("\"cancelledBy\":\"doctor\"", "data.cancelledBy")]
+    [InlineData("\"services\":[{\"code\":\"X\",\"price\":-5}]", "data.services[0].price")]
+    public void A_wrong_audience_field_on_a_closing_is_named(string extra, string field)
+    {
+        var result = Read("""
+            {"specversion":"1.0","id":"e-4","source":"mis","type":"appointment.completed",
+             "data":{"appointmentId":"A-1","version":2,"clinic":{"clinicId":"msk-1"},
+            """ + extra + "}}");
+
+        Assert.False(result.IsValid);
+        Assert.True(result.Errors.ContainsKey(field), result.Describe());
+    }
+
+    [Fact]
     public void Patient_without_phone_or_email_is_refused()
     {
         var json = Booked.Replace("\"phone\":\"+7 916 123-45-67\",\"email\":\"anna@example.ru\",", "", StringComparison.Ordinal);

@@ -40,11 +40,23 @@ public sealed record MisPatient(
     string? Phone,
     string? Email,
     DateOnly? BirthDate,
-    string? TimeZone);
+    string? TimeZone,
+    MisPatientProfile? Profile = null);
+
+/// <summary>
+/// What the MIS may tell about who the patient is, for the audience's portrait (all optional, additive): <c>sex</c>
+/// (<c>female</c> / <c>male</c>), <c>city</c>, <c>district</c>, <c>acquisitionSource</c> (how they came: <c>referral</c>,
+/// <c>site</c>, <c>aggregator</c>, …) and <c>referredBy</c> (the id of the patient who referred them).
+/// </summary>
+public sealed record MisPatientProfile(string? Sex, string? City, string? District, string? AcquisitionSource, string? ReferredBy)
+{
+    public bool IsEmpty => Sex is null && City is null && District is null && AcquisitionSource is null && ReferredBy is null;
+}
 
 public sealed record MisDoctor(string? DoctorId, string? Name, string? Specialty);
 
-public sealed record MisService(string? Code, string? Name);
+/// <summary>A service of the appointment; <c>price</c> (optional) is what the service cost on a completed visit.</summary>
+public sealed record MisService(string? Code, string? Name, decimal? Price = null);
 
 /// <summary>Data of <c>appointment.booked</c> and <c>appointment.rescheduled</c>.</summary>
 public sealed record AppointmentData(
@@ -55,7 +67,8 @@ public sealed record AppointmentData(
     MisClinic Clinic,
     MisPatient Patient,
     MisDoctor? Doctor,
-    MisService? Service);
+    MisService? Service,
+    string? CourseId = null);
 
 /// <summary>Data of <c>appointment.cancelled</c>, <c>appointment.completed</c> and <c>appointment.no_show</c>.</summary>
 public sealed record AppointmentClosedData(
@@ -64,7 +77,27 @@ public sealed record AppointmentClosedData(
     MisClinic Clinic,
     string? Reason,
     decimal? AmountPaid,
-    IReadOnlyList<MisService>? Services);
+    IReadOnlyList<MisService>? Services,
+    decimal? Discount = null,
+    string? CancelledBy = null);
+
+/// <summary>Who cancelled an appointment (<c>appointment.cancelled</c>'s optional <c>cancelledBy</c>).</summary>
+public static class CancelledBy
+{
+    public const string Patient = "patient";
+    public const string Clinic = "clinic";
+
+    public static readonly IReadOnlyList<string> All = [Patient, Clinic];
+}
+
+/// <summary>The patient's sex as the MIS may give it (optional <c>sex</c>).</summary>
+public static class PatientSexes
+{
+    public const string Female = "female";
+    public const string Male = "male";
+
+    public static readonly IReadOnlyList<string> All = [Female, Male];
+}
 
 /// <summary>Data of <c>patient.updated</c>: only the fields present are changed.</summary>
 public sealed record PatientUpdatedData(
@@ -76,7 +109,8 @@ public sealed record PatientUpdatedData(
     string? Phone,
     string? Email,
     DateOnly? BirthDate,
-    string? TimeZone);
+    string? TimeZone,
+    MisPatientProfile? Profile = null);
 
 /// <summary>Data of <c>patient.consent_changed</c>: one consent decision with its evidence.</summary>
 public sealed record ConsentChangedData(

@@ -114,9 +114,11 @@ public static partial class MisEventReader
             service = new MisService(v.String(s, $"{p}.service", "code", required: false), v.String(s, $"{p}.service", "name", required: false));
         }
 
+        var courseId = v.String(data, p, "courseId", required: false);
+
         return appointmentId is null || version is null || startsAt is null || clinic is null || patient is null
             ? null
-            : new AppointmentData(appointmentId, version.Value, startsAt.Value, duration, clinic, patient, doctor, service);
+            : new AppointmentData(appointmentId, version.Value, startsAt.Value, duration, clinic, patient, doctor, service, courseId);
     }
 
     private static AppointmentClosedData? ReadClosed(Validator v, JsonElement data)
@@ -126,18 +128,9 @@ public static partial class MisEventReader
         var version = v.Integer(data, p, "version", required: true, min: 0);
         var clinic = ReadClinic(v, data, requireTimeZone: false);
         var reason = v.String(data, p, "reason", required: false, maxLength: 1000);
-        decimal? amountPaid = null;
-        if (data.TryGetProperty("amountPaid", out var amount) && amount.ValueKind != JsonValueKind.Null)
-        {
-            if (amount.ValueKind != JsonValueKind.Number || !amount.TryGetDecimal(out var value) || value < 0)
-            {
-                v.Error("data.amountPaid", "must be a non-negative number");
-            }
-            else
-            {
-                amountPaid = value;
-            }
-        }
+        var amountPaid = v.Money(data, p, "amountPaid");
+        var discount = v.Money(data, p, "discount");
+        var cancelledBy = v.Enum(data, p, "cancelledBy", CancelledBy.All, required: false);
 
         List<MisService>? services = null;
         if (data.TryGetProperty("services", out var list) && list.ValueKind != JsonValueKind.Null)
@@ -159,14 +152,14 @@ public static partial class MisEventReader
                         continue;
                     }
 
-                    services.Add(new MisService(v.String(item, path, "code", required: false), v.String(item, path, "name", required: false)));
+                    services.Add(new MisService(v.String(item, path, "code", required: false), v.String(item, path, "name", required: false), v.Money(item, path, "price")));
                 }
             }
         }
 
         return appointmentId is null || version is null || clinic is null
             ? null
-            : new AppointmentClosedData(appointmentId, version.Value, clinic, reason, amountPaid, services);
+            : new AppointmentClosedData(appointmentId, version.Value, clinic, reason, amountPaid, services, discount, cancelledBy);
     }
 
     private static PatientUpdatedData? ReadPatientUpdated(Validator v, JsonElement data)
@@ -183,7 +176,8 @@ public static partial class MisEventReader
             v.String(data, p, "middleName", required: false),
             phone, email,
             v.Date(data, p, "birthDate"),
-            v.TimeZone(data, p, "timeZone", required: false));
+            v.TimeZone(data, p, "timeZone", required: false),
+            ReadProfile(v, data, p));
         return patientId is null || clinicId is null ? null : patient;
     }
 
@@ -261,8 +255,20 @@ public static partial class MisEventReader
             v.String(patient, p, "middleName", required: false),
             phone, email,
             v.Date(patient, p, "birthDate"),
-            v.TimeZone(patient, p, "timeZone", required: false));
+            v.TimeZone(patient, p, "timeZone", required: false),
+            ReadProfile(v, patient, p));
         return patientId is null ? null : result;
+    }
+
+    private static MisPatientProfile? ReadProfile(Validator v, JsonElement patient, string p)
+    {
+        var profile = new MisPatientProfile(
+            v.Enum(patient, p, "sex", PatientSexes.All, required: false),
+            v.String(patient, p, "city", required: false),
+            v.String(patient, p, "district", required: false),
+            v.String(patient, p, "acquisitionSource", required: false, maxLength: 100),
+            v.String(patient, p, "referredBy", required: false));
+        return profile.IsEmpty ? null : profile;
     }
 
     private static MisEventReadResult Fail(string path, string message) =>
@@ -432,9 +438,26 @@ public static partial class MisEventReader
             return value;
         }
 
-        public string? Enum(JsonElement obj, string parent, string name, IReadOnlyList<string> allowed)
+        /// <summary>An optional amount of money: a non-negative number when present.</summary>
+        public decimal? Money(JsonElement obj, string parent, string name)
         {
-            var text = String(obj, parent, name, required: true, maxLength: 50);
+            if (!obj.TryGetProperty(name, out var amount) || amount.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (amount.ValueKind != JsonValueKind.Number || !amount.TryGetDecimal(out var value) || value < 0 || value > 1_000_000_000m)
+            {
+                Error(Join(parent, name), "must be a non-negative number (at most 1 000 000 000)");
+                return null;
+            }
+
+            return value;
+        }
+
+        public string? Enum(JsonElement obj, string parent, string name, IReadOnlyList<string> allowed, bool required = true)
+        {
+            var text = String(obj, parent, name, required, maxLength: 50);
             if (text is not null && !allowed.Contains(text))
             {
                 Error(Join(parent, name), $"must be one of {string.Join(", ", allowed)}");

@@ -10,6 +10,9 @@ namespace Comms.ServiceDefaults.Mis;
 /// </summary>
 public sealed class RawMisEvent;
 
+/// <summary>What MassTransit hands a consumer for a plain CloudEvent of Comms' own (read from the body as it arrived).</summary>
+public sealed class RawCommsEvent;
+
 public static class MisEventsEndpoint
 {
     /// <summary>
@@ -19,6 +22,16 @@ public static class MisEventsEndpoint
     public static void ReceiveMisEvents<TConsumer>(
         this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, string queueName, params string[] routingKeys)
         where TConsumer : class, IConsumer<RawMisEvent> =>
+        cfg.ReceiveRawCloudEvents<TConsumer, RawMisEvent>(context, MessagingExtensions.MisEventsExchange, queueName, routingKeys);
+
+    /// <summary>
+    /// A queue for plain CloudEvents (no MassTransit envelope) on a topic exchange, bound by event type: the MIS's on
+    /// <c>mis.events</c>, or another service's for the MIS on <c>comms.events</c> (Audience reads <c>feedback.received</c>).
+    /// </summary>
+    public static void ReceiveRawCloudEvents<TConsumer, TMessage>(
+        this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, string exchange, string queueName, params string[] routingKeys)
+        where TConsumer : class, IConsumer<TMessage>
+        where TMessage : class =>
         cfg.ReceiveEndpoint(queueName, endpoint =>
         {
             endpoint.ConfigureConsumeTopology = false;
@@ -26,7 +39,7 @@ public static class MisEventsEndpoint
             endpoint.UseRawJsonSerializer(RawSerializerOptions.AnyMessageType, isDefault: true);
             foreach (var routingKey in routingKeys)
             {
-                endpoint.Bind(MessagingExtensions.MisEventsExchange, binding =>
+                endpoint.Bind(exchange, binding =>
                 {
                     binding.ExchangeType = "topic";
                     binding.RoutingKey = routingKey;

@@ -1,6 +1,7 @@
 using System.Text;
 using Comms.Consent.Features.Ledger;
 using Comms.Consent.Persistence;
+using Comms.ServiceDefaults.Imports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Comms.Consent.Features.Ledger;
 using Comms.Contracts;
+using Comms.ServiceDefaults.Imports;
 
 namespace Comms.Consent.Features.Imports;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Comms.ServiceDefaults.Http;
 
-namespace Comms.Consent.Features.Imports;
+namespace Comms.ServiceDefaults.Imports;
 
 /// <summary>One record of a CSV file: its fields and the line it starts on, or why it cannot be read.</summary>
 public sealed record CsvRow(int Line, IReadOnlyList<string> Fields, string? Error)
