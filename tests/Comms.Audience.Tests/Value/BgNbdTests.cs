@@ -46,6 +46,28 @@ public sealed class BgNbdTests(ITestOutputHelper output)
         Assert.Equal(Math.Log(a1 * a2 * (a3 + a4)), BgNbd.LogLikelihood(Cdnow, new CustomerHistory(x, tx, t)), 10);
     }
 
+    [Fact]
+    public void The_likelihood_gradient_the_fit_follows_matches_finite_differences()
+    {
+        var customers = Simulated.BgNbdCustomers(Cdnow, 3_000, 365, seed: 7);
+        var likelihood = BgNbdLikelihood.Of(customers);
+        double[] at = [0.4, 25, 1.3, 1.8];
+        var gradient = new double[4];
+
+        var value = likelihood.Evaluate(at[0], at[1], at[2], at[3], gradient);
+
+        Assert.Equal(likelihood.Evaluate(at[0], at[1], at[2], at[3]), value, 9);
+        for (var i = 0; i < 4; i++)
+        {
+            var h = 1e-5 * at[i];
+            double[] up = [.. at], down = [.. at];
+            up[i] += h;
+            down[i] -= h;
+            var numeric = (likelihood.Evaluate(up[0], up[1], up[2], up[3]) - likelihood.Evaluate(down[0], down[1], down[2], down[3])) / (2 * h);
+            Assert.Equal(numeric, gradient[i], 1e-6 * Math.Max(1, Math.Abs(numeric)));
+        }
+    }
+
     [Theory]
     [InlineData(0, 0, 0, 365)]
     [InlineData(0, 0, 200, 90)]
