@@ -21,8 +21,8 @@ public sealed record BgNbdFit(
 /// </summary>
 /// <remarks>
 /// A base with no repeat visit at all, or with every customer alive and regular, has its optimum at the boundary
-/// (r or b → ∞, a → 0): the fit then returns the last point it reached, which describes the data but whose parameters
-/// mean little. The service should require some repeat visits before trusting a refit.
+/// (r or b → ∞, a → 0): the fit then returns the point where the search's bounds (e^20 from the start) stopped it,
+/// which describes the data but whose parameters mean little. The service should require some repeat visits before trusting a refit.
 /// </remarks>
 public static class BgNbdFitter
 {
