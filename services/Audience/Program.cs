@@ -1,5 +1,10 @@
+using Comms.Audience.Features.History;
+using Comms.Audience.Features.Imports;
+using Comms.Audience.Features.Rules;
+using Comms.Audience.Features.Scoring;
 using Comms.Audience.Persistence;
 using Comms.ServiceDefaults;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 
@@ -7,11 +12,20 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<AudienceDbContext>();
-builder.AddServiceMessaging<AudienceDbContext>(_ => { });
+builder.AddApiKeys();
+builder.AddHistory();
+builder.AddScoring();
+builder.AddServiceMessaging<AudienceDbContext>(
+    bus => bus.AddHistoryConsumers(),
+    (context, cfg) => cfg.ReceiveHistory(context));
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+var api = app.MapGroup("/api/v1/audience").RequireApiKey().WithTags("Audience");
+api.MapImportEndpoints();
+api.MapScoringEndpoints();
+api.MapSegmentRulesEndpoints();
 
 app.Run();
 

@@ -37,6 +37,8 @@ public sealed class CommsSystem : IAsyncLifetime
 
     public ServiceProcess GatewayEmail { get; private set; } = null!;
 
+    public ServiceProcess Audience { get; private set; } = null!;
+
     /// <summary>The SMTP sink Gateway.Email delivers to.</summary>
     public MailDev MailDev { get; private set; } = null!;
 
@@ -134,9 +136,14 @@ public sealed class CommsSystem : IAsyncLifetime
             [$"Feedback__Clinics__{ClinicId}__ReviewLinks__0__Name"] = "Яндекс Карты",
             [$"Feedback__Clinics__{ClinicId}__ReviewLinks__0__Url"] = "https://yandex.ru/maps/org/1234567890/reviews",
         });
+        Audience = await ServiceAsync("audience", "services/Audience", "Comms.Audience", ServiceProcess.FreePort(), new()
+        {
+            ["Audience__Watch__Interval"] = "00:00:01",
+        });
+        Audience.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var feedback = Feedback;
         GatewayEmail = email;
-        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback];
+        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback, Audience];
         foreach (var gateway in new[] { GatewaySms, whatsApp, GatewayMax, email })
         {
             gateway.Http.AsOperator(); // the gateways' APIs (messages, consents, MAX links) take an operator key

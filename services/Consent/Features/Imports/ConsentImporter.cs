@@ -93,7 +93,7 @@ public sealed partial class ConsentImporter(
         }
         catch (ImportFileTooLargeException ex)
         {
-            await FinishAsync(progress, import, ImportStatuses.Failed, ex.Message);
+            await FinishAsync(progress, import, ImportStatuses.Failed, $"{ex.Message} (Consent:Imports:MaxFileBytes)");
             return new ImportOutcome(ImportOutcomeKind.TooLarge, import, new Dictionary<string, string[]>());
         }
         catch (Exception ex)

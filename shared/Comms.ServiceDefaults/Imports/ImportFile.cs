@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Comms.Consent.Features.Imports;
+namespace Comms.ServiceDefaults.Imports;
 
 /// <summary>
 /// An uploaded CSV file kept in a temporary file (deleted when disposed) so it can be read twice — once to check every
@@ -40,7 +40,7 @@ public sealed class ImportFile : IAsyncDisposable
     /// <exception cref="ImportFileTooLargeException">The body is longer than <paramref name="maxBytes"/>.</exception>
     public static async Task<ImportFile> SpoolAsync(Stream body, Encoding? declared, long maxBytes, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"comms-consent-import-{Guid.NewGuid():N}.csv");
+        var path = Path.Combine(Path.GetTempPath(), $"comms-import-{Guid.NewGuid():N}.csv");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81_920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         var buffer = ArrayPool<byte>.Shared.Rent(81_920);
@@ -138,7 +138,7 @@ public sealed class ImportFile : IAsyncDisposable
 }
 
 public sealed class ImportFileTooLargeException(long maxBytes)
-    : Exception($"the file is larger than {maxBytes} bytes (Consent:Imports:MaxFileBytes)")
+    : Exception($"the file is larger than {maxBytes} bytes")
 {
     public long MaxBytes { get; } = maxBytes;
 }

@@ -1,0 +1,82 @@
+namespace Comms.Audience.Features.Scoring;
+
+/// <summary>Every figure of one patient as of a date (docs/audience.md says how each is made).</summary>
+public sealed record PatientFigures(
+    string ClinicId,
+    string PatientId,
+    DateOnly AsOf,
+    int Visits,
+    DateOnly? FirstVisit,
+    DateOnly? LastVisit,
+    int? DaysSinceLastVisit,
+    int? TenureDays,
+    decimal Revenue,
+    decimal? AverageCheck,
+    double? VisitsPerYear,
+    double? MedianIntervalDays,
+    int Bookings,
+    double CancellationRate,
+    double NoShowRate,
+    double DiscountShare,
+    int? LastRating,
+    RfmScores? Rfm,
+    decimal Ltv,
+    ValueFigures? Value,
+    decimal ValueAtRisk,
+    string Segment,
+    IReadOnlyList<Finding> Reasons,
+    IReadOnlyList<Finding> Signals);
+
+/// <summary>Recency, frequency and monetary value, each 1–5 by quintile within the clinic (or chain); 5 is best.</summary>
+public sealed record RfmScores(int Recency, int Frequency, int Monetary)
+{
+    public string Code => $"{Recency}{Frequency}{Monetary}";
+}
+
+/// <summary>The probabilistic figures (BG/NBD and Gamma-Gamma) over a horizon.</summary>
+public sealed record ValueFigures(
+    double ProbabilityAlive,
+    double ExpectedVisits,
+    decimal ExpectedSpendPerVisit,
+    decimal ExpectedValue,
+    decimal DiscountedValue,
+    int HorizonDays);
+
+/// <summary>A reason for a segment or a churn signal: a machine code and the sentence a manager reads.</summary>
+public sealed record Finding(string Code, string Text);
+
+public static class Segments
+{
+    public const string Vip = "vip";
+    public const string Stable = "stable";
+    public const string OneTime = "one_time";
+    public const string Unprofitable = "unprofitable";
+    public const string New = "new";
+    public const string AtRisk = "at_risk";
+    public const string Lost = "lost";
+
+    public static readonly IReadOnlyList<string> All = [Vip, Stable, OneTime, Unprofitable, New, AtRisk, Lost];
+
+    /// <summary>The segment's Russian name, for pages and exports.</summary>
+    public static string Title(string segment) => segment switch
+    {
+        Vip => "VIP",
+        Stable => "Стабильные",
+        OneTime => "Разовые",
+        Unprofitable => "Убыточные",
+        New => "Новые",
+        AtRisk => "В зоне риска",
+        Lost => "Потерянные",
+        _ => segment,
+    };
+}
+
+public static class Signals
+{
+    public const string LowProbabilityAlive = "low_p_alive";
+    public const string Overdue = "overdue";
+    public const string FallingFrequency = "falling_frequency";
+    public const string CourseUnfinished = "course_unfinished";
+
+    public static readonly IReadOnlyList<string> All = [LowProbabilityAlive, Overdue, FallingFrequency, CourseUnfinished];
+}

@@ -1,0 +1,253 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Comms.Audience.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "import_rejections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    ImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Line = table.Column<int>(type: "integer", nullable: false),
+                    Field = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_rejections", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "imports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Caller = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Rows = table.Column<int>(type: "integer", nullable: false),
+                    Applied = table.Column<int>(type: "integer", nullable: false),
+                    Rejected = table.Column<int>(type: "integer", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_imports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbox_messages",
+                columns: table => new
+                {
+                    MessageKey = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    Receiver = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_inbox_messages", x => new { x.MessageKey, x.Receiver });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageType = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Body = table.Column<string>(type: "jsonb", nullable: false),
+                    Exchange = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    RoutingKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "patient_segments",
+                columns: table => new
+                {
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Segment = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Signals = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Since = table.Column<DateOnly>(type: "date", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_patient_segments", x => new { x.ClinicId, x.PatientId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "patients",
+                columns: table => new
+                {
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    BirthDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    Sex = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    City = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    District = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    AcquisitionSource = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ReferredBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_patients", x => new { x.ClinicId, x.PatientId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ratings",
+                columns: table => new
+                {
+                    FeedbackId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Rating = table.Column<int>(type: "integer", nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ratings", x => x.FeedbackId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "segment_moves",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    From = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    To = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    On = table.Column<DateOnly>(type: "date", nullable: false),
+                    Reasons = table.Column<string>(type: "jsonb", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_segment_moves", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "segment_rules",
+                columns: table => new
+                {
+                    ScopeId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false),
+                    Document = table.Column<string>(type: "jsonb", nullable: true),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ChangedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_segment_rules", x => new { x.ScopeId, x.Revision });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "visits",
+                columns: table => new
+                {
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    VisitKey = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Date = table.Column<DateOnly>(type: "date", nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Amount = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: true),
+                    Discount = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: true),
+                    ServiceCode = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    DoctorId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Specialty = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CourseId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CancelledBy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    DetailsVersion = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_visits", x => new { x.ClinicId, x.VisitKey });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_import_rejections_ImportId_Line",
+                table: "import_rejections",
+                columns: new[] { "ImportId", "Line" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inbox_messages_ProcessedAt",
+                table: "inbox_messages",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ratings_ClinicId_PatientId_AnsweredAt",
+                table: "ratings",
+                columns: new[] { "ClinicId", "PatientId", "AnsweredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_segment_moves_ClinicId_PatientId_Id",
+                table: "segment_moves",
+                columns: new[] { "ClinicId", "PatientId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_visits_ClinicId_PatientId_Date",
+                table: "visits",
+                columns: new[] { "ClinicId", "PatientId", "Date" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "import_rejections");
+
+            migrationBuilder.DropTable(
+                name: "imports");
+
+            migrationBuilder.DropTable(
+                name: "inbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "patient_segments");
+
+            migrationBuilder.DropTable(
+                name: "patients");
+
+            migrationBuilder.DropTable(
+                name: "ratings");
+
+            migrationBuilder.DropTable(
+                name: "segment_moves");
+
+            migrationBuilder.DropTable(
+                name: "segment_rules");
+
+            migrationBuilder.DropTable(
+                name: "visits");
+        }
+    }
+}
