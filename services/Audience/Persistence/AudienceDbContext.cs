@@ -55,6 +55,7 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             visit.Property(x => x.CancelledBy).HasMaxLength(20);
             visit.Property(x => x.Source).HasMaxLength(20);
             visit.HasIndex(x => new { x.ClinicId, x.PatientId, x.Date });
+            visit.HasIndex(x => new { x.ClinicId, x.UpdatedAt });
         });
 
         modelBuilder.Entity<AudienceImport>(import =>
@@ -93,6 +94,7 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             rating.Property(x => x.ClinicId).HasMaxLength(200);
             rating.Property(x => x.PatientId).HasMaxLength(200);
             rating.HasIndex(x => new { x.ClinicId, x.PatientId, x.AnsweredAt });
+            rating.HasIndex(x => new { x.ClinicId, x.RecordedAt });
         });
 
         modelBuilder.Entity<PatientSegment>(segment =>

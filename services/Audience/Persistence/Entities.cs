@@ -152,6 +152,9 @@ public sealed class PatientRating
     public int Rating { get; set; }
 
     public DateTimeOffset AnsweredAt { get; set; }
+
+    /// <summary>When Audience recorded it (a scoring rescores the patients rated since it read).</summary>
+    public DateTimeOffset RecordedAt { get; set; }
 }
 
 /// <summary>The segment a patient was last told to be in (the watcher's memory, so that each move is told once).</summary>

@@ -59,8 +59,8 @@ public sealed partial class FeedbackReceivedConsumer(AudienceDbContext db, TimeP
 
         // One row per request: a later answer to it (the review after the rating) carries the same rating.
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO ratings ("FeedbackId", "ClinicId", "PatientId", "Rating", "AnsweredAt")
-            VALUES ({feedbackId}, {clinicId}, {patientId}, {fiveScale}, {answeredAt})
+            INSERT INTO ratings ("FeedbackId", "ClinicId", "PatientId", "Rating", "AnsweredAt", "RecordedAt")
+            VALUES ({feedbackId}, {clinicId}, {patientId}, {fiveScale}, {answeredAt}, {time.GetUtcNow()})
             ON CONFLICT ("FeedbackId") DO NOTHING
             """, context.CancellationToken);
         await db.SaveChangesAsync(context.CancellationToken);

@@ -29,6 +29,8 @@ public sealed class AudienceOptions : IValidatableObject
 
     public WatchOptions Watch { get; set; } = new();
 
+    public ModelOptions Model { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DefaultHorizonDays is < 1 or > 3650)
@@ -49,6 +51,11 @@ public sealed class AudienceOptions : IValidatableObject
         if (Watch.Interval < TimeSpan.FromSeconds(1))
         {
             yield return new ValidationResult("must be at least 00:00:01", [$"{Section}:Watch:Interval"]);
+        }
+
+        if (Model.RefitAfter < TimeSpan.Zero || Model.KeptScorings < 1)
+        {
+            yield return new ValidationResult("RefitAfter must not be negative and KeptScorings at least 1", [$"{Section}:Model"]);
         }
 
         foreach (var problem in Segments.Problems())
@@ -73,6 +80,15 @@ public sealed class AudienceOptions : IValidatableObject
     /// <summary>The clinics fitted and ranked with <paramref name="clinicId"/>: its chain's, or itself.</summary>
     public string[] ScopeOf(string clinicId) =>
         Chains.FirstOrDefault(c => c.Clinics.Contains(clinicId)) is { } chain ? [.. chain.Clinics.Order(StringComparer.Ordinal)] : [clinicId];
+}
+
+public sealed class ModelOptions
+{
+    /// <summary>A scope's models are fitted again, and its patients ranked again, when the fit is older than this and the history changed.</summary>
+    public TimeSpan RefitAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Scorings kept in memory (scope × date × rules revision), each a whole clinic's figures.</summary>
+    public int KeptScorings { get; set; } = 4;
 }
 
 public sealed class WatchOptions

@@ -40,7 +40,8 @@ public sealed class PatientHistory
 /// <summary>Reads the histories of every patient of a set of clinics as of a date, in three streamed queries.</summary>
 public static class PatientHistoryReader
 {
-    public static async Task<List<PatientHistory>> ReadAsync(AudienceDbContext db, string[] clinics, DateOnly asOf, string? patientId, CancellationToken cancellationToken)
+    /// <param name="patients">Only these patients' histories, or everyone's when null.</param>
+    public static async Task<List<PatientHistory>> ReadAsync(AudienceDbContext db, string[] clinics, DateOnly asOf, string[]? patients, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -62,9 +63,9 @@ public static class PatientHistoryReader
                 SELECT "ClinicId", "PatientId", "Date", sum(coalesce("Amount", 0)), sum(coalesce("Discount", 0))
                 FROM visits
                 WHERE "ClinicId" = ANY(@clinics) AND "Status" = 'completed' AND "Date" <= @asOf AND "PatientId" IS NOT NULL
-                  AND (@patient::text IS NULL OR "PatientId" = @patient)
+                  AND (@patients::text[] IS NULL OR "PatientId" = ANY(@patients))
                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-                """, clinics, asOf, patientId))
+                """, clinics, asOf, patients))
             await using (var reader = await days.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -83,9 +84,9 @@ public static class PatientHistoryReader
                     count(*) FILTER (WHERE "Status" = 'no_show')
                 FROM visits
                 WHERE "ClinicId" = ANY(@clinics) AND "Date" <= @asOf AND "PatientId" IS NOT NULL
-                  AND (@patient::text IS NULL OR "PatientId" = @patient)
+                  AND (@patients::text[] IS NULL OR "PatientId" = ANY(@patients))
                 GROUP BY 1, 2
-                """, clinics, asOf, patientId))
+                """, clinics, asOf, patients))
             await using (var reader = await bookings.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -103,11 +104,11 @@ public static class PatientHistoryReader
                 SELECT "ClinicId", "PatientId", "CourseId"
                 FROM visits
                 WHERE "ClinicId" = ANY(@clinics) AND "CourseId" IS NOT NULL AND "PatientId" IS NOT NULL
-                  AND (@patient::text IS NULL OR "PatientId" = @patient)
+                  AND (@patients::text[] IS NULL OR "PatientId" = ANY(@patients))
                 GROUP BY 1, 2, 3
                 HAVING max("Date") FILTER (WHERE "Status" IN ('cancelled', 'no_show') AND "Date" <= @asOf)
                      >= coalesce(max("Date") FILTER (WHERE "Status" IN ('completed', 'booked')), '-infinity'::date)
-                """, clinics, asOf, patientId))
+                """, clinics, asOf, patients))
             await using (var reader = await courses.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -120,9 +121,9 @@ public static class PatientHistoryReader
                 SELECT DISTINCT ON ("ClinicId", "PatientId") "ClinicId", "PatientId", "Rating"
                 FROM ratings
                 WHERE "ClinicId" = ANY(@clinics) AND "AnsweredAt" < (@asOf + 1)::timestamp AT TIME ZONE 'UTC'
-                  AND (@patient::text IS NULL OR "PatientId" = @patient)
+                  AND (@patients::text[] IS NULL OR "PatientId" = ANY(@patients))
                 ORDER BY "ClinicId", "PatientId", "AnsweredAt" DESC
-                """, clinics, asOf, patientId))
+                """, clinics, asOf, patients))
             await using (var reader = await ratings.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -140,12 +141,12 @@ public static class PatientHistoryReader
         }
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, string[] clinics, DateOnly asOf, string? patientId)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, string[] clinics, DateOnly asOf, string[]? patients)
     {
         var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("clinics", clinics);
         command.Parameters.AddWithValue("asOf", asOf);
-        command.Parameters.Add(new NpgsqlParameter<string?>("patient", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = patientId });
+        command.Parameters.Add(new NpgsqlParameter("patients", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)patients ?? DBNull.Value });
         return command;
     }
 }

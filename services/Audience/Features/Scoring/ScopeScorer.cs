@@ -14,10 +14,58 @@ public sealed record ScopeModel(
     double LifetimeYears,
     string LifetimeSource,
     decimal VipLtvLine,
-    decimal OneTimeLtvLine);
+    decimal OneTimeLtvLine,
+    SegmentThresholds Thresholds,
+    double AnnualDiscountRate,
+    int HorizonDays,
+    RfmScale Rfm);
 
-/// <summary>The figures of every patient of a scope as of a date.</summary>
-public sealed record ScopeScores(ScopeModel Model, IReadOnlyDictionary<(string ClinicId, string PatientId), PatientFigures> Patients);
+/// <summary>The sorted recency, frequency and monetary values of the scope's patients: where a patient's quintiles are read.</summary>
+public sealed record RfmScale(double[] Recency, double[] Frequency, double[] Monetary)
+{
+    public RfmScores? Of(PatientHistory history, DateOnly asOf) => history.Days.Count == 0 ? null : new RfmScores(
+        ScopeScorer.Quintile(Recency, -(double)(asOf.DayNumber - history.Days[^1].DayNumber)),
+        ScopeScorer.Quintile(Frequency, history.Days.Count),
+        ScopeScorer.Quintile(Monetary, (double)history.Amounts.Sum()));
+}
+
+/// <summary>
+/// The figures of every patient of a scope as of a date: made all at once with the fit, then kept current patient by
+/// patient (<see cref="Update"/>) against the same model as their histories change.
+/// </summary>
+public sealed class ScopeScores(ScopeModel model, Dictionary<(string ClinicId, string PatientId), PatientFigures> patients)
+{
+    private readonly Lock _lock = new();
+    private Dictionary<(string ClinicId, string PatientId), PatientFigures> _patients = patients;
+
+    public ScopeModel Model { get; } = model;
+
+    public IReadOnlyDictionary<(string ClinicId, string PatientId), PatientFigures> Patients
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _patients;
+            }
+        }
+    }
+
+    /// <summary>Replaces the figures of the patients given (copy on write: a reader's dictionary never changes under it).</summary>
+    public void Update(IEnumerable<PatientFigures> figures)
+    {
+        lock (_lock)
+        {
+            var next = new Dictionary<(string ClinicId, string PatientId), PatientFigures>(_patients);
+            foreach (var f in figures)
+            {
+                next[(f.ClinicId, f.PatientId)] = f;
+            }
+
+            _patients = next;
+        }
+    }
+}
 
 /// <summary>
 /// Turns histories into figures: the descriptive ones per patient, the seed LTV with the clinic's own lifetime, the
@@ -54,28 +102,34 @@ public static class ScopeScorer
         var ltvs = visited.Select(h => Ltv(h, asOf, lifetime)).Order().ToArray();
         var vipLine = Quantile(ltvs, thresholds.VipLtvQuantile);
         var oneTimeLine = Quantile(ltvs, OneTimeLtvQuantile);
-        var recency = visited.Select(h => -(double)(asOf.DayNumber - h.Days[^1].DayNumber)).Order().ToArray();
-        var frequency = visited.Select(h => (double)h.Days.Count).Order().ToArray();
-        var monetary = visited.Select(h => (double)h.Amounts.Sum()).Order().ToArray();
-        var model = new ScopeModel(clinics, asOf, histories.Count, repeat, bgNbd, gammaGamma, lifetime, lifetimeSource, vipLine, oneTimeLine);
+        var rfm = new RfmScale(
+            [.. visited.Select(h => -(double)(asOf.DayNumber - h.Days[^1].DayNumber)).Order()],
+            [.. visited.Select(h => (double)h.Days.Count).Order()],
+            [.. visited.Select(h => (double)h.Amounts.Sum()).Order()]);
+        var model = new ScopeModel(clinics, asOf, histories.Count, repeat, bgNbd, gammaGamma, lifetime, lifetimeSource, vipLine, oneTimeLine,
+            thresholds, options.AnnualDiscountRate, horizonDays, rfm);
 
         var figures = new Dictionary<(string, string), PatientFigures>(histories.Count);
         foreach (var history in histories)
         {
-            var rfm = history.Days.Count == 0 ? null : new RfmScores(
-                Quintile(recency, -(double)(asOf.DayNumber - history.Days[^1].DayNumber)),
-                Quintile(frequency, history.Days.Count),
-                Quintile(monetary, (double)history.Amounts.Sum()));
-            figures[(history.ClinicId, history.PatientId)] = Figures(history, asOf, model, rfm, thresholds, options.AnnualDiscountRate, horizonDays);
+            figures[(history.ClinicId, history.PatientId)] = Figures(history, model);
         }
 
         return new ScopeScores(model, figures);
     }
 
     /// <summary>One patient's figures with the scope's model (also to answer another horizon than the scoring's).</summary>
-    public static PatientFigures Figures(
-        PatientHistory history, DateOnly asOf, ScopeModel model, RfmScores? rfm, SegmentThresholds thresholds, double discountRate, int horizonDays)
+    /// <summary>
+    /// One patient's figures against the scope's model (its fit, lines, quintile scale and rules), over the model's
+    /// horizon or another: what a patient's update after an event costs, without fitting or ranking anyone again.
+    /// </summary>
+    public static PatientFigures Figures(PatientHistory history, ScopeModel model, int? horizonDays = null)
     {
+        var asOf = model.AsOf;
+        var thresholds = model.Thresholds;
+        var discountRate = model.AnnualDiscountRate;
+        var horizon = horizonDays ?? model.HorizonDays;
+        var rfm = model.Rfm.Of(history, asOf);
         var n = history.Days.Count;
         var revenue = history.Amounts.Sum();
         DateOnly? first = n > 0 ? history.Days[0] : null;
@@ -96,8 +150,8 @@ public static class ScopeScorer
             var spend = model.GammaGamma is { } gg && n > 1
                 ? GammaGamma.ExpectedAverageValue(gg.Parameters, n - 1, (double)(history.Amounts.Skip(1).Sum() / (n - 1)))
                 : model.GammaGamma is { } population ? GammaGamma.PopulationMeanValue(population.Parameters) : (double)(revenue / n);
-            var estimate = CustomerValue.Over(fit.Parameters, customer, Math.Max(spend, 0), horizonDays, discountRate);
-            value = new ValueFigures(pAlive, estimate.ExpectedTransactions, Money(spend), Money(estimate.Value), Money(estimate.DiscountedValue), horizonDays);
+            var estimate = CustomerValue.Over(fit.Parameters, customer, Math.Max(spend, 0), horizon, discountRate);
+            value = new ValueFigures(pAlive, estimate.ExpectedTransactions, Money(spend), Money(estimate.Value), Money(estimate.DiscountedValue), horizon);
         }
 
         var ltv = n > 0 ? Ltv(history, asOf, model.LifetimeYears) : 0m;
@@ -267,8 +321,13 @@ public static class ScopeScorer
         sorted.Length == 0 ? 0m : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>1–5: the fifth of the sorted values the value falls in (ties take the lower fifth's start).</summary>
-    private static int Quintile(double[] sorted, double value)
+    public static int Quintile(double[] sorted, double value)
     {
+        if (sorted.Length == 0)
+        {
+            return 3; // nobody to rank against
+        }
+
         var below = LowerBound(sorted, value);
         return Math.Clamp(1 + (int)(5.0 * below / sorted.Length), 1, 5);
     }

@@ -10,7 +10,7 @@ namespace Comms.Audience.Features.Watch;
 
 /// <summary>
 /// Tells the MIS when a patient moves: every <c>Audience:Watch:Interval</c> each clinic's (or chain's) patients are
-/// scored as of today when their history changed or the day turned, and each patient whose segment differs from the
+/// brought up to date as of today (<see cref="AudienceScoring"/>), and each patient whose segment differs from the
 /// one last told gets a move recorded and <c>audience.segment_changed</c> on <c>comms.events</c>; one who gains a churn
 /// signal gets <c>audience.churn_risk</c>. A scope is watched by one replica at a time (an advisory lock), and its
 /// moves, the patients' new segments and the events commit together, through the outbox.
@@ -25,8 +25,6 @@ public sealed partial class SegmentWatcher(
     public const string ChurnRisk = "audience.churn_risk";
 
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web);
-
-    private readonly Dictionary<string, object> _watched = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,10 +74,6 @@ public sealed partial class SegmentWatcher(
         var events = scope.ServiceProvider.GetRequiredService<CommsCloudEvents>();
 
         var scores = await scoring.ScoreAsync(clinicId, today, cancellationToken);
-        if (_watched.TryGetValue(scopeId, out var seen) && ReferenceEquals(seen, scores))
-        {
-            return 0; // the same scoring as last pass: nothing changed, the day did not turn
-        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await db.TryLockSubjectAsync($"audience-watch:{scopeId}", cancellationToken))
@@ -157,7 +151,6 @@ public sealed partial class SegmentWatcher(
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        _watched[scopeId] = scores;
         if (told > 0)
         {
             LogTold(logger, told, scopeId);

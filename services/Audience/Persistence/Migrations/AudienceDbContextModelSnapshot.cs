@@ -157,7 +157,12 @@ namespace Comms.Audience.Persistence.Migrations
                     b.Property<int>("Rating")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("FeedbackId");
+
+                    b.HasIndex("ClinicId", "RecordedAt");
 
                     b.HasIndex("ClinicId", "PatientId", "AnsweredAt");
 
@@ -329,6 +334,8 @@ namespace Comms.Audience.Persistence.Migrations
                         .HasColumnType("bigint");
 
                     b.HasKey("ClinicId", "VisitKey");
+
+                    b.HasIndex("ClinicId", "UpdatedAt");
 
                     b.HasIndex("ClinicId", "PatientId", "Date");
 

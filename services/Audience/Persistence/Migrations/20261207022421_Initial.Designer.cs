@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Comms.Audience.Persistence.Migrations
 {
     [DbContext(typeof(AudienceDbContext))]
-    [Migration("20261207021539_Initial")]
+    [Migration("20261207022421_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -160,7 +160,12 @@ namespace Comms.Audience.Persistence.Migrations
                     b.Property<int>("Rating")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("FeedbackId");
+
+                    b.HasIndex("ClinicId", "RecordedAt");
 
                     b.HasIndex("ClinicId", "PatientId", "AnsweredAt");
 
@@ -332,6 +337,8 @@ namespace Comms.Audience.Persistence.Migrations
                         .HasColumnType("bigint");
 
                     b.HasKey("ClinicId", "VisitKey");
+
+                    b.HasIndex("ClinicId", "UpdatedAt");
 
                     b.HasIndex("ClinicId", "PatientId", "Date");
 

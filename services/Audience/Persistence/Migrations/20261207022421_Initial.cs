@@ -123,7 +123,8 @@ namespace Comms.Audience.Persistence.Migrations
                     ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Rating = table.Column<int>(type: "integer", nullable: false),
-                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -206,6 +207,11 @@ namespace Comms.Audience.Persistence.Migrations
                 columns: new[] { "ClinicId", "PatientId", "AnsweredAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ratings_ClinicId_RecordedAt",
+                table: "ratings",
+                columns: new[] { "ClinicId", "RecordedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_segment_moves_ClinicId_PatientId_Id",
                 table: "segment_moves",
                 columns: new[] { "ClinicId", "PatientId", "Id" });
@@ -214,6 +220,11 @@ namespace Comms.Audience.Persistence.Migrations
                 name: "IX_visits_ClinicId_PatientId_Date",
                 table: "visits",
                 columns: new[] { "ClinicId", "PatientId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_visits_ClinicId_UpdatedAt",
+                table: "visits",
+                columns: new[] { "ClinicId", "UpdatedAt" });
         }
 
         /// <inheritdoc />
