@@ -1,3 +1,4 @@
+using Comms.Audience.Features.Channels;
 using Comms.Audience.Features.History;
 using Comms.Audience.Features.Imports;
 using Comms.Audience.Features.Rules;
@@ -15,9 +16,14 @@ builder.AddServiceDatabase<AudienceDbContext>();
 builder.AddApiKeys();
 builder.AddHistory();
 builder.AddScoring();
+builder.AddChannels();
 builder.AddServiceMessaging<AudienceDbContext>(
-    bus => bus.AddHistoryConsumers(),
-    (context, cfg) => cfg.ReceiveHistory(context));
+    bus => bus.AddHistoryConsumers().AddChannelConsumers(),
+    (context, cfg) =>
+    {
+        cfg.ReceiveHistory(context);
+        cfg.ReceiveAnswers(context);
+    });
 
 var app = builder.Build();
 
@@ -26,6 +32,7 @@ var api = app.MapGroup("/api/v1/audience").RequireApiKey().WithTags("Audience");
 api.MapImportEndpoints();
 api.MapScoringEndpoints();
 api.MapSegmentRulesEndpoints();
+api.MapChannelEndpoints();
 
 app.Run();
 

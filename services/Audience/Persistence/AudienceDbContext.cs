@@ -21,6 +21,8 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
 
     public DbSet<SegmentMove> SegmentMoves => Set<SegmentMove>();
 
+    public DbSet<MessageFact> Messages => Set<MessageFact>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -54,6 +56,7 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             visit.Property(x => x.CourseId).HasMaxLength(200);
             visit.Property(x => x.CancelledBy).HasMaxLength(20);
             visit.Property(x => x.Source).HasMaxLength(20);
+            visit.Property(x => x.TimeZone).HasMaxLength(100);
             visit.HasIndex(x => new { x.ClinicId, x.PatientId, x.Date });
             visit.HasIndex(x => new { x.ClinicId, x.UpdatedAt });
         });
@@ -118,6 +121,25 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             move.Property(x => x.To).HasMaxLength(20);
             move.Property(x => x.Reasons).HasColumnType("jsonb");
             move.HasIndex(x => new { x.ClinicId, x.PatientId, x.Id });
+        });
+    
+        modelBuilder.Entity<MessageFact>(message =>
+        {
+            message.ToTable("messages");
+            message.HasKey(x => x.MessageId);
+            message.Property(x => x.ClinicId).HasMaxLength(200);
+            message.Property(x => x.PatientId).HasMaxLength(200);
+            message.Property(x => x.AppointmentId).HasMaxLength(200);
+            message.Property(x => x.TemplateKey).HasMaxLength(200);
+            message.Property(x => x.Purpose).HasMaxLength(20);
+            message.Property(x => x.Channel).HasMaxLength(20);
+            message.Property(x => x.ExpectedReply).HasMaxLength(20);
+            message.Property(x => x.Status).HasMaxLength(20);
+            message.Property(x => x.Cost).HasPrecision(12, 4);
+            message.Property(x => x.Currency).HasMaxLength(3);
+            message.Property(x => x.Answer).HasMaxLength(20);
+            message.HasIndex(x => new { x.ClinicId, x.RequestedAt });
+            message.HasIndex(x => new { x.ClinicId, x.AppointmentId });
         });
     }
 }

@@ -43,6 +43,12 @@ public sealed class Visit
     /// <summary>The day of the visit in the clinic's time zone.</summary>
     public DateOnly? Date { get; set; }
 
+    /// <summary>When it starts (MIS bookings only; an import knows the day).</summary>
+    public DateTimeOffset? StartsAt { get; set; }
+
+    /// <summary>The patient's time zone, else the clinic's, from the booking: the hour a message reached them.</summary>
+    public string? TimeZone { get; set; }
+
     public string Status { get; set; } = VisitStatuses.Booked;
 
     public decimal? Amount { get; set; }
@@ -193,4 +199,52 @@ public sealed class SegmentMove
     public required string Reasons { get; set; }
 
     public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>
+/// One message Comms sent a patient, as far as its effect is measured: what it was (template, purpose, channel, what
+/// it asked), how far it got (sent, delivered, failed, blocked) and what it cost, and how the patient answered.
+/// Never its text or the contact it went to.
+/// </summary>
+public sealed class MessageFact
+{
+    public Guid MessageId { get; set; }
+
+    public string? ClinicId { get; set; }
+
+    public string? PatientId { get; set; }
+
+    public string? AppointmentId { get; set; }
+
+    public string? TemplateKey { get; set; }
+
+    public string? Purpose { get; set; }
+
+    public string? Channel { get; set; }
+
+    /// <summary><c>confirmation</c>, <c>rating</c> or null.</summary>
+    public string? ExpectedReply { get; set; }
+
+    /// <summary>When Scheduling (or Feedback) sent it on its way.</summary>
+    public DateTimeOffset? RequestedAt { get; set; }
+
+    /// <summary>The highest status the gateway reported.</summary>
+    public string? Status { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public decimal? Cost { get; set; }
+
+    public string? Currency { get; set; }
+
+    public DateTimeOffset? RepliedAt { get; set; }
+
+    /// <summary><c>confirmed</c> or <c>cancelled</c> when the patient answered a confirmation request so.</summary>
+    public string? Answer { get; set; }
+
+    public DateTimeOffset? AnsweredAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -15,7 +15,9 @@ public sealed record MessageStatusChanged(
     string? Provider,
     DateTimeOffset OccurredAt,
     string? Contact = null,
-    string? Cause = null);
+    string? Cause = null,
+    decimal? Cost = null,
+    string? Currency = null);
 
 /// <summary>
 /// Why a message ended as it did, in a form a program may act on (the reason is for people). Scheduling's channel

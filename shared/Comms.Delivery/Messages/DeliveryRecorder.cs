@@ -26,7 +26,8 @@ public sealed class DeliveryRecorder(GatewayDbContext db, MessageStatusPublisher
         message.History.Add(new MessageStatusEntry { MessageId = message.MessageId, Status = status, Reason = reason, OccurredAt = now });
 
         statuses.Publish(db, new MessageStatusChanged(
-            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now, message.Contact, cause));
+            message.MessageId, message.ClinicId, message.PatientId, message.AppointmentId, message.Channel, status, reason, message.Provider, now, message.Contact, cause,
+            message.Cost, message.Cost is null ? null : message.Currency));
         return true;
     }
 

@@ -23,6 +23,8 @@ public sealed class MessageStatusPublisher(CommsCloudEvents misEvents, TimeProvi
             reason = change.Reason,
             provider = change.Provider,
             cause = change.Cause,
+            cost = change.Cost,
+            currency = change.Currency,
             occurredAt = change.OccurredAt,
         });
     }

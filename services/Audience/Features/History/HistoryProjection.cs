@@ -30,6 +30,8 @@ public sealed partial class HistoryProjection(AudienceDbContext db, TimeProvider
         visit.DetailsVersion = data.Version;
         visit.PatientId = data.Patient.PatientId;
         visit.Date = LocalDay(data.StartsAt, data.Patient.TimeZone ?? data.Clinic.TimeZone);
+        visit.StartsAt = data.StartsAt.ToUniversalTime();
+        visit.TimeZone = data.Patient.TimeZone ?? data.Clinic.TimeZone;
         visit.DoctorId = data.Doctor?.DoctorId;
         visit.Specialty = data.Doctor?.Specialty;
         visit.ServiceCode = visit.Status == VisitStatuses.Completed && visit.ServiceCode is not null ? visit.ServiceCode : data.Service?.Code;

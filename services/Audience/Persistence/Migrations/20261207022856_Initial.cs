@@ -61,6 +61,34 @@ namespace Comms.Audience.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "messages",
+                columns: table => new
+                {
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClinicId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    AppointmentId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    TemplateKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Purpose = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    ExpectedReply = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Cost = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    RepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Answer = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_messages", x => x.MessageId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "outbox_messages",
                 columns: table => new
                 {
@@ -173,6 +201,8 @@ namespace Comms.Audience.Persistence.Migrations
                     VisitKey = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     PatientId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     Date = table.Column<DateOnly>(type: "date", nullable: true),
+                    StartsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TimeZone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Amount = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: true),
                     Discount = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: true),
@@ -200,6 +230,16 @@ namespace Comms.Audience.Persistence.Migrations
                 name: "IX_inbox_messages_ProcessedAt",
                 table: "inbox_messages",
                 column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_messages_ClinicId_AppointmentId",
+                table: "messages",
+                columns: new[] { "ClinicId", "AppointmentId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_messages_ClinicId_RequestedAt",
+                table: "messages",
+                columns: new[] { "ClinicId", "RequestedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ratings_ClinicId_PatientId_AnsweredAt",
@@ -238,6 +278,9 @@ namespace Comms.Audience.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "inbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "messages");
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
