@@ -1,3 +1,5 @@
+using Comms.Contracts.Audience;
+
 namespace Comms.Audience.Features.Scoring;
 
 /// <summary>Every figure of one patient as of a date (docs/audience.md says how each is made).</summary>
@@ -71,12 +73,13 @@ public static class Segments
     };
 }
 
+/// <summary>The churn signals' codes, shared with Scheduling's reactivation rule.</summary>
 public static class Signals
 {
-    public const string LowProbabilityAlive = "low_p_alive";
-    public const string Overdue = "overdue";
-    public const string FallingFrequency = "falling_frequency";
-    public const string CourseUnfinished = "course_unfinished";
+    public const string LowProbabilityAlive = ChurnSignals.LowProbabilityAlive;
+    public const string Overdue = ChurnSignals.Overdue;
+    public const string FallingFrequency = ChurnSignals.FallingFrequency;
+    public const string CourseUnfinished = ChurnSignals.CourseUnfinished;
 
-    public static readonly IReadOnlyList<string> All = [LowProbabilityAlive, Overdue, FallingFrequency, CourseUnfinished];
+    public static IReadOnlyList<string> All => ChurnSignals.All;
 }

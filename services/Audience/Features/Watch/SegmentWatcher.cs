@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Comms.Audience.Features.Scoring;
 using Comms.Audience.Persistence;
+using Comms.Contracts.Audience;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public sealed partial class SegmentWatcher(
     ILogger<SegmentWatcher> logger) : BackgroundService
 {
     public const string SegmentChanged = "audience.segment_changed";
-    public const string ChurnRisk = "audience.churn_risk";
+    public const string ChurnRisk = ChurnSignals.EventType;
 
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web);
 

@@ -1,5 +1,6 @@
 using Comms.Contracts.Mis;
 using Comms.Scheduling.Features.Reminders;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
 using MassTransit;
 
@@ -18,11 +19,16 @@ public static class MisEventsExtensions
     public static void AddSchedulingConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<MisAppointmentEventConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<ReactivationConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<MessageStatusChangedConsumer>();
         bus.AddConsumer<Replies.PatientRepliedConsumer>();
     }
 
     /// <summary>Appointment and patient events, from <c>mis.events</c>.</summary>
-    public static void ReceiveMisEvents(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+    public static void ReceiveMisEvents(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
+    {
         cfg.ReceiveMisEvents<MisAppointmentEventConsumer>(context, QueueName, "appointment.*", MisEventTypes.PatientUpdated);
+        cfg.ReceiveRawCloudEvents<ReactivationConsumer, RawCommsEvent>(
+            context, MessagingExtensions.CommsEventsExchange, ReactivationConsumer.QueueName, Comms.Contracts.Audience.ChurnSignals.EventType);
+    }
 }

@@ -221,7 +221,7 @@ public sealed partial class AppointmentPlanner(
         a.NotDeliveredWithinMinutes == b.NotDeliveredWithinMinutes;
 
     /// <summary>The send keeps the fallback its rule had when it was planned: a copy, not the rules document's object.</summary>
-    private static ChannelFallback Copy(ChannelFallback fallback) => new()
+    internal static ChannelFallback Copy(ChannelFallback fallback) => new()
     {
         OnNoContact = fallback.OnNoContact,
         OnNoConsent = fallback.OnNoConsent,

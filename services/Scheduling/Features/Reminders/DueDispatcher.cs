@@ -229,8 +229,8 @@ public sealed partial class DueDispatcher(
                 return appointment.Status == AppointmentStatuses.NoShow
                     ? null
                     : new Refusal(SendStatuses.Suppressed, $"the appointment is no longer a no-show but {appointment.Status}");
-            case SendKinds.Recall:
-                if (appointment.Status != AppointmentStatuses.Completed)
+            case SendKinds.Recall or SendKinds.Reactivation:
+                if (send.Kind == SendKinds.Recall && appointment.Status != AppointmentStatuses.Completed)
                 {
                     return new Refusal(SendStatuses.Suppressed, $"the visit is no longer completed but {appointment.Status}");
                 }

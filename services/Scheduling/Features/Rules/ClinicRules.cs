@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Comms.Contracts;
+using Comms.Contracts.Audience;
 using Comms.Contracts.Delivery;
 
 namespace Comms.Scheduling.Features.Rules;
@@ -32,6 +33,9 @@ public sealed class ClinicRules
 
     /// <summary>The "we missed you, book again" message after <c>appointment.no_show</c>; off unless enabled.</summary>
     public NoShowRule NoShow { get; set; } = new();
+
+    /// <summary>A message to a patient Audience says is drifting away (<c>audience.churn_risk</c>); off unless enabled.</summary>
+    public ReactivationRule Reactivation { get; set; } = new();
 
     [JsonIgnore]
     public TimeSpan MinimumLeadTime => TimeSpan.FromMinutes(MinimumLeadTimeMinutes);
@@ -141,6 +145,24 @@ public sealed class ClinicRules
             }
 
             foreach (var error in ValidateMessage(noShow, ["noShow"]))
+            {
+                yield return error;
+            }
+        }
+
+        if (Reactivation is { Enabled: true } reactivation)
+        {
+            if (reactivation.Signals is { } signals && (signals.Count == 0 || signals.Any(s => !ChurnSignals.All.Contains(s))))
+            {
+                yield return new RuleError(["reactivation", "signals"], $"must list some of {string.Join(", ", ChurnSignals.All)}");
+            }
+
+            if (reactivation.AtMostEveryDays is < 1 or > 3650)
+            {
+                yield return new RuleError(["reactivation", "atMostEveryDays"], "must be between 1 and 3650");
+            }
+
+            foreach (var error in ValidateMessage(reactivation, ["reactivation"]))
             {
                 yield return error;
             }
@@ -336,6 +358,26 @@ public sealed class NoShowRule : MessageRule
     public int HoursAfter { get; set; } = 2;
 }
 
+/// <summary>
+/// A message to a patient Audience reports at risk of leaving, for the signals listed, at most once every
+/// <see cref="AtMostEveryDays"/>; skipped if the patient has booked again. It asks them back to a visit, so its purpose
+/// stays <c>service</c> only while its text offers nothing (docs/reminders.md).
+/// </summary>
+public sealed class ReactivationRule : MessageRule
+{
+    public ReactivationRule() => TemplateKey = "appointment.recall";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>The signals answered; null: <c>overdue</c> and <c>course_unfinished</c> (no default list: the configuration binder would append to it).</summary>
+    public List<string>? Signals { get; set; }
+
+    [JsonIgnore]
+    public IReadOnlyList<string> EffectiveSignals => Signals ?? [ChurnSignals.Overdue, ChurnSignals.CourseUnfinished];
+
+    public int AtMostEveryDays { get; set; } = 90;
+}
+
 /// <summary>The kinds of planned send.</summary>
 public static class SendKinds
 {
@@ -343,6 +385,7 @@ public static class SendKinds
     public const string Reminder = "reminder";
     public const string Missed = "missed";
     public const string Recall = "recall";
+    public const string Reactivation = "reactivation";
 
     public static readonly IReadOnlyList<string> BeforeAppointment = [Confirmation, Reminder];
 }
