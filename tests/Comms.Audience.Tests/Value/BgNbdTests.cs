@@ -21,6 +21,20 @@ public sealed class BgNbdTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fit_with_dropout_parameters_in_the_millions_still_gives_expected_visits()
+    {
+        // What a clinic of regular patients fits to (a and b near the search bound): the dropout probability is then
+        // all but fixed at p = a/(a+b), and a customer without repeats expects (1 − ((α+T)/(α+T+p·t))^r)/p visits in t.
+        var model = new BgNbdParameters(1.3038511089579132, 386.1931845085498, 2694939.2141306736, 128737882.25405848);
+        var p = model.A / (model.A + model.B);
+
+        var expected = BgNbd.ExpectedTransactions(model, new CustomerHistory(0, 0, 654), 30);
+
+        var limit = (1 - Math.Pow((model.Alpha + 654) / (model.Alpha + 654 + p * 30), model.R)) / p;
+        Assert.Equal(limit, expected, limit * 1e-3);
+    }
+
+    [Fact]
     public void The_total_log_likelihood_is_the_sum_over_customers()
     {
         var customers = Simulated.BgNbdCustomers(Cdnow, 2_000, 365, seed: 1)

@@ -131,6 +131,12 @@ public sealed class SegmentThresholds
     /// <summary>The own-interval rule needs this many visits (two intervals), else it has nothing to stand on.</summary>
     public int OverdueMinVisits { get; set; } = 3;
 
+    /// <summary>A patient's rhythm is regular (the interval rule applies, not P(alive)) when their intervals' coefficient of variation is below this.</summary>
+    public double RegularMaxIntervalCv { get; set; } = 0.35;
+
+    /// <summary>At risk also: P(alive) within the clinic's lowest share of its irregular patients (0.1: the lowest tenth), when that line is above <see cref="AtRiskBelowPAlive"/>.</summary>
+    public double AtRiskPAliveLowestShare { get; set; } = 0.1;
+
     /// <summary>At risk: visits in the last 365 days below this share of the 365 before (which had at least two).</summary>
     public double FallingFrequencyShare { get; set; } = 0.5;
 
@@ -176,6 +182,16 @@ public sealed class SegmentThresholds
         if (OverdueMinVisits < 3)
         {
             yield return (nameof(OverdueMinVisits), "must be at least 3 (two intervals)");
+        }
+
+        if (RegularMaxIntervalCv is <= 0 or > 5)
+        {
+            yield return (nameof(RegularMaxIntervalCv), "must be above 0 and at most 5");
+        }
+
+        if (AtRiskPAliveLowestShare is < 0 or >= 1)
+        {
+            yield return (nameof(AtRiskPAliveLowestShare), "must be from 0 (off) to below 1");
         }
 
         if (FallingFrequencyShare is <= 0 or >= 1)

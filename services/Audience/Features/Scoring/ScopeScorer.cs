@@ -18,7 +18,8 @@ public sealed record ScopeModel(
     SegmentThresholds Thresholds,
     double AnnualDiscountRate,
     int HorizonDays,
-    RfmScale Rfm);
+    RfmScale Rfm,
+    double? PAliveLowest = null);
 
 /// <summary>The sorted recency, frequency and monetary values of the scope's patients: where a patient's quintiles are read.</summary>
 public sealed record RfmScale(double[] Recency, double[] Frequency, double[] Monetary)
@@ -106,8 +107,21 @@ public static class ScopeScorer
             [.. visited.Select(h => -(double)(asOf.DayNumber - h.Days[^1].DayNumber)).Order()],
             [.. visited.Select(h => (double)h.Days.Count).Order()],
             [.. visited.Select(h => (double)h.Amounts.Sum()).Order()]);
+        // The at-risk line of P(alive) is the clinic's own lowest tenth (of its irregular patients seen within the lost
+        // line), when higher than the fixed one: a fixed 0.3 never fires on clinics whose fits put almost everyone
+        // near 1 (the study above).
+        double? pAliveLowest = null;
+        if (bgNbd is { } fitted)
+        {
+            var pAlive = visited
+                .Where(h => h.Days.Count >= 2 && asOf.DayNumber - h.Days[^1].DayNumber <= thresholds.LostAfterDays && !IsRegular(h, thresholds))
+                .Select(h => BgNbd.ProbabilityAlive(fitted.Parameters, CustomerHistory.FromVisitDays(h.Days, asOf)))
+                .Order().ToArray();
+            pAliveLowest = pAlive.Length == 0 ? null : pAlive[Math.Clamp((int)Math.Ceiling(thresholds.AtRiskPAliveLowestShare * pAlive.Length) - 1, 0, pAlive.Length - 1)];
+        }
+
         var model = new ScopeModel(clinics, asOf, histories.Count, repeat, bgNbd, gammaGamma, lifetime, lifetimeSource, vipLine, oneTimeLine,
-            thresholds, options.AnnualDiscountRate, horizonDays, rfm);
+            thresholds, options.AnnualDiscountRate, horizonDays, rfm, pAliveLowest);
 
         var figures = new Dictionary<(string, string), PatientFigures>(histories.Count);
         foreach (var history in histories)
@@ -174,7 +188,7 @@ public static class ScopeScorer
             Segments.Stable,
             [],
             []);
-        var signals = SignalsOf(figures, history, thresholds);
+        var signals = SignalsOf(figures, history, thresholds, model.PAliveLowest);
         var (segment, reasons) = SegmentOf(figures, signals, model, thresholds);
         var atRisk = segment is Segments.AtRisk or Segments.Lost || signals.Count > 0;
         var valueAtRisk = atRisk ? Money((double)ltv * (1 - (value?.ProbabilityAlive ?? 0))) : 0m;
@@ -215,16 +229,39 @@ public static class ScopeScorer
         return lapsed.Count >= 30 ? (Math.Max(lapsed.Average(), 1.0 / 12), "lapsed_patients") : (defaultYears, "default");
     }
 
-    private static List<Finding> SignalsOf(PatientFigures p, PatientHistory history, SegmentThresholds t)
+    /// <summary>A regular rhythm: at least <see cref="SegmentThresholds.OverdueMinVisits"/> visits whose intervals vary little (coefficient of variation below <see cref="SegmentThresholds.RegularMaxIntervalCv"/>).</summary>
+    public static bool IsRegular(PatientHistory history, SegmentThresholds t)
     {
-        var signals = new List<Finding>();
-        if (p.Value is { } value && p.Visits >= 2 && value.ProbabilityAlive < t.AtRiskBelowPAlive)
+        if (history.Days.Count < t.OverdueMinVisits)
         {
-            signals.Add(new Finding(Signals.LowProbabilityAlive,
-                $"Вероятность, что пациент ещё с клиникой, {Percent(value.ProbabilityAlive)} — ниже {Percent(t.AtRiskBelowPAlive)}"));
+            return false;
         }
 
-        if (p.Visits >= t.OverdueMinVisits && p.MedianIntervalDays is { } median && median > 0 && p.DaysSinceLastVisit > t.OverdueIntervalFactor * median)
+        var intervals = Enumerable.Range(1, history.Days.Count - 1).Select(i => (double)(history.Days[i].DayNumber - history.Days[i - 1].DayNumber)).ToArray();
+        var mean = intervals.Average();
+        if (mean <= 0)
+        {
+            return false;
+        }
+
+        var sd = Math.Sqrt(intervals.Sum(v => (v - mean) * (v - mean)) / intervals.Length);
+        return sd / mean < t.RegularMaxIntervalCv;
+    }
+
+    private static List<Finding> SignalsOf(PatientFigures p, PatientHistory history, SegmentThresholds t, double? pAliveLowest)
+    {
+        // Which signal for whom, as the synthetic-clinic study found (docs/audience-models.md, section 9): the interval
+        // rule for a regular rhythm, P(alive) for the rest with two visits or more, neither for a single visit.
+        var signals = new List<Finding>();
+        var regular = IsRegular(history, t);
+        var pAliveLine = Math.Max(t.AtRiskBelowPAlive, pAliveLowest ?? 0);
+        if (!regular && p.Value is { } value && p.Visits >= 2 && value.ProbabilityAlive < pAliveLine)
+        {
+            signals.Add(new Finding(Signals.LowProbabilityAlive,
+                $"Вероятность, что пациент ещё с клиникой, {Percent(value.ProbabilityAlive)} — ниже {Percent(pAliveLine)}"));
+        }
+
+        if (regular && p.MedianIntervalDays is { } median && median > 0 && p.DaysSinceLastVisit > t.OverdueIntervalFactor * median)
         {
             signals.Add(new Finding(Signals.Overdue,
                 $"Не приходит {Days(p.DaysSinceLastVisit!.Value)} — больше {t.OverdueIntervalFactor.ToString("0.#", Russian)} × обычного интервала ({Days((int)Math.Round(median))})"));

@@ -76,6 +76,16 @@ public static class BgNbd
         var z = days / (horizon + days);
         var lnOneMinusZ = -NearOne.LogOnePlus(days / horizon);
         var c = a + b + x - 1;
+        if (a > DirectFromA)
+        {
+            // Dropout all but fixed (a and b large, as a fit of very regular customers gives): Euler's form would have
+            // a parameter a−1 in the thousands or millions and a series too long to sum, while the direct form
+            // ₂F₁(r+x, b+x; c; z) has b+x < c and converges in a few terms; a−1 is then far from 0.
+            var bracket = -NearOne.ExpMinusOne((r + x) * lnOneMinusZ + Math.Log(Hypergeometric2F1.Value(r + x, b + x, c, z)));
+            var direct = c / (a - 1) * bracket;
+            return x == 0 ? direct : direct / (1.0 + Math.Exp(LogDeadOdds(parameters, customer)));
+        }
+
         var epsilon = a - 1;
         var u = epsilon * lnOneMinusZ;
 
@@ -93,6 +103,9 @@ public static class BgNbd
     /// </summary>
     public static double ExpectedTransactionsOfNewCustomer(BgNbdParameters parameters, double days) =>
         ExpectedTransactions(parameters, new CustomerHistory(0, 0, 0), days);
+
+    /// <summary>From this a on, the conditional expectation is summed in its direct form (see there).</summary>
+    private const double DirectFromA = 100;
 
     /// <summary>ln(a/(b+x−1)·((α+T)/(α+tₓ))^(r+x)), the log odds of having dropped out, for x &gt; 0.</summary>
     private static double LogDeadOdds(BgNbdParameters p, CustomerHistory customer) =>

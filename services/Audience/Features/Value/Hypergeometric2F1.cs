@@ -104,8 +104,9 @@ public static class Hypergeometric2F1
             return sum;
         }
 
-        // From this index on every factor a+n, b+n, c+n is positive.
-        var settledFrom = Math.Max(Math.Max(Math.Abs(a), Math.Abs(b)), Math.Abs(c)) + 1.0;
+        // From this index on every factor a+n, b+n, c+n is positive (at once for positive parameters: BG/NBD's, however
+        // large — a fit with a and b in the millions must not wait millions of terms for the bound to apply).
+        var settledFrom = Math.Max(0.0, Math.Max(Math.Max(-a, -b), -c)) + 1.0;
         for (var n = first; n < MaxTerms; n++)
         {
             var denominator = (c + n) * (n + 1);
@@ -126,8 +127,11 @@ public static class Hypergeometric2F1
             {
                 // The later term ratios are z·(a+k)/(k+1)·(b+k)/(c+k) for k > n. Each of the two fractions moves
                 // monotonically towards 1, so neither exceeds max(its value now, 1): that caps every later ratio, and
-                // the rest of the series is at most a geometric series of the cap.
-                var cap = z * Math.Max((a + next) / (next + 1.0), 1.0) * Math.Max((b + next) / (c + next), 1.0);
+                // the rest of the series is at most a geometric series of the cap. a and b may be paired either way
+                // round; the lower cap is taken (a large b over a larger c caps at 1 at once).
+                var cap = z * Math.Min(
+                    Math.Max((a + next) / (next + 1.0), 1.0) * Math.Max((b + next) / (c + next), 1.0),
+                    Math.Max((b + next) / (next + 1.0), 1.0) * Math.Max((a + next) / (c + next), 1.0));
                 if (cap < 1.0 && Math.Abs(term) * cap / (1.0 - cap) <= Tolerance * Math.Abs(sum))
                 {
                     return sum;
