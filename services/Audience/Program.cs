@@ -1,3 +1,4 @@
+using Comms.Audience.Features.Analytics;
 using Comms.Audience.Features.History;
 using Comms.Audience.Features.Imports;
 using Comms.Audience.Features.Rules;
@@ -7,6 +8,7 @@ using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +17,7 @@ builder.AddServiceDatabase<AudienceDbContext>();
 builder.AddApiKeys();
 builder.AddHistory();
 builder.AddScoring();
+builder.AddAnalytics();
 builder.AddServiceMessaging<AudienceDbContext>(
     bus => bus.AddHistoryConsumers(),
     (context, cfg) => cfg.ReceiveHistory(context));
@@ -22,10 +25,13 @@ builder.AddServiceMessaging<AudienceDbContext>(
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseStaffSignIn();
 var api = app.MapGroup("/api/v1/audience").RequireApiKey().WithTags("Audience");
 api.MapImportEndpoints();
 api.MapScoringEndpoints();
 api.MapSegmentRulesEndpoints();
+api.MapPortraitEndpoints();
+app.MapAnalytics();
 
 app.Run();
 

@@ -16,13 +16,14 @@ public sealed record ChartBar(string Label, double Value, string ValueText, stri
 public static class Charts
 {
     /// <summary>Vertical bars side by side, the value above each, the label below: a few short labels (scores, age bands).</summary>
-    public static string Columns(string id, string label, IReadOnlyList<ChartBar> bars, int barWidth = 36, int gap = 12, int height = 140)
+    /// <param name="maxScale">How much larger than its own size the chart may grow in a wide box (its text grows with it).</param>
+    public static string Columns(string id, string label, IReadOnlyList<ChartBar> bars, int barWidth = 36, int gap = 12, int height = 140, double maxScale = 2)
     {
         const int top = 20, bottom = 24;
         var max = bars.Count == 0 ? 1 : Math.Max(1e-9, bars.Max(b => b.Value));
         var width = bars.Count * (barWidth + gap) + gap;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"{E(id)}\" viewBox=\"0 0 {width} {top + height + bottom}\" role=\"img\" aria-label=\"{E(label)}\" style=\"max-width:{width * 2}px\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"{E(id)}\" viewBox=\"0 0 {width} {top + height + bottom}\" role=\"img\" aria-label=\"{E(label)}\" style=\"max-width:{Math.Round(width * maxScale)}px\">");
         for (var i = 0; i < bars.Count; i++)
         {
             var bar = bars[i];

@@ -49,6 +49,7 @@ public static class StaffHtml
         ".filters select{max-width:100%;text-overflow:ellipsis}" +
         ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px;margin:12px 0}" +
         ".card{background:#fff;border-radius:8px;padding:10px;box-shadow:0 1px 2px #0002}.card b{display:block;font-size:1.6rem}" +
+        ".cards.money b{font-size:clamp(1.15rem,5vw,1.6rem);white-space:nowrap}" +
         ".panel{background:#fff;border-radius:8px;padding:10px;box-shadow:0 1px 2px #0002;margin:8px 0}svg{width:100%;height:auto}" +
         ".review{border-top:1px solid #e3e6ea;padding:8px 0}.review p{margin:.3em 0;white-space:pre-wrap;overflow-wrap:anywhere}" +
         ".doctor{display:grid;grid-template-columns:minmax(0,2fr) 3fr auto;gap:8px;align-items:center;margin:4px 0}" +
@@ -56,7 +57,14 @@ public static class StaffHtml
         ".scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;width:100%;font-size:.9rem}" +
         "th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ea;vertical-align:top}th{font-weight:600;color:#5b6670}" +
         "td.n,th.n{text-align:right;white-space:nowrap}tfoot td{font-weight:600}code{overflow-wrap:anywhere}" +
+        "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;padding:8px;border-radius:6px;font-size:.85rem}" +
         ".pager{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin-top:8px}" +
-        ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:8px 16px}" +
+        ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:8px 24px}" +
+        // On a phone a table.stacked shows each row as a card (a cell's data-label before its value); a table.compact
+        // drops its .wide columns and tightens.
+        "@media (max-width:640px){table.stacked thead{display:none}table.stacked,table.stacked tbody,table.stacked tr,table.stacked td{display:block}" +
+        "table.stacked tr{padding:8px 0;border-bottom:1px solid #e3e6ea}table.stacked td{border:0;padding:1px 0;text-align:left}" +
+        "table.stacked td[data-label]::before{content:attr(data-label) \": \";color:#5b6670}table.stacked td.lead{display:inline-block;margin-right:8px;font-weight:600}" +
+        "table.stacked br.soft{display:none}table.compact th,table.compact td{padding:5px 4px;font-size:.85rem}table.compact .wide{display:none}}" +
         "header{display:flex;justify-content:space-between;align-items:center;gap:8px;flex-wrap:wrap}header form{margin:0}";
 }
