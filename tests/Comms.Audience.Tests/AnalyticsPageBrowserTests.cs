@@ -90,13 +90,12 @@ public sealed class AnalyticsPageBrowserTests(AnalyticsSite site)
         {
             var context = await browser.NewContextAsync(new() { Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
             var page = await context.NewPageAsync();
-            await page.GotoAsync($"{site.BaseUrl}/analytics/sign-in");
+            await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
             await page.FillAsync("#userName", AnalyticsSite.Chief);
             await page.FillAsync("#password", AnalyticsSite.ChiefPassword);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync($"{site.BaseUrl}/analytics");
+            await page.WaitForURLAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
 
-            await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
             Assert.Equal(["an-a", "an-b", "an-empty"], await page.Locator("#clinic option").AllInnerTextsAsync());
             Assert.StartsWith("Портрет: VIP", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
             await page.ScreenshotAsync(new() { Path = Shot("analytics-desktop.png"), FullPage = true });
