@@ -26,58 +26,65 @@ public sealed class AnalyticsPageBrowserTests(AnalyticsSite site)
         await using (browser)
         {
             var context = await browser.NewContextAsync(new() { AcceptDownloads = true, Locale = "ru-RU", ViewportSize = new() { Width = 390, Height = 844 } });
-            var page = await context.NewPageAsync();
+            var page = await Open(context);
+            try
+            {
+                await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
+                Assert.EndsWith("/analytics/sign-in?returnUrl=%2Fanalytics%3FasOf%3D2026-06-30", page.Url, StringComparison.Ordinal);
+                Assert.Equal("Вход — Аналитика пациентов", await page.TitleAsync());
+                await page.FillAsync("#userName", AnalyticsSite.ManagerOfA);
+                await page.FillAsync("#password", AnalyticsSite.ManagerOfAPassword);
+                await page.ClickAsync("button[type=submit]");
+                await page.WaitForURLAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
 
-            await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
-            Assert.EndsWith("/analytics/sign-in?returnUrl=%2Fanalytics%3FasOf%3D2026-06-30", page.Url, StringComparison.Ordinal);
-            Assert.Equal("Вход — Аналитика пациентов", await page.TitleAsync());
-            await page.FillAsync("#userName", AnalyticsSite.ManagerOfA);
-            await page.FillAsync("#password", AnalyticsSite.ManagerOfAPassword);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
+                Assert.Equal("Аналитика пациентов", await page.TitleAsync());
+                Assert.Equal(["an-a"], await page.Locator("#clinic option").AllInnerTextsAsync());
+                Assert.Equal(AsOf, await page.InputValueAsync("#as-of"));
+                Assert.Equal("260", await page.InnerTextAsync("#patients"));
+                Assert.Equal(7, await page.Locator("#segment-patients g").CountAsync());
+                Assert.Equal(7, await page.Locator("#segment-ltv g").CountAsync());
+                Assert.Equal(["VIP", "Стабильные", "Разовые", "Убыточные", "Новые", "В зоне риска", "Потерянные"],
+                    await page.Locator("#segment-patients text.label").AllTextContentsAsync());
+                Assert.True(await page.Locator("#segment-patients g[data-key=at_risk] rect.hbar").GetAttributeAsync("width") is { } width && width != "0%");
+                Assert.Equal(50, await page.Locator("#at-risk-table tbody tr").CountAsync());
+                Assert.Equal(atRisk.Take(50), await page.Locator("#at-risk-table code.patient").AllTextContentsAsync());
+                Assert.Contains("номер пациента в МИС", await page.InnerTextAsync("#no-names"), StringComparison.Ordinal);
+                Assert.Contains("подобрана", await page.InnerTextAsync("#bgnbd"), StringComparison.Ordinal);
+                Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone");
+                await page.ScreenshotAsync(new() { Path = Shot("analytics-phone.png"), FullPage = true });
 
-            Assert.Equal("Аналитика пациентов", await page.TitleAsync());
-            Assert.Equal(["an-a"], await page.Locator("#clinic option").AllInnerTextsAsync());
-            Assert.Equal(AsOf, await page.InputValueAsync("#as-of"));
-            Assert.Equal("260", await page.InnerTextAsync("#patients"));
-            Assert.Equal(7, await page.Locator("#segment-patients g").CountAsync());
-            Assert.Equal(7, await page.Locator("#segment-ltv g").CountAsync());
-            Assert.Equal(["VIP", "Стабильные", "Разовые", "Убыточные", "Новые", "В зоне риска", "Потерянные"],
-                await page.Locator("#segment-patients text.label").AllTextContentsAsync());
-            Assert.True(await page.Locator("#segment-patients g[data-key=at_risk] rect.hbar").GetAttributeAsync("width") is { } width && width != "0%");
-            Assert.Equal(50, await page.Locator("#at-risk-table tbody tr").CountAsync());
-            Assert.Equal(atRisk.Take(50), await page.Locator("#at-risk-table code.patient").AllTextContentsAsync());
-            Assert.Contains("номер пациента в МИС", await page.InnerTextAsync("#no-names"), StringComparison.Ordinal);
-            Assert.Contains("подобрана", await page.InnerTextAsync("#bgnbd"), StringComparison.Ordinal);
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone");
-            await page.ScreenshotAsync(new() { Path = Shot("analytics-phone.png"), FullPage = true });
+                // The file of the list, as Russian Excel opens it.
+                var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
+                var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
+                var rows = AnalyticsPageTests.Rows(Encoding.UTF8.GetString(bytes));
+                Assert.Equal("at-risk-an-a-2026-06-30.csv", download.SuggestedFilename);
+                Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+                Assert.StartsWith("Клиника;Пациент (номер в МИС);Сегмент;Под угрозой, ₽;LTV, ₽;", rows[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
+                Assert.Equal(atRisk.Count, rows.Count - 1);
+                Assert.StartsWith($"an-a;{atRisk[0]};В зоне риска;", rows[1], StringComparison.Ordinal);
 
-            // The file of the list, as Russian Excel opens it.
-            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
-            var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
-            var rows = AnalyticsPageTests.Rows(Encoding.UTF8.GetString(bytes));
-            Assert.Equal("at-risk-an-a-2026-06-30.csv", download.SuggestedFilename);
-            Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
-            Assert.StartsWith("Клиника;Пациент (номер в МИС);Сегмент;Под угрозой, ₽;LTV, ₽;", rows[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
-            Assert.Equal(atRisk.Count, rows.Count - 1);
-            Assert.StartsWith($"an-a;{atRisk[0]};В зоне риска;", rows[1], StringComparison.Ordinal);
+                await page.ReloadAsync(); // settles the page after the download's navigation before the next click
+                await page.SelectOptionAsync("#portrait", "at_risk");
+                await page.ClickAsync("#apply");
+                await page.WaitForURLAsync(url => url.Contains("portrait=at_risk", StringComparison.Ordinal));
+                Assert.StartsWith("Портрет: В зоне риска", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
+                Assert.Equal(AsOf, await page.InputValueAsync("#as-of"));
 
-            await page.ReloadAsync(); // settles the page after the download's navigation before the next click
-            await page.SelectOptionAsync("#portrait", "at_risk");
-            await page.ClickAsync("#apply");
-            await page.WaitForURLAsync(url => url.Contains("portrait=at_risk", StringComparison.Ordinal));
-            Assert.StartsWith("Портрет: В зоне риска", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
-            Assert.Equal(AsOf, await page.InputValueAsync("#as-of"));
+                await page.ClickAsync("#next");
+                await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
+                Assert.Equal(atRisk.Skip(50).Take(50), await page.Locator("#at-risk-table code.patient").AllTextContentsAsync());
+                Assert.StartsWith("Портрет: В зоне риска", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
 
-            await page.ClickAsync("#next");
-            await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
-            Assert.Equal(atRisk.Skip(50).Take(50), await page.Locator("#at-risk-table code.patient").AllTextContentsAsync());
-            Assert.StartsWith("Портрет: В зоне риска", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
-
-            await page.ClickAsync("#sign-out");
-            await page.WaitForURLAsync($"{site.BaseUrl}/analytics/sign-in");
-            await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
-            Assert.Contains("/analytics/sign-in", page.Url, StringComparison.Ordinal);
+                await page.ClickAsync("#sign-out");
+                await page.WaitForURLAsync($"{site.BaseUrl}/analytics/sign-in");
+                await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
+                Assert.Contains("/analytics/sign-in", page.Url, StringComparison.Ordinal);
+            }
+            catch
+            {
+                await page.ScreenshotAsync(new() { Path = Shot("analytics-phone-failed.png"), FullPage = true });
+                throw;
+            }
         }
     }
 
@@ -89,28 +96,48 @@ public sealed class AnalyticsPageBrowserTests(AnalyticsSite site)
         await using (browser)
         {
             var context = await browser.NewContextAsync(new() { Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
-            var page = await context.NewPageAsync();
-            await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
-            await page.FillAsync("#userName", AnalyticsSite.Chief);
-            await page.FillAsync("#password", AnalyticsSite.ChiefPassword);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
+            var page = await Open(context);
+            try
+            {
+                await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
+                await page.FillAsync("#userName", AnalyticsSite.Chief);
+                await page.FillAsync("#password", AnalyticsSite.ChiefPassword);
+                await page.ClickAsync("button[type=submit]");
+                await page.WaitForURLAsync($"{site.BaseUrl}/analytics?asOf={AsOf}&portrait=vip");
 
-            Assert.Equal(["an-a", "an-b", "an-empty"], await page.Locator("#clinic option").AllInnerTextsAsync());
-            Assert.StartsWith("Портрет: VIP", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
-            await page.ScreenshotAsync(new() { Path = Shot("analytics-desktop.png"), FullPage = true });
+                Assert.Equal(["an-a", "an-b", "an-empty"], await page.Locator("#clinic option").AllInnerTextsAsync());
+                Assert.StartsWith("Портрет: VIP", await page.InnerTextAsync("#portrait h2"), StringComparison.Ordinal);
+                await page.ScreenshotAsync(new() { Path = Shot("analytics-desktop.png"), FullPage = true });
 
-            await page.SelectOptionAsync("#clinic", AnalyticsSite.EmptyClinic);
-            await page.ClickAsync("#apply");
-            await page.WaitForURLAsync(url => url.Contains("clinicId=an-empty", StringComparison.Ordinal));
-            Assert.Contains("пока нет истории визитов", await page.InnerTextAsync("#empty"), StringComparison.Ordinal);
-            Assert.Contains("/api/v1/audience/imports/visits?clinicId=an-empty", await page.InnerTextAsync("#import-example"), StringComparison.Ordinal);
-            await page.ScreenshotAsync(new() { Path = Shot("analytics-empty.png"), FullPage = true });
+                await page.SelectOptionAsync("#clinic", AnalyticsSite.EmptyClinic);
+                await page.ClickAsync("#apply");
+                await page.WaitForURLAsync(url => url.Contains("clinicId=an-empty", StringComparison.Ordinal));
+                Assert.Contains("пока нет истории визитов", await page.InnerTextAsync("#empty"), StringComparison.Ordinal);
+                Assert.Contains("/api/v1/audience/imports/visits?clinicId=an-empty", await page.InnerTextAsync("#import-example"), StringComparison.Ordinal);
+                await page.ScreenshotAsync(new() { Path = Shot("analytics-empty.png"), FullPage = true });
 
-            await page.GotoAsync($"{site.BaseUrl}/analytics?clinicId={AnalyticsSite.ClinicB}&asOf={AsOf}");
-            Assert.Contains("не подобрана", await page.InnerTextAsync("#bgnbd"), StringComparison.Ordinal);
-            await page.ScreenshotAsync(new() { Path = Shot("analytics-small-clinic.png"), FullPage = true });
+                await page.GotoAsync($"{site.BaseUrl}/analytics?clinicId={AnalyticsSite.ClinicB}&asOf={AsOf}");
+                Assert.Contains("не подобрана", await page.InnerTextAsync("#bgnbd"), StringComparison.Ordinal);
+                await page.ScreenshotAsync(new() { Path = Shot("analytics-small-clinic.png"), FullPage = true });
+            }
+            catch
+            {
+                await page.ScreenshotAsync(new() { Path = Shot("analytics-desktop-failed.png"), FullPage = true });
+                throw;
+            }
         }
+    }
+
+    /// <summary>
+    /// A page that waits up to a minute for each outcome: on a two-core machine shared with other test runs, a scoring
+    /// and Chromium together may take longer than Playwright's 30 seconds.
+    /// </summary>
+    private static async Task<IPage> Open(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(60_000);
+        return page;
     }
 
     private static string Shot(string name) => Path.Combine(AppContext.BaseDirectory, name);
