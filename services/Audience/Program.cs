@@ -1,3 +1,4 @@
+using Comms.Audience.Features.Analytics;
 using Comms.Audience.Features.Channels;
 using Comms.Audience.Features.History;
 using Comms.Audience.Features.Imports;
@@ -8,6 +9,7 @@ using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +19,7 @@ builder.AddApiKeys();
 builder.AddHistory();
 builder.AddScoring();
 builder.AddChannels();
+builder.AddAnalytics();
 builder.AddServiceMessaging<AudienceDbContext>(
     bus => bus.AddHistoryConsumers().AddChannelConsumers(),
     (context, cfg) =>
@@ -28,11 +31,14 @@ builder.AddServiceMessaging<AudienceDbContext>(
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseStaffSignIn();
 var api = app.MapGroup("/api/v1/audience").RequireApiKey().WithTags("Audience");
 api.MapImportEndpoints();
 api.MapScoringEndpoints();
 api.MapSegmentRulesEndpoints();
 api.MapChannelEndpoints();
+api.MapPortraitEndpoints();
+app.MapAnalytics();
 
 app.Run();
 

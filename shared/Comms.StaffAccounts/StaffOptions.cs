@@ -54,7 +54,7 @@ public static class StaffRoles
     /// <summary>Templating: reads templates and previews them.</summary>
     public const string Viewer = "viewer";
 
-    /// <summary>Feedback: the managers' results page and its file, for their clinics.</summary>
+    /// <summary>Feedback: the managers' results page and its file; Audience: the analytics page and its file; for their clinics.</summary>
     public const string Manager = "manager";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Marketer, Viewer, Manager };

@@ -1,9 +1,10 @@
 using Comms.ServiceDefaults.Persistence;
+using Comms.StaffAccounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Audience.Persistence;
 
-public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> options) : ServiceDbContext(options)
+public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> options) : ServiceDbContext(options), IStaffSignInStore
 {
     public DbSet<Patient> Patients => Set<Patient>();
 
@@ -22,6 +23,10 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
     public DbSet<SegmentMove> SegmentMoves => Set<SegmentMove>();
 
     public DbSet<MessageFact> Messages => Set<MessageFact>();
+    /// <summary>The keys of the analytics page's sign-in cookie (staff sign-in, Comms.StaffAccounts).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -122,7 +127,7 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             move.Property(x => x.Reasons).HasColumnType("jsonb");
             move.HasIndex(x => new { x.ClinicId, x.PatientId, x.Id });
         });
-    
+
         modelBuilder.Entity<MessageFact>(message =>
         {
             message.ToTable("messages");
@@ -141,5 +146,7 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             message.HasIndex(x => new { x.ClinicId, x.RequestedAt });
             message.HasIndex(x => new { x.ClinicId, x.AppointmentId });
         });
+
+        modelBuilder.AddStaffSignIn();
     }
 }

@@ -4,6 +4,7 @@ using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Stats;
 using Comms.Feedback.Persistence;
 using Comms.StaffAccounts;
+using Comms.StaffAccounts.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +59,7 @@ public static class DashboardApi
             visits.GroupBy(v => v.ClinicId).ToDictionary(g => g.Key, g => RequestPlanner.Zone(settings, g.Select(v => v.ClinicTimeZone).FirstOrDefault(z => z is not null))),
             rows.Count,
             http.Request.QueryString.Value ?? "");
-        return ManagerHtml.Page(http, DashboardPage.Render(view), StatusCodes.Status200OK);
+        return StaffHtml.Page(http, DashboardPage.Render(view), StatusCodes.Status200OK);
     }
 
     /// <summary>The managers' file: the Excel form unless <c>format=plain</c> asks for the programs' one.</summary>
@@ -74,7 +75,7 @@ public static class DashboardApi
 
         if (FeedbackExport.Parse(format, FeedbackExport.Excel) is not { } chosen)
         {
-            return ManagerHtml.Page(http, ManagerHtml.Layout("Неизвестный формат файла",
+            return StaffHtml.Page(http, StaffHtml.Layout("Неизвестный формат файла",
                 "<h1>Неизвестный формат файла</h1><p>Файл бывает для Excel (по умолчанию) или <code>format=plain</code> для программ.</p>" +
                 "<p><a href=\"/manager\">Вернуться к отзывам</a></p>"), StatusCodes.Status400BadRequest);
         }
@@ -95,7 +96,7 @@ public static class DashboardApi
 
         if (clinicId is { Length: > 0 } && !manager.MaySee(clinicId))
         {
-            return (manager, filter, ManagerHtml.Page(http, ManagerHtml.Layout("Нет доступа",
+            return (manager, filter, StaffHtml.Page(http, StaffHtml.Layout("Нет доступа",
                 "<h1>Нет доступа к этой клинике</h1><p><a href=\"/manager\">Вернуться к своим клиникам</a></p>"), StatusCodes.Status403Forbidden));
         }
 

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Stats;
-using static Comms.Feedback.Features.Dashboard.ManagerHtml;
+using Comms.StaffAccounts.Pages;
+using static Comms.StaffAccounts.Pages.StaffHtml;
 
 namespace Comms.Feedback.Features.Dashboard;
 
@@ -35,9 +36,7 @@ public static class DashboardPage
     {
         var s = view.Stats;
         var html = new StringBuilder();
-        html.Append("<header><h1>Отзывы пациентов</h1><form method=\"post\" action=\"").Append(ManagerSignIn.SignOutPath).Append("\">")
-            .Append("<span class=\"muted\">").Append(E(view.Manager)).Append("</span> ")
-            .Append("<button type=\"submit\" id=\"sign-out\">Выйти</button></form></header>");
+        Header(html, "Отзывы пациентов", view.Manager, ManagerSignIn.SignOutPath);
         Filters(html, view);
         if (view.Requests == 0)
         {
@@ -84,62 +83,21 @@ public static class DashboardPage
     private static void Filters(StringBuilder html, View view)
     {
         var q = view.Query;
-        html.Append("<form method=\"get\" action=\"/manager\" class=\"filters panel\">");
-        html.Append("<label>Клиника<select name=\"clinicId\" id=\"clinic\"><option value=\"\">все мои клиники</option>");
-        foreach (var clinic in view.Clinics)
-        {
-            Option(html, clinic, clinic, q.ClinicId);
-        }
-
-        html.Append("</select></label><label>Врач<select name=\"doctorId\" id=\"doctor\"><option value=\"\">все врачи</option>");
-        foreach (var (id, name) in view.Doctors)
-        {
-            Option(html, id, name, q.DoctorId);
-        }
-
-        html.Append("</select></label><label>Услуга<select name=\"serviceCode\" id=\"service\"><option value=\"\">все услуги</option>");
-        foreach (var (id, name) in view.Services)
-        {
-            Option(html, id, name, q.ServiceCode);
-        }
-
-        html.Append("</select></label>")
-            .Append("<label>С<input type=\"date\" name=\"from\" id=\"from\" value=\"").Append(E(q.From)).Append("\"></label>")
-            .Append("<label>По<input type=\"date\" name=\"to\" id=\"to\" value=\"").Append(E(q.To)).Append("\"></label>")
-            .Append("<button type=\"submit\" id=\"apply\">Показать</button>")
-            .Append("<a class=\"button\" id=\"csv\" href=\"/manager/export.csv").Append(E(view.QueryString))
-            .Append("\" title=\"Открывается в Excel: разделитель «;», даты в часовом поясе клиники\">Скачать для Excel</a>")
-            .Append("</form>");
+        html.Append(new FilterForm("/manager")
+            .Select("Клиника", "clinicId", "clinic", view.Clinics.Select(c => (c, c)), q.ClinicId, any: "все мои клиники")
+            .Select("Врач", "doctorId", "doctor", view.Doctors.Select(d => (d.Id, d.Name)), q.DoctorId, any: "все врачи")
+            .Select("Услуга", "serviceCode", "service", view.Services.Select(d => (d.Id, d.Name)), q.ServiceCode, any: "все услуги")
+            .Date("С", "from", "from", q.From)
+            .Date("По", "to", "to", q.To)
+            .Submit("apply", "Показать")
+            .Link("csv", "/manager/export.csv" + view.QueryString, "Скачать для Excel", "Открывается в Excel: разделитель «;», даты в часовом поясе клиники"));
     }
-
-    private static void Option(StringBuilder html, string value, string label, string? selected) =>
-        html.Append("<option value=\"").Append(E(value)).Append('"').Append(value == selected ? " selected" : "").Append('>').Append(E(label)).Append("</option>");
-
-    private static void Card(StringBuilder html, string id, string label, string valueHtml) =>
-        html.Append("<div class=\"card\"><span class=\"muted\">").Append(label).Append("</span><b id=\"").Append(id).Append("\">").Append(valueHtml).Append("</b></div>");
 
     /// <summary>One bar per score, its count written above it.</summary>
-    private static string Distribution(StatsApi.FeedbackStats stats)
-    {
-        const int barWidth = 36, gap = 12, height = 140, top = 20, bottom = 24;
-        var bars = stats.Distribution.OrderBy(d => int.Parse(d.Key, CultureInfo.InvariantCulture)).ToList();
-        var max = Math.Max(1, bars.Max(b => b.Value));
-        var width = bars.Count * (barWidth + gap) + gap;
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"distribution\" viewBox=\"0 0 {width} {top + height + bottom}\" role=\"img\" aria-label=\"Распределение оценок\" style=\"max-width:{width * 2}px\">");
-        for (var i = 0; i < bars.Count; i++)
-        {
-            var (score, count) = (bars[i].Key, bars[i].Value);
-            var x = gap + i * (barWidth + gap);
-            var h = count == 0 ? 0 : Math.Max(2, (int)Math.Round((double)height * count / max));
-            var color = ColorOf(int.Parse(score, CultureInfo.InvariantCulture), stats.Scale);
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{top + height - h}\" width=\"{barWidth}\" height=\"{h}\" rx=\"3\" fill=\"{color}\"><title>{score}: {count}</title></rect>")
-                .Append(CultureInfo.InvariantCulture, $"<text class=\"count\" data-score=\"{score}\" x=\"{x + barWidth / 2}\" y=\"{top + height - h - 5}\" text-anchor=\"middle\" font-size=\"13\">{count}</text>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth / 2}\" y=\"{top + height + 17}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#5b6670\">{score}</text>");
-        }
-
-        return svg.Append("</svg>").ToString();
-    }
+    private static string Distribution(StatsApi.FeedbackStats stats) => Charts.Columns("distribution", "Распределение оценок", [.. stats.Distribution
+        .OrderBy(d => int.Parse(d.Key, CultureInfo.InvariantCulture))
+        .Select(d => new ChartBar(d.Key, d.Value, d.Value.ToString(CultureInfo.InvariantCulture),
+            ColorOf(int.Parse(d.Key, CultureInfo.InvariantCulture), stats.Scale), Key: d.Key))]);
 
     /// <summary>A horizontal bar per doctor, as long as the average on the scale; HTML, so names wrap on a phone.</summary>
     private static string Doctors(IReadOnlyList<(string Doctor, StatsApi.FeedbackStats Stats)> doctors, string scale)

@@ -13,6 +13,20 @@ namespace Comms.Audience.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "import_rejections",
                 columns: table => new
                 {
@@ -194,6 +208,22 @@ namespace Comms.Audience.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "staff_sign_in_throttles",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    LastFailedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Locked = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_staff_sign_in_throttles", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "visits",
                 columns: table => new
                 {
@@ -257,6 +287,11 @@ namespace Comms.Audience.Persistence.Migrations
                 columns: new[] { "ClinicId", "PatientId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_staff_sign_in_throttles_LastFailedAt",
+                table: "staff_sign_in_throttles",
+                column: "LastFailedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_visits_ClinicId_PatientId_Date",
                 table: "visits",
                 columns: new[] { "ClinicId", "PatientId", "Date" });
@@ -270,6 +305,9 @@ namespace Comms.Audience.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
             migrationBuilder.DropTable(
                 name: "import_rejections");
 
@@ -299,6 +337,9 @@ namespace Comms.Audience.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "segment_rules");
+
+            migrationBuilder.DropTable(
+                name: "staff_sign_in_throttles");
 
             migrationBuilder.DropTable(
                 name: "visits");

@@ -1,0 +1,148 @@
+using System.Globalization;
+using Comms.Audience.Features.Scoring;
+using Comms.Audience.Persistence;
+using Comms.ServiceDefaults.Access;
+using Comms.StaffAccounts;
+using Comms.StaffAccounts.Pages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Comms.Audience.Features.Analytics;
+
+/// <summary>
+/// <c>GET /analytics</c> and <c>GET /analytics/at-risk.csv</c>: a signed-in manager's analytics of one clinic as of a
+/// date, and the at-risk list as a file for Excel. A manager sees only their clinics, whatever the query asks: another
+/// clinic is a page of refusal (403).
+/// </summary>
+public static class AnalyticsEndpoints
+{
+    /// <summary>Patients per page of the at-risk list (the file has them all).</summary>
+    public const int PageSize = 50;
+
+    /// <summary>What the at-risk list holds: <c>at_risk</c>, or <c>with_lost</c> (the lost too).</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> Lists = [("at_risk", "в зоне риска"), ("with_lost", "в зоне риска и потерянные")];
+
+    /// <summary>The filters as understood: the clinic chosen (null when the manager has none), the date, the list.</summary>
+    internal sealed record Request(StaffUser Manager, IReadOnlyList<string> Clinics, string? ClinicId, DateOnly AsOf, string List);
+
+    internal static async Task<IResult> Show(
+        HttpContext http, AudienceDbContext db, AudienceScoring scoring, IOptionsMonitor<AudienceOptions> options,
+        IOptionsMonitor<ClinicKeysOptions> keys, TimeProvider time,
+        string? clinicId, string? asOf, string? portrait, string? list, string? page)
+    {
+        var (request, refusal) = await ScopeAsync(http, db, options.CurrentValue, keys.CurrentValue, time, clinicId, asOf, list);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var segment = portrait is { Length: > 0 } && Segments.All.Contains(portrait) ? portrait : null;
+        var number = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : 1;
+        AnalyticsPage.Figures? figures = null;
+        if (request!.ClinicId is { } clinic)
+        {
+            var scores = await scoring.ScoreAsync(clinic, request.AsOf, http.RequestAborted);
+            var patients = scores.Patients.Values.Where(p => p.ClinicId == clinic).ToList();
+            var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await TraitsAsync(db, clinic, http.RequestAborted);
+            figures = new AnalyticsPage.Figures(scores.Model, patients, PatientPortraits.Of(clinic, request.AsOf, patients, traits));
+        }
+
+        var view = new AnalyticsPage.View(
+            request.Manager.DisplayName, request.Clinics, request.ClinicId, request.AsOf, segment, request.List, number,
+            figures, options.CurrentValue.MinimumRepeatPatients, $"{http.Request.Scheme}://{http.Request.Host}");
+        return StaffHtml.Page(http, AnalyticsPage.Render(view), StatusCodes.Status200OK);
+    }
+
+    internal static async Task<IResult> Export(
+        HttpContext http, AudienceDbContext db, AudienceScoring scoring, IOptionsMonitor<AudienceOptions> options,
+        IOptionsMonitor<ClinicKeysOptions> keys, TimeProvider time, string? clinicId, string? asOf, string? list)
+    {
+        var (request, refusal) = await ScopeAsync(http, db, options.CurrentValue, keys.CurrentValue, time, clinicId, asOf, list);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (request!.ClinicId is not { } clinic)
+        {
+            return StaffHtml.Message(http, StatusCodes.Status404NotFound, "Нет клиники",
+                "Ни одной клиники с историей пока нет: выгружать нечего.", AnalyticsSignIn.Site.Home, "Вернуться к аналитике");
+        }
+
+        var scores = await scoring.ScoreAsync(clinic, request.AsOf, http.RequestAborted);
+        var rows = SegmentSummary.AtRisk(scores.Patients.Values.Where(p => p.ClinicId == clinic), request.List == "with_lost");
+        await AtRiskExport.WriteAsync(http, clinic, request.AsOf, rows);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>The filters limited to the manager's clinics; a page of refusal for another clinic or a date that is none.</summary>
+    private static async Task<(Request? Request, IResult? Refusal)> ScopeAsync(
+        HttpContext http, AudienceDbContext db, AudienceOptions options, ClinicKeysOptions keys, TimeProvider time,
+        string? clinicId, string? asOf, string? list)
+    {
+        if (http.User.Staff() is not { } manager)
+        {
+            return (null, TypedResults.Redirect(AnalyticsSignIn.SignInPath));
+        }
+
+        if (clinicId is { Length: > 0 } && !manager.MaySee(clinicId))
+        {
+            return (null, StaffHtml.Message(http, StatusCodes.Status403Forbidden, "Нет доступа к этой клинике",
+                "Эта клиника не входит в ваши: аналитика открыта только по клиникам вашей учётной записи.", AnalyticsSignIn.Site.Home, "Вернуться к своим клиникам"));
+        }
+
+        var date = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (asOf is { Length: > 0 } && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        {
+            return (null, StaffHtml.Message(http, StatusCodes.Status400BadRequest, "Дата не распознана",
+                "Укажите дату как ГГГГ-ММ-ДД, например 2026-06-30.", AnalyticsSignIn.Site.Home, "Вернуться к аналитике на сегодня"));
+        }
+
+        var clinics = await ClinicsAsync(db, manager, options, keys, http.RequestAborted);
+        if (clinics.Count == 0 && !manager.SeesEveryClinic)
+        {
+            return (null, StaffHtml.Message(http, StatusCodes.Status403Forbidden, "Нет доступных клиник",
+                "Вашей учётной записи не открыта ни одна клиника: попросите администратора добавить их (Staff:Accounts:N:Clinics или группа у поставщика входа).",
+                AnalyticsSignIn.SignInPath, "Войти под другой учётной записью"));
+        }
+
+        var chosen = clinicId is { Length: > 0 } ? clinicId : (clinics.Count > 0 ? clinics[0] : null);
+        var listed = chosen is not null && !clinics.Contains(chosen) ? [.. clinics, chosen] : clinics;
+        return (new Request(manager, listed, chosen, date, Lists.Any(l => l.Value == list) ? list! : Lists[0].Value), null);
+    }
+
+    /// <summary>
+    /// The clinics a manager may choose: their own; for one who sees every clinic, those with a history in Audience,
+    /// those with an MIS key and those in a chain.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ClinicsAsync(
+        AudienceDbContext db, StaffUser manager, AudienceOptions options, ClinicKeysOptions keys, CancellationToken cancellationToken)
+    {
+        if (!manager.SeesEveryClinic)
+        {
+            return [.. manager.Clinics.Order(StringComparer.Ordinal)];
+        }
+
+        // Each clinic once, from the index, without reading every visit.
+        var known = await db.Database.SqlQueryRaw<string>("""
+            WITH RECURSIVE clinics AS (
+                (SELECT "ClinicId" FROM visits ORDER BY "ClinicId" LIMIT 1)
+                UNION ALL
+                SELECT (SELECT v."ClinicId" FROM visits v WHERE v."ClinicId" > c."ClinicId" ORDER BY v."ClinicId" LIMIT 1)
+                FROM clinics c WHERE c."ClinicId" IS NOT NULL)
+            SELECT "ClinicId" AS "Value" FROM clinics WHERE "ClinicId" IS NOT NULL
+            """).ToListAsync(cancellationToken);
+        return [.. known
+            .Concat(keys.Clinics.Select(c => c.ClinicId))
+            .Concat(options.Chains.SelectMany(c => c.Clinics))
+            .Where(c => !string.IsNullOrWhiteSpace(c))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    internal static async Task<Dictionary<string, PatientTraits>> TraitsAsync(AudienceDbContext db, string clinicId, CancellationToken cancellationToken) =>
+        (await db.Patients.AsNoTracking().Where(p => p.ClinicId == clinicId)
+            .Select(p => new { p.PatientId, p.BirthDate, p.Sex, p.City, p.District, p.AcquisitionSource, p.ReferredBy })
+            .ToListAsync(cancellationToken))
+        .ToDictionary(p => p.PatientId, p => new PatientTraits(p.BirthDate, p.Sex, p.City, p.District, p.AcquisitionSource, p.ReferredBy), StringComparer.Ordinal);
+}
