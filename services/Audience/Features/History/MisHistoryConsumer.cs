@@ -1,22 +1,18 @@
 using Comms.Audience.Persistence;
 using Comms.Contracts.Mis;
-using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
-using Comms.ServiceDefaults.Persistence;
-using MassTransit;
 
 namespace Comms.Audience.Features.History;
 
 /// <summary>
 /// Appointment and patient events from the MIS (queue <c>audience-mis-events</c>, its own binding to <c>mis.events</c>):
-/// the patients' history. Each event is applied once, keyed by its CloudEvent (source, id), one appointment at a time;
-/// an invalid one goes to the error queue with the reason.
+/// the patients' history. Applied once each, one appointment at a time (<see cref="MisEventConsumer"/>).
 /// </summary>
-public sealed partial class MisHistoryConsumer(
+public sealed class MisHistoryConsumer(
     AudienceDbContext db,
     HistoryProjection history,
     TimeProvider time,
-    ILogger<MisHistoryConsumer> logger) : IConsumer<RawMisEvent>
+    ILogger<MisHistoryConsumer> logger) : MisEventConsumer(db, time, logger)
 {
     public const string QueueName = "audience-mis-events";
 
@@ -26,54 +22,11 @@ public sealed partial class MisHistoryConsumer(
         MisEventTypes.AppointmentCompleted, MisEventTypes.AppointmentNoShow, MisEventTypes.PatientUpdated,
     ];
 
-    public async Task Consume(ConsumeContext<RawMisEvent> context)
+    protected override Task ApplyAsync(MisEvent misEvent, CancellationToken cancellationToken) => misEvent.Data switch
     {
-        var result = context.ReadMisEvent();
-        if (result.Event is not { } misEvent)
-        {
-            throw new MessageRejectedException($"Invalid MIS event: {result.Describe()}");
-        }
-
-        var cancellationToken = context.CancellationToken;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockSubjectAsync(MisEventSubject.SubjectOf(misEvent), cancellationToken);
-        if (!await db.TryBeginAsync(misEvent.Key, context, time))
-        {
-            LogDuplicate(logger, misEvent.Id, misEvent.Type);
-            return;
-        }
-
-        switch (misEvent.Data)
-        {
-            case AppointmentData booking:
-                await history.ApplyBookingAsync(booking, cancellationToken);
-                break;
-            case AppointmentClosedData closing:
-                await history.ApplyClosingAsync(closing, StatusOf(misEvent.Type), cancellationToken);
-                break;
-            case PatientUpdatedData patient:
-                await history.ApplyPatientUpdateAsync(patient, cancellationToken);
-                break;
-            default:
-                throw new MessageRejectedException($"Audience does not handle '{misEvent.Type}'; check the queue's bindings.");
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        LogApplied(logger, misEvent.Type, misEvent.Id);
-    }
-
-    private static string StatusOf(string type) => type switch
-    {
-        MisEventTypes.AppointmentCancelled => VisitStatuses.Cancelled,
-        MisEventTypes.AppointmentCompleted => VisitStatuses.Completed,
-        MisEventTypes.AppointmentNoShow => VisitStatuses.NoShow,
-        _ => throw new MessageRejectedException($"'{type}' does not close an appointment"),
+        AppointmentData booking => history.ApplyBookingAsync(booking, cancellationToken),
+        AppointmentClosedData closing => history.ApplyClosingAsync(closing, ClosedStatusOf(misEvent.Type), cancellationToken),
+        PatientUpdatedData patient => history.ApplyPatientUpdateAsync(patient, cancellationToken),
+        _ => throw NotHandled("Audience", misEvent.Type),
     };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied MIS event {Type} {EventId}")]
-    private static partial void LogApplied(ILogger logger, string type, string eventId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped duplicate MIS event {EventId} ({Type})")]
-    private static partial void LogDuplicate(ILogger logger, string eventId, string type);
 }

@@ -1,54 +1,31 @@
 using Comms.Contracts.Mis;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
-using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
-using Comms.ServiceDefaults.Persistence;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Feedback.Features.Visits;
 
 /// <summary>
 /// Appointment and patient events from the MIS (queue <c>feedback-mis-events</c>): the visits projection, and on
-/// <c>appointment.completed</c> the visit's feedback request. Each event is applied once, keyed by its CloudEvent
-/// (source, id); an invalid one goes to the error queue with the reason.
+/// <c>appointment.completed</c> the visit's feedback request. Applied once each, one appointment at a time
+/// (<see cref="MisEventConsumer"/>).
 /// </summary>
-public sealed partial class VisitEventConsumer(
+public sealed class VisitEventConsumer(
     FeedbackDbContext db,
     VisitProjection visits,
     RequestPlanner planner,
     TimeProvider time,
-    ILogger<VisitEventConsumer> logger) : IConsumer<RawMisEvent>
+    ILogger<VisitEventConsumer> logger) : MisEventConsumer(db, time, logger)
 {
-    public async Task Consume(ConsumeContext<RawMisEvent> context)
+    protected override async Task ApplyAsync(MisEvent misEvent, CancellationToken cancellationToken)
     {
-        var result = context.ReadMisEvent();
-        if (result.Event is not { } misEvent)
-        {
-            throw new MessageRejectedException($"Invalid MIS event: {result.Describe()}");
-        }
-
-        // Events about one appointment are applied one at a time, also when two arrive at once (a resent event, a
-        // booking and its reschedule, two replicas): the second sees what the first committed. A repeat is then
-        // skipped and a first sight becomes an update, instead of a second INSERT failing on the primary key.
-        var cancellationToken = context.CancellationToken;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockSubjectAsync(MisEventSubject.SubjectOf(misEvent), cancellationToken);
-        if (!await db.TryBeginAsync(misEvent.Key, context, time))
-        {
-            LogDuplicate(logger, misEvent.Id, misEvent.Type);
-            return;
-        }
-
         switch (misEvent.Data)
         {
             case AppointmentData booking:
                 await visits.ApplyBookingAsync(booking, cancellationToken);
                 break;
             case AppointmentClosedData closing:
-                var status = StatusOf(misEvent.Type);
-                if (await visits.ApplyClosingAsync(closing, status, cancellationToken) is { Status: VisitStatuses.Completed } visit)
+                if (await visits.ApplyClosingAsync(closing, ClosedStatusOf(misEvent.Type), cancellationToken) is { Status: VisitStatuses.Completed } visit)
                 {
                     await planner.PlanAsync(visit, cancellationToken);
                 }
@@ -58,25 +35,7 @@ public sealed partial class VisitEventConsumer(
                 await visits.ApplyPatientUpdateAsync(patient, cancellationToken);
                 break;
             default:
-                throw new MessageRejectedException($"Feedback does not handle '{misEvent.Type}'; check the queue's bindings.");
+                throw NotHandled("Feedback", misEvent.Type);
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        LogApplied(logger, misEvent.Type, misEvent.Id);
     }
-
-    private static string StatusOf(string type) => type switch
-    {
-        MisEventTypes.AppointmentCancelled => VisitStatuses.Cancelled,
-        MisEventTypes.AppointmentCompleted => VisitStatuses.Completed,
-        MisEventTypes.AppointmentNoShow => VisitStatuses.NoShow,
-        _ => throw new MessageRejectedException($"'{type}' does not close an appointment"),
-    };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied MIS event {Type} {EventId}")]
-    private static partial void LogApplied(ILogger logger, string type, string eventId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped duplicate MIS event {EventId} ({Type})")]
-    private static partial void LogDuplicate(ILogger logger, string eventId, string type);
 }
