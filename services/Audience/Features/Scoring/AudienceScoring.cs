@@ -23,34 +23,40 @@ public sealed class AudienceScoring(
     /// <summary>The scope's scoring as of the date, every patient current.</summary>
     public async Task<ScopeScores> ScoreAsync(string clinicId, DateOnly asOf, CancellationToken cancellationToken)
     {
-        var entry = await EntryAsync(clinicId, asOf, cancellationToken);
+        var (entry, scores) = await EntryAsync(clinicId, asOf, cancellationToken);
         await entry.Gate.WaitAsync(cancellationToken);
         try
         {
+            // Another request may have refitted the scope meanwhile (or failed to: then the scoring in hand stays).
+            scores = entry.Scores ?? scores;
+
             // Those whose history changed since the scoring read it, scored again on their own; so many (an import) that
             // the model itself is out of date, and the scope is fitted again.
-            var changed = await ChangedSinceAsync(entry.Scores.Model.Clinics, entry.ReadAt, cancellationToken);
-            if (changed.Count > Math.Max(1_000, entry.Scores.Model.Patients / 10))
+            var changed = Unseen(await ChangedSinceAsync(scores.Model.Clinics, entry.ReadAt, cancellationToken), entry);
+            if (changed.Count > Math.Max(1_000, scores.Model.Patients / 10))
             {
                 entry.FittedAt = DateTimeOffset.MinValue;
                 entry.Gate.Release();
                 try
                 {
-                    entry = await EntryAsync(clinicId, asOf, cancellationToken);
+                    (entry, scores) = await EntryAsync(clinicId, asOf, cancellationToken);
                 }
                 finally
                 {
                     await entry.Gate.WaitAsync(cancellationToken);
                 }
 
+                scores = entry.Scores ?? scores;
                 changed = [];
             }
 
             if (changed.Count > 0)
             {
                 var readAt = time.GetUtcNow();
-                var histories = await PatientHistoryReader.ReadAsync(db, entry.Scores.Model.Clinics, asOf, [.. changed], cancellationToken);
-                entry.Scores.Update(histories.Select(h => ScopeScorer.Figures(h, entry.Scores.Model)));
+                var histories = await PatientHistoryReader.ReadAsync(db, scores.Model.Clinics, asOf, [.. changed.Keys], cancellationToken);
+                var model = scores.Model;
+                scores.Update(histories.Select(h => ScopeScorer.Figures(h, model)));
+                entry.See(changed, readAt - CommitLag);
                 entry.ReadAt = readAt;
             }
         }
@@ -59,18 +65,19 @@ public sealed class AudienceScoring(
             entry.Gate.Release();
         }
 
-        return entry.Scores;
+        return scores;
     }
 
     /// <summary>One patient's figures now, against the scope's kept model; null when the clinic has no history of them.</summary>
     public async Task<PatientFigures?> PatientAsync(string clinicId, string patientId, DateOnly asOf, int horizonDays, CancellationToken cancellationToken)
     {
-        var entry = await EntryAsync(clinicId, asOf, cancellationToken);
+        var (_, scores) = await EntryAsync(clinicId, asOf, cancellationToken);
         var history = (await PatientHistoryReader.ReadAsync(db, [clinicId], asOf, [patientId], cancellationToken)).SingleOrDefault();
-        return history is null ? null : ScopeScorer.Figures(history, entry.Scores.Model, horizonDays);
+        return history is null ? null : ScopeScorer.Figures(history, scores.Model, horizonDays);
     }
 
-    private async Task<ScoringCache.Entry> EntryAsync(string clinicId, DateOnly asOf, CancellationToken cancellationToken)
+    /// <summary>The scope's entry and its scoring, fitted now if there is none or it is due for a refit.</summary>
+    private async Task<(ScoringCache.Entry Entry, ScopeScores Scores)> EntryAsync(string clinicId, DateOnly asOf, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var scope = settings.ScopeOf(clinicId);
@@ -81,20 +88,43 @@ public sealed class AudienceScoring(
         try
         {
             var now = time.GetUtcNow();
-            if (entry.Scores is not null
+            if (entry.Scores is { } kept
                 && (now - entry.FittedAt < settings.Model.RefitAfter
                     || (await ChangedSinceAsync(scope, entry.FittedReadAt, cancellationToken)).Count == 0))
             {
                 entry.UsedAt = now;
-                return entry;
+                return (entry, kept);
             }
 
-            var histories = await PatientHistoryReader.ReadAsync(db, scope, asOf, patients: null, cancellationToken);
-            entry.Scores = ScopeScorer.Score(scope, asOf, histories, settings, thresholds.Rules, settings.DefaultHorizonDays);
+            // What was written within the commit lag before this read is taken now, before the histories: a write the
+            // histories then show is at worst scored again once for nothing; one they miss is never marked as seen.
+            var recent = await ChangedSinceAsync(scope, now, cancellationToken);
+
+            // Two streamed reads: the first fits the model on a few numbers per patient, the second makes each
+            // patient's figures against it; neither holds the histories of the whole scope. The scoring being replaced
+            // is let go first (requests already holding it keep it until they answer), so that a refit never holds two.
+            var summaries = new List<ScopeScorer.FitInput>();
+            await foreach (var history in PatientHistoryReader.ReadEachAsync(db, scope, asOf, patients: null, cancellationToken))
+            {
+                summaries.Add(ScopeScorer.Summarize(history, asOf, thresholds.Rules));
+            }
+
+            var model = ScopeScorer.Fit(scope, asOf, summaries, settings, thresholds.Rules, settings.DefaultHorizonDays);
+            var figures = new Dictionary<(string, string), PatientFigures>(summaries.Count);
+            summaries = null;
+            entry.Scores = null;
+            await foreach (var history in PatientHistoryReader.ReadEachAsync(db, scope, asOf, patients: null, cancellationToken))
+            {
+                figures[(history.ClinicId, history.PatientId)] = ScopeScorer.Figures(history, model);
+            }
+
+            var scores = new ScopeScores(model, figures);
+            entry.Scores = scores;
             entry.FittedAt = entry.UsedAt = now;
             entry.FittedReadAt = entry.ReadAt = now;
+            entry.Seen = SharingIds(recent, figures);
             cache.Trim(keep: settings.Model.KeptScorings);
-            return entry;
+            return (entry, scores);
         }
         finally
         {
@@ -108,15 +138,75 @@ public sealed class AudienceScoring(
     /// </summary>
     private static readonly TimeSpan CommitLag = TimeSpan.FromMinutes(2);
 
-    /// <summary>The scope's patients whose visits or ratings were written after <paramref name="since"/> (less the commit lag).</summary>
-    private async Task<HashSet<string>> ChangedSinceAsync(string[] clinics, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// The scope's patients whose visits or ratings were written after <paramref name="since"/> (less the commit lag),
+    /// each with the latest time stamp of their writes.
+    /// </summary>
+    private async Task<Dictionary<string, DateTimeOffset>> ChangedSinceAsync(string[] clinics, DateTimeOffset since, CancellationToken cancellationToken)
     {
         since -= CommitLag;
         var visits = await db.Visits.Where(v => clinics.Contains(v.ClinicId) && v.UpdatedAt >= since && v.PatientId != null)
-            .Select(v => v.PatientId!).Distinct().ToListAsync(cancellationToken);
+            .GroupBy(v => v.PatientId!).Select(g => new { PatientId = g.Key, Latest = g.Max(v => v.UpdatedAt) })
+            .ToListAsync(cancellationToken);
         var ratings = await db.Ratings.Where(r => clinics.Contains(r.ClinicId) && r.RecordedAt >= since)
-            .Select(r => r.PatientId).Distinct().ToListAsync(cancellationToken);
-        return [.. visits, .. ratings];
+            .GroupBy(r => r.PatientId).Select(g => new { PatientId = g.Key, Latest = g.Max(r => r.RecordedAt) })
+            .ToListAsync(cancellationToken);
+        var changed = new Dictionary<string, DateTimeOffset>(visits.Count + ratings.Count, StringComparer.Ordinal);
+        foreach (var (patient, latest) in visits.Select(v => (v.PatientId, v.Latest)).Concat(ratings.Select(r => (r.PatientId, r.Latest))))
+        {
+            if (!changed.TryGetValue(patient, out var known) || latest > known)
+            {
+                changed[patient] = latest;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The same writes keyed by the scoring's own copies of the patients' ids: after an import the window holds most of
+    /// the clinic, and a second set of 200,000 id strings is memory the refit does not need.
+    /// </summary>
+    private static Dictionary<string, DateTimeOffset> SharingIds(Dictionary<string, DateTimeOffset> written, Dictionary<(string, string), PatientFigures> figures)
+    {
+        if (written.Count == 0)
+        {
+            return written;
+        }
+
+        var shared = new Dictionary<string, DateTimeOffset>(written.Count, StringComparer.Ordinal);
+        foreach (var ((_, patient), _) in figures)
+        {
+            if (written.Remove(patient, out var latest))
+            {
+                shared[patient] = latest;
+            }
+        }
+
+        foreach (var (patient, latest) in written)
+        {
+            shared[patient] = latest;
+        }
+
+        return shared;
+    }
+
+    /// <summary>
+    /// Of the writes in the window, those the entry has not read yet: a patient whose latest write is no later than the
+    /// one their figures were last made from is left alone. Without this, an import's rows (all within the commit lag of
+    /// the read that follows them) would score the whole clinic again on every request for two minutes.
+    /// </summary>
+    private static Dictionary<string, DateTimeOffset> Unseen(Dictionary<string, DateTimeOffset> changed, ScoringCache.Entry entry)
+    {
+        foreach (var (patient, latest) in changed)
+        {
+            if (entry.Seen.TryGetValue(patient, out var seen) && latest <= seen)
+            {
+                changed.Remove(patient);
+            }
+        }
+
+        return changed;
     }
 }
 
@@ -137,7 +227,8 @@ public sealed class ScoringCache
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
-        public ScopeScores Scores { get; set; } = null!;
+        /// <summary>The scoring; null before the first fit, and while (or after failing) to fit again.</summary>
+        public ScopeScores? Scores { get; set; }
 
         public DateTimeOffset FittedAt { get; set; }
 
@@ -148,5 +239,27 @@ public sealed class ScoringCache
         public DateTimeOffset ReadAt { get; set; }
 
         public DateTimeOffset UsedAt { get; set; }
+
+        /// <summary>
+        /// The patients written within the commit lag of a read, each with the latest write's stamp their figures were
+        /// made after (kept only for the window: older stamps can no longer come back as changed).
+        /// </summary>
+        public Dictionary<string, DateTimeOffset> Seen { get; set; } = new(StringComparer.Ordinal);
+
+        public void See(Dictionary<string, DateTimeOffset> written, DateTimeOffset windowStart)
+        {
+            foreach (var (patient, latest) in written)
+            {
+                Seen[patient] = latest;
+            }
+
+            foreach (var (patient, latest) in Seen)
+            {
+                if (latest < windowStart)
+                {
+                    Seen.Remove(patient);
+                }
+            }
+        }
     }
 }

@@ -32,7 +32,15 @@ public sealed record PatientFigures(
 /// <summary>Recency, frequency and monetary value, each 1–5 by quintile within the clinic (or chain); 5 is best.</summary>
 public sealed record RfmScores(int Recency, int Frequency, int Monetary)
 {
+    /// <summary>The 125 scores of 1–5 each, made once: a clinic's scoring shares them instead of one per patient.</summary>
+    private static readonly RfmScores[] Shared = [.. Enumerable.Range(0, 125).Select(i => new RfmScores(i / 25 + 1, i / 5 % 5 + 1, i % 5 + 1))];
+
     public string Code => $"{Recency}{Frequency}{Monetary}";
+
+    public static RfmScores Of(int recency, int frequency, int monetary) =>
+        recency is >= 1 and <= 5 && frequency is >= 1 and <= 5 && monetary is >= 1 and <= 5
+            ? Shared[(recency - 1) * 25 + (frequency - 1) * 5 + monetary - 1]
+            : new RfmScores(recency, frequency, monetary);
 }
 
 /// <summary>The probabilistic figures (BG/NBD and Gamma-Gamma) over a horizon.</summary>

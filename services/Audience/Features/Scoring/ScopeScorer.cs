@@ -24,7 +24,7 @@ public sealed record ScopeModel(
 /// <summary>The sorted recency, frequency and monetary values of the scope's patients: where a patient's quintiles are read.</summary>
 public sealed record RfmScale(double[] Recency, double[] Frequency, double[] Monetary)
 {
-    public RfmScores? Of(PatientHistory history, DateOnly asOf) => history.Days.Count == 0 ? null : new RfmScores(
+    public RfmScores? Of(PatientHistory history, DateOnly asOf) => history.Days.Count == 0 ? null : RfmScores.Of(
         ScopeScorer.Quintile(Recency, -(double)(asOf.DayNumber - history.Days[^1].DayNumber)),
         ScopeScorer.Quintile(Frequency, history.Days.Count),
         ScopeScorer.Quintile(Monetary, (double)history.Amounts.Sum()));
@@ -80,49 +80,11 @@ public static class ScopeScorer
     /// <summary>The share of the LTV distribution below which a patient of rare visits is one-time (seed 001: low LTV).</summary>
     public const double OneTimeLtvQuantile = 0.25;
 
+    /// <summary>The scope's model and every patient's figures from histories in hand (the tests' and the study's way).</summary>
     public static ScopeScores Score(
         string[] clinics, DateOnly asOf, IReadOnlyList<PatientHistory> histories, AudienceOptions options, SegmentThresholds thresholds, int horizonDays)
     {
-        var visited = histories.Where(h => h.Days.Count > 0).ToList();
-        var (lifetime, lifetimeSource) = Lifetime(visited, asOf, thresholds, options.DefaultLifetimeYears);
-
-        var customers = visited.Select(h => CustomerHistory.FromVisitDays(h.Days, asOf)).ToArray();
-        var repeat = customers.Count(c => c.X > 0);
-        BgNbdFit? bgNbd = null;
-        GammaGammaFit? gammaGamma = null;
-        if (repeat >= options.MinimumRepeatPatients)
-        {
-            bgNbd = BgNbdFitter.Fit(customers);
-            var spends = visited.Where(h => h.Days.Count > 1)
-                .Select(h => new SpendHistory(h.Days.Count - 1, (double)(h.Amounts.Skip(1).Sum() / (h.Days.Count - 1))))
-                .Where(s => s.MeanValue > 0)
-                .ToArray();
-            gammaGamma = spends.Length >= options.MinimumRepeatPatients ? GammaGammaFitter.Fit(spends) : null;
-        }
-
-        var ltvs = visited.Select(h => Ltv(h, asOf, lifetime)).Order().ToArray();
-        var vipLine = Quantile(ltvs, thresholds.VipLtvQuantile);
-        var oneTimeLine = Quantile(ltvs, OneTimeLtvQuantile);
-        var rfm = new RfmScale(
-            [.. visited.Select(h => -(double)(asOf.DayNumber - h.Days[^1].DayNumber)).Order()],
-            [.. visited.Select(h => (double)h.Days.Count).Order()],
-            [.. visited.Select(h => (double)h.Amounts.Sum()).Order()]);
-        // The at-risk line of P(alive) is the clinic's own lowest tenth (of its irregular patients seen within the lost
-        // line), when higher than the fixed one: a fixed 0.3 never fires on clinics whose fits put almost everyone
-        // near 1 (the study above).
-        double? pAliveLowest = null;
-        if (bgNbd is { } fitted)
-        {
-            var pAlive = visited
-                .Where(h => h.Days.Count >= 2 && asOf.DayNumber - h.Days[^1].DayNumber <= thresholds.LostAfterDays && !IsRegular(h, thresholds))
-                .Select(h => BgNbd.ProbabilityAlive(fitted.Parameters, CustomerHistory.FromVisitDays(h.Days, asOf)))
-                .Order().ToArray();
-            pAliveLowest = pAlive.Length == 0 ? null : pAlive[Math.Clamp((int)Math.Ceiling(thresholds.AtRiskPAliveLowestShare * pAlive.Length) - 1, 0, pAlive.Length - 1)];
-        }
-
-        var model = new ScopeModel(clinics, asOf, histories.Count, repeat, bgNbd, gammaGamma, lifetime, lifetimeSource, vipLine, oneTimeLine,
-            thresholds, options.AnnualDiscountRate, horizonDays, rfm, pAliveLowest);
-
+        var model = Fit(clinics, asOf, [.. histories.Select(h => Summarize(h, asOf, thresholds))], options, thresholds, horizonDays);
         var figures = new Dictionary<(string, string), PatientFigures>(histories.Count);
         foreach (var history in histories)
         {
@@ -132,7 +94,69 @@ public static class ScopeScorer
         return new ScopeScores(model, figures);
     }
 
-    /// <summary>One patient's figures with the scope's model (also to answer another horizon than the scoring's).</summary>
+    /// <summary>What the fit needs of one patient: a few numbers instead of the history, so a scope's fit holds no histories.</summary>
+    public readonly record struct FitInput(CustomerHistory Customer, int Visits, DateOnly First, DateOnly Last, decimal Revenue, double? SpendMean, bool Regular);
+
+    public static FitInput Summarize(PatientHistory history, DateOnly asOf, SegmentThresholds thresholds)
+    {
+        var n = history.Days.Count;
+        if (n == 0)
+        {
+            return new FitInput(default, 0, default, default, 0m, null, false);
+        }
+
+        double? spend = n > 1 ? (double)(history.Amounts.Skip(1).Sum() / (n - 1)) : null;
+        return new FitInput(CustomerHistory.FromVisitDays(history.Days, asOf), n, history.Days[0], history.Days[^1], history.Amounts.Sum(), spend,
+            IsRegular(history, thresholds));
+    }
+
+    /// <summary>
+    /// The scope's model from its patients' summaries: the BG/NBD and Gamma-Gamma fits, the lifetime, the LTV lines,
+    /// the RFM scale and the clinic's own P(alive) line.
+    /// </summary>
+    public static ScopeModel Fit(
+        string[] clinics, DateOnly asOf, IReadOnlyList<FitInput> patients, AudienceOptions options, SegmentThresholds thresholds, int horizonDays)
+    {
+        var visited = patients.Where(p => p.Visits > 0).ToArray();
+        var (lifetime, lifetimeSource) = Lifetime(visited, asOf, thresholds, options.DefaultLifetimeYears);
+
+        var customers = visited.Select(p => p.Customer).ToArray();
+        var repeat = customers.Count(c => c.X > 0);
+        BgNbdFit? bgNbd = null;
+        GammaGammaFit? gammaGamma = null;
+        if (repeat >= options.MinimumRepeatPatients)
+        {
+            bgNbd = BgNbdFitter.Fit(customers);
+            var spends = visited.Where(p => p.Visits > 1 && p.SpendMean > 0)
+                .Select(p => new SpendHistory(p.Visits - 1, p.SpendMean!.Value))
+                .ToArray();
+            gammaGamma = spends.Length >= options.MinimumRepeatPatients ? GammaGammaFitter.Fit(spends) : null;
+        }
+
+        var ltvs = visited.Select(p => Ltv(p.Revenue, p.Visits, VisitsPerYear(p.Visits, p.First, p.Last, asOf), lifetime)).Order().ToArray();
+        var vipLine = Quantile(ltvs, thresholds.VipLtvQuantile);
+        var oneTimeLine = Quantile(ltvs, OneTimeLtvQuantile);
+        var rfm = new RfmScale(
+            [.. visited.Select(p => -(double)(asOf.DayNumber - p.Last.DayNumber)).Order()],
+            [.. visited.Select(p => (double)p.Visits).Order()],
+            [.. visited.Select(p => (double)p.Revenue).Order()]);
+        // The at-risk line of P(alive) is the clinic's own lowest tenth (of its irregular patients seen within the lost
+        // line), when higher than the fixed one: a fixed 0.3 never fires on clinics whose fits put almost everyone
+        // near 1 (the study above).
+        double? pAliveLowest = null;
+        if (bgNbd is { } fitted)
+        {
+            var pAlive = visited
+                .Where(p => p.Visits >= 2 && asOf.DayNumber - p.Last.DayNumber <= thresholds.LostAfterDays && !p.Regular)
+                .Select(p => BgNbd.ProbabilityAlive(fitted.Parameters, p.Customer))
+                .Order().ToArray();
+            pAliveLowest = pAlive.Length == 0 ? null : pAlive[Math.Clamp((int)Math.Ceiling(thresholds.AtRiskPAliveLowestShare * pAlive.Length) - 1, 0, pAlive.Length - 1)];
+        }
+
+        return new ScopeModel(clinics, asOf, patients.Count, repeat, bgNbd, gammaGamma, lifetime, lifetimeSource, vipLine, oneTimeLine,
+            thresholds, options.AnnualDiscountRate, horizonDays, rfm, pAliveLowest);
+    }
+
     /// <summary>
     /// One patient's figures against the scope's model (its fit, lines, quintile scale and rules), over the model's
     /// horizon or another: what a patient's update after an event costs, without fitting or ranking anyone again.
@@ -192,7 +216,11 @@ public static class ScopeScorer
         var (segment, reasons) = SegmentOf(figures, signals, model, thresholds);
         var atRisk = segment is Segments.AtRisk or Segments.Lost || signals.Count > 0;
         var valueAtRisk = atRisk ? Money((double)ltv * (1 - (value?.ProbabilityAlive ?? 0))) : 0m;
-        return figures with { Segment = segment, Reasons = reasons, Signals = signals, ValueAtRisk = valueAtRisk };
+        // Exact arrays, none for no signal: a scoring keeps these for every patient of the clinic.
+        return figures with
+        {
+            Segment = segment, Reasons = reasons.ToArray(), Signals = signals.Count == 0 ? [] : signals.ToArray(), ValueAtRisk = valueAtRisk,
+        };
     }
 
     /// <summary>
@@ -201,29 +229,32 @@ public static class ScopeScorer
     /// visit, one per year since it (at least a year).
     /// </summary>
     public static decimal Ltv(PatientHistory history, DateOnly asOf, double lifetimeYears) =>
-        Money((double)(history.Amounts.Sum() / history.Days.Count) * VisitsPerYear(history, asOf) * lifetimeYears);
+        Ltv(history.Amounts.Sum(), history.Days.Count, VisitsPerYear(history, asOf), lifetimeYears);
 
-    public static double VisitsPerYear(PatientHistory history, DateOnly asOf)
-    {
-        var n = history.Days.Count;
-        return n >= 2
-            ? (n - 1) / Math.Max((history.Days[^1].DayNumber - history.Days[0].DayNumber) / CustomerValue.DaysPerYear, 1.0)
-            : 1.0 / Math.Max((asOf.DayNumber - history.Days[0].DayNumber) / CustomerValue.DaysPerYear, 1.0);
-    }
+    private static decimal Ltv(decimal revenue, int visits, double visitsPerYear, double lifetimeYears) =>
+        Money((double)(revenue / visits) * visitsPerYear * lifetimeYears);
+
+    public static double VisitsPerYear(PatientHistory history, DateOnly asOf) =>
+        VisitsPerYear(history.Days.Count, history.Days[0], history.Days[^1], asOf);
+
+    private static double VisitsPerYear(int visits, DateOnly first, DateOnly last, DateOnly asOf) =>
+        visits >= 2
+            ? (visits - 1) / Math.Max((last.DayNumber - first.DayNumber) / CustomerValue.DaysPerYear, 1.0)
+            : 1.0 / Math.Max((asOf.DayNumber - first.DayNumber) / CustomerValue.DaysPerYear, 1.0);
 
     /// <summary>
     /// How long a patient stays with this clinic: the mean span (first to last visit, plus one interval) of its patients
     /// who came at least twice and have not come for <see cref="SegmentThresholds.LostAfterDays"/> — when there are at
     /// least 30 of them; else the configured default.
     /// </summary>
-    private static (double Years, string Source) Lifetime(List<PatientHistory> visited, DateOnly asOf, SegmentThresholds thresholds, double defaultYears)
+    private static (double Years, string Source) Lifetime(FitInput[] visited, DateOnly asOf, SegmentThresholds thresholds, double defaultYears)
     {
         var lapsed = visited
-            .Where(h => h.Days.Count >= 2 && asOf.DayNumber - h.Days[^1].DayNumber > thresholds.LostAfterDays)
-            .Select(h =>
+            .Where(p => p.Visits >= 2 && asOf.DayNumber - p.Last.DayNumber > thresholds.LostAfterDays)
+            .Select(p =>
             {
-                var span = h.Days[^1].DayNumber - h.Days[0].DayNumber;
-                return (span + (double)span / (h.Days.Count - 1)) / CustomerValue.DaysPerYear;
+                var span = p.Last.DayNumber - p.First.DayNumber;
+                return (span + (double)span / (p.Visits - 1)) / CustomerValue.DaysPerYear;
             })
             .ToList();
         return lapsed.Count >= 30 ? (Math.Max(lapsed.Average(), 1.0 / 12), "lapsed_patients") : (defaultYears, "default");
