@@ -23,7 +23,7 @@ public sealed class AnalyticsPortraitApiTests(AnalyticsSite site)
         var all = portrait.GetProperty("all");
         Assert.Equal(AnalyticsData.PatientsOfA, all.GetProperty("patients").GetInt32());
         Assert.Equal(["under_18", "18_29", "30_44", "45_59", "60_plus", "unknown"], all.GetProperty("ages").EnumerateArray().Select(a => a.GetProperty("key").GetString()));
-        foreach (var part in new[] { "ages", "sexes", "cities", "districts", "sources" })
+        foreach (var part in new[] { "ages", "sexes", "cities", "districts", "sources", "channels" })
         {
             Assert.Equal(AnalyticsData.PatientsOfA, all.GetProperty(part).EnumerateArray().Sum(a => a.GetProperty("patients").GetInt32()));
         }

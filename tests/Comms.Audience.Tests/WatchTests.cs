@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Comms.Testing;
 
@@ -20,6 +22,8 @@ public sealed class WatchTests : IClassFixture<WatchTests.App>
         protected override ValueTask ConfigureAsync(IDictionary<string, string?> settings)
         {
             settings["Audience:Watch:Interval"] = "00:00:01";
+            settings["Mis:Clinics:0:ClinicId"] = "msk-1";
+            settings["Mis:Clinics:0:ApiKey"] = AudienceApp.ClinicKey;
             return ValueTask.CompletedTask;
         }
     }
@@ -60,6 +64,16 @@ public sealed class WatchTests : IClassFixture<WatchTests.App>
         Assert.Equal("Убыточные", data.GetProperty("title").GetString());
         Assert.Equal("Последняя оценка: 1 из 5", data.GetProperty("reasons")[0].GetProperty("text").GetString());
         Assert.DoesNotContain("Долго ждал", second.ToString(), StringComparison.Ordinal);
+
+        // The same moves, as the API keeps them: newest first, with their reasons.
+        using var client = _app.CreateClient(AudienceApp.ClinicKey);
+        var history = await client.GetFromJsonAsync<JsonElement>($"/api/v1/audience/clinics/msk-1/patients/{patientId}/segment-history");
+        var told = history.GetProperty("moves").EnumerateArray().ToList();
+        Assert.Equal(["unprofitable", "new"], told.Select(m => m.GetProperty("to").GetString()));
+        Assert.Equal(JsonValueKind.Null, told[1].GetProperty("from").ValueKind);
+        Assert.Equal("Последняя оценка: 1 из 5", told[0].GetProperty("reasons")[0].GetProperty("text").GetString());
+        using var none = await client.GetAsync("/api/v1/audience/clinics/msk-1/patients/W-nobody/segment-history");
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
     }
 
     private static string Event(string type, object data) => JsonSerializer.Serialize(new

@@ -22,6 +22,8 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
 
     public DbSet<SegmentMove> SegmentMoves => Set<SegmentMove>();
 
+    public DbSet<ChannelConsent> ChannelConsents => Set<ChannelConsent>();
+
     public DbSet<MessageFact> Messages => Set<MessageFact>();
     /// <summary>The keys of the analytics page's sign-in cookie (staff sign-in, Comms.StaffAccounts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -103,6 +105,16 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             rating.Property(x => x.PatientId).HasMaxLength(200);
             rating.HasIndex(x => new { x.ClinicId, x.PatientId, x.AnsweredAt });
             rating.HasIndex(x => new { x.ClinicId, x.RecordedAt });
+        });
+
+        modelBuilder.Entity<ChannelConsent>(consent =>
+        {
+            consent.ToTable("channel_consents");
+            consent.HasKey(x => new { x.ClinicId, x.PatientId, x.Channel, x.Purpose });
+            consent.Property(x => x.ClinicId).HasMaxLength(200);
+            consent.Property(x => x.PatientId).HasMaxLength(200);
+            consent.Property(x => x.Channel).HasMaxLength(20);
+            consent.Property(x => x.Purpose).HasMaxLength(20);
         });
 
         modelBuilder.Entity<PatientSegment>(segment =>

@@ -163,6 +163,28 @@ public sealed class PatientRating
     public DateTimeOffset RecordedAt { get; set; }
 }
 
+/// <summary>
+/// Whether a patient may be written to on a channel for a purpose, from the Consent service's <c>ConsentChanged</c>
+/// (the latest by its sequence). Never the contact itself: the portrait only needs the channel.
+/// </summary>
+public sealed class ChannelConsent
+{
+    public required string ClinicId { get; set; }
+
+    public required string PatientId { get; set; }
+
+    public required string Channel { get; set; }
+
+    public required string Purpose { get; set; }
+
+    public bool Granted { get; set; }
+
+    /// <summary>The ledger's sequence of the change applied: an older one arriving late changes nothing.</summary>
+    public long Sequence { get; set; }
+
+    public DateTimeOffset ChangedAt { get; set; }
+}
+
 /// <summary>The segment a patient was last told to be in (the watcher's memory, so that each move is told once).</summary>
 public sealed class PatientSegment
 {

@@ -43,7 +43,7 @@ public static class AnalyticsEndpoints
         {
             var scores = await scoring.ScoreAsync(clinic, request.AsOf, http.RequestAborted);
             var patients = scores.Patients.Values.Where(p => p.ClinicId == clinic).ToList();
-            var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await TraitsAsync(db, clinic, http.RequestAborted);
+            var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await TraitsAsync(db, clinic, request.AsOf, http.RequestAborted);
             figures = new AnalyticsPage.Figures(scores.Model, patients, PatientPortraits.Of(clinic, request.AsOf, patients, traits));
         }
 
@@ -140,9 +140,41 @@ public static class AnalyticsEndpoints
             .Order(StringComparer.Ordinal)];
     }
 
-    internal static async Task<Dictionary<string, PatientTraits>> TraitsAsync(AudienceDbContext db, string clinicId, CancellationToken cancellationToken) =>
-        (await db.Patients.AsNoTracking().Where(p => p.ClinicId == clinicId)
-            .Select(p => new { p.PatientId, p.BirthDate, p.Sex, p.City, p.District, p.AcquisitionSource, p.ReferredBy })
-            .ToListAsync(cancellationToken))
-        .ToDictionary(p => p.PatientId, p => new PatientTraits(p.BirthDate, p.Sex, p.City, p.District, p.AcquisitionSource, p.ReferredBy), StringComparer.Ordinal);
+    /// <summary>Who the clinic's patients are (the <c>patients</c> table) and each one's preferred channel as of the date.</summary>
+    internal static async Task<Dictionary<string, PatientTraits>> TraitsAsync(AudienceDbContext db, string clinicId, DateOnly asOf, CancellationToken cancellationToken)
+    {
+        var traits = (await db.Patients.AsNoTracking().Where(p => p.ClinicId == clinicId)
+                .Select(p => new { p.PatientId, p.BirthDate, p.Sex, p.City, p.District, p.AcquisitionSource, p.ReferredBy })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(p => p.PatientId, p => new PatientTraits(p.BirthDate, p.Sex, p.City, p.District, p.AcquisitionSource, p.ReferredBy), StringComparer.Ordinal);
+
+        var end = new DateTimeOffset(asOf.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ClinicId == clinicId && m.PatientId != null && m.Channel != null && (m.RequestedAt == null || m.RequestedAt < end))
+            .GroupBy(m => new { m.PatientId, m.Channel })
+            .Select(g => new
+            {
+                g.Key.PatientId,
+                g.Key.Channel,
+                Answered = g.Count(m => m.RepliedAt != null || m.Answer != null),
+                Delivered = g.Count(m => m.DeliveredAt != null),
+                Last = g.Max(m => m.RequestedAt),
+            })
+            .ToListAsync(cancellationToken);
+        var consents = await db.ChannelConsents.AsNoTracking()
+            .Where(c => c.ClinicId == clinicId && c.Granted && c.ChangedAt < end)
+            .Select(c => new { c.PatientId, c.Channel, c.Purpose })
+            .ToListAsync(cancellationToken);
+        var usage = messages.ToLookup(m => m.PatientId!, m => new ChannelUse(m.Channel!, m.Answered, m.Delivered, m.Last), StringComparer.Ordinal);
+        var granted = consents.ToLookup(c => c.PatientId, c => (c.Channel, c.Purpose), StringComparer.Ordinal);
+        foreach (var patient in usage.Select(u => u.Key).Concat(granted.Select(g => g.Key)).Distinct(StringComparer.Ordinal))
+        {
+            if (PatientPortraits.PreferredChannel(usage[patient], granted[patient]) is { } channel)
+            {
+                traits[patient] = (traits.GetValueOrDefault(patient) ?? new PatientTraits(null, null, null, null, null, null)) with { PreferredChannel = channel };
+            }
+        }
+
+        return traits;
+    }
 }

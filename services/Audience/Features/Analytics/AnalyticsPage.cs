@@ -233,6 +233,7 @@ public static class AnalyticsPage
             .Append("<div class=\"grid\">");
         Distribution(html, "sexes", "Пол", portrait.Sexes);
         Distribution(html, "sources", "Откуда пришли", portrait.Sources);
+        Distribution(html, "channels", "Предпочитаемый канал", portrait.Channels);
         Distribution(html, "cities", "Город", portrait.Cities);
         Distribution(html, "districts", "Район", portrait.Districts);
         html.Append("</div>");
@@ -260,7 +261,7 @@ public static class AnalyticsPage
 
     /// <summary>Nothing known of anyone in the group: no chart would say more than «не указан».</summary>
     private static bool IsUnknown(Portrait portrait) =>
-        new[] { portrait.Ages, portrait.Sexes, portrait.Cities, portrait.Districts, portrait.Sources }
+        new[] { portrait.Ages, portrait.Sexes, portrait.Cities, portrait.Districts, portrait.Sources, portrait.Channels }
             .All(shares => shares.Where(s => s.Patients > 0).All(s => s.Key == PatientPortraits.Unknown));
 
     private static void Distribution(StringBuilder html, string id, string title, IReadOnlyList<PortraitShare> shares)

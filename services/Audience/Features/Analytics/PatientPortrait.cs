@@ -3,7 +3,12 @@ using Comms.Audience.Features.Scoring;
 namespace Comms.Audience.Features.Analytics;
 
 /// <summary>Who a patient is, as far as the portrait goes (the <c>patients</c> table; all unknown when the MIS never said).</summary>
-public sealed record PatientTraits(DateOnly? BirthDate, string? Sex, string? City, string? District, string? AcquisitionSource, string? ReferredBy);
+/// <param name="PreferredChannel">The channel the patient is best reached on (<see cref="PatientPortraits.PreferredChannel"/>); null when nothing tells.</param>
+public sealed record PatientTraits(
+    DateOnly? BirthDate, string? Sex, string? City, string? District, string? AcquisitionSource, string? ReferredBy, string? PreferredChannel = null);
+
+/// <summary>How Comms' messages to a patient went on one channel: answered, delivered, the last one sent on its way.</summary>
+public sealed record ChannelUse(string Channel, int Answered, int Delivered, DateTimeOffset? Last);
 
 /// <summary>One group of a portrait's distribution: its code, its Russian name, how many patients, their share of the group.</summary>
 public sealed record PortraitShare(string Key, string Label, int Patients, double Share);
@@ -25,6 +30,7 @@ public sealed record Portrait(
     IReadOnlyList<PortraitShare> Cities,
     IReadOnlyList<PortraitShare> Districts,
     IReadOnlyList<PortraitShare> Sources,
+    IReadOnlyList<PortraitShare> Channels,
     ReferralValue Referral);
 
 /// <summary>A clinic's portrait: all its patients, then each segment (every segment, in <see cref="Segments.All"/>'s order).</summary>
@@ -64,6 +70,8 @@ public static class PatientPortraits
         var total = patients.Count;
         var ages = patients.GroupBy(p => AgeBand(p.Traits?.BirthDate, asOf)).ToDictionary(g => g.Key, g => g.Count());
         var sexes = patients.GroupBy(p => SexOf(p.Traits?.Sex)).ToDictionary(g => g.Key, g => g.Count());
+        var channels = patients.GroupBy(p => p.Traits?.PreferredChannel is { } c && ChannelTitles.Any(t => t.Key == c) ? c : Unknown)
+            .ToDictionary(g => g.Key, g => g.Count());
         return new Portrait(
             segment,
             segment is null ? "Все пациенты" : Segments.Title(segment),
@@ -73,6 +81,7 @@ public static class PatientPortraits
             Commonest(patients.Select(p => p.Traits?.City), total, text => text),
             Commonest(patients.Select(p => p.Traits?.District), total, text => text),
             Commonest(patients.Select(p => p.Traits?.AcquisitionSource), total, SourceTitle),
+            [.. ChannelTitles.Select(c => Share(c.Key, c.Label, channels.GetValueOrDefault(c.Key), total))],
             ReferralOf(patients));
     }
 
@@ -93,6 +102,41 @@ public static class PatientPortraits
             < 60 => "45_59",
             _ => "60_plus",
         };
+    }
+
+    /// <summary>The channels in the portrait's order, with their Russian names; «не известен» when nothing tells.</summary>
+    public static readonly IReadOnlyList<(string Key, string Label)> ChannelTitles =
+    [
+        ("sms", "SMS"), ("max", "MAX"), ("whatsapp", "WhatsApp"), ("email", "эл. почта"), (Unknown, "не известен"),
+    ];
+
+    /// <summary>
+    /// The channel a patient is best reached on: the one whose messages they answered most (then the most delivered,
+    /// then the latest); without an answer, the one with the most messages delivered; without a delivered message, a
+    /// channel they consented to (a service consent before a marketing one, then SMS, MAX, WhatsApp, e-mail); null
+    /// when nothing tells.
+    /// </summary>
+    public static string? PreferredChannel(IEnumerable<ChannelUse> messages, IEnumerable<(string Channel, string Purpose)> grantedConsents)
+    {
+        var used = messages.ToList();
+        var answered = used.Where(u => u.Answered > 0).OrderByDescending(u => u.Answered).ThenByDescending(u => u.Delivered).ThenByDescending(u => u.Last).FirstOrDefault();
+        if (answered is not null)
+        {
+            return answered.Channel;
+        }
+
+        var delivered = used.Where(u => u.Delivered > 0).OrderByDescending(u => u.Delivered).ThenByDescending(u => u.Last).FirstOrDefault();
+        if (delivered is not null)
+        {
+            return delivered.Channel;
+        }
+
+        return grantedConsents
+            .Where(c => ChannelTitles.Any(t => t.Key == c.Channel && t.Key != Unknown))
+            .OrderBy(c => c.Purpose == "service" ? 0 : 1)
+            .ThenBy(c => ChannelTitles.Select(t => t.Key).ToList().IndexOf(c.Channel))
+            .Select(c => c.Channel)
+            .FirstOrDefault();
     }
 
     /// <summary>Came by recommendation: the source says <c>referral</c>, or the MIS names who referred them.</summary>

@@ -11,7 +11,7 @@ public static class PortraitApi
     public static RouteGroupBuilder MapPortraitEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/clinics/{clinicId}/portrait", PortraitAsync).WithName("GetAudiencePortrait")
-            .WithSummary("The patient portrait as of a date, of all patients and per segment: age bands, sex, top cities and districts, acquisition sources, and the value of referred patients against the others")
+            .WithSummary("The patient portrait as of a date, of all patients and per segment: age bands, sex, top cities and districts, acquisition sources, preferred channels, and the value of referred patients against the others")
             .ProducesValidationProblem();
         return group;
     }
@@ -27,7 +27,7 @@ public static class PortraitApi
 
         var scores = await scoring.ScoreAsync(clinicId, date, cancellationToken);
         var patients = scores.Patients.Values.Where(p => p.ClinicId == clinicId).ToList();
-        var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await AnalyticsEndpoints.TraitsAsync(db, clinicId, cancellationToken);
+        var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await AnalyticsEndpoints.TraitsAsync(db, clinicId, date, cancellationToken);
         return TypedResults.Ok(PatientPortraits.Of(clinicId, date, patients, traits));
     }
 }

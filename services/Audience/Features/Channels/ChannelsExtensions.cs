@@ -15,6 +15,7 @@ public static class ChannelsExtensions
     public static IBusRegistrationConfigurator AddChannelConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<MessageFactsConsumer>();
+        bus.AddConsumer<ConsentFactsConsumer>();
         bus.AddConsumer<AnswersConsumer>().ExcludeFromConfigureEndpoints();
         return bus;
     }

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
+using Comms.Audience.Persistence;
 using Comms.ServiceDefaults.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Comms.Audience.Features.Scoring;
@@ -21,6 +24,9 @@ public static class ScoringApi
         group.MapGet("/clinics/{clinicId}/patients/{patientId}", PatientAsync).WithName("GetAudiencePatient")
             .WithSummary("Every figure of one patient as of a date: visits, rates, RFM, LTV, probabilistic value, segment with its reasons, churn signals")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/clinics/{clinicId}/patients/{patientId}/segment-history", SegmentHistoryAsync).WithName("GetAudienceSegmentHistory")
+            .WithSummary("The patient's moves between segments as the watcher told them to the MIS, newest first, each with its reasons")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/clinics/{clinicId}/patients", ListAsync).WithName("ListAudiencePatients")
             .WithSummary("A page of the clinic's patients with their figures, filtered by segment or signal, sorted")
@@ -59,6 +65,26 @@ public static class ScoringApi
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such patient",
                 detail: $"Clinic '{clinicId}' has no history of this patient up to {date:yyyy-MM-dd}.");
     }
+
+    private static async Task<Results<Ok<SegmentHistory>, ProblemHttpResult>> SegmentHistoryAsync(
+        string clinicId, string patientId, AudienceDbContext db, CancellationToken cancellationToken)
+    {
+        var moves = await db.SegmentMoves.AsNoTracking()
+            .Where(m => m.ClinicId == clinicId && m.PatientId == patientId)
+            .OrderByDescending(m => m.On).ThenByDescending(m => m.Id)
+            .Take(1000)
+            .ToListAsync(cancellationToken);
+        if (moves.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No segment moves",
+                detail: $"No segment of this patient has been told for clinic '{clinicId}' yet (the watcher tells every Audience:Watch:Interval).");
+        }
+
+        return TypedResults.Ok(new SegmentHistory(clinicId, patientId, [.. moves.Select(m => new SegmentHistoryMove(
+            m.From, m.To, m.On, JsonSerializer.Deserialize<List<Finding>>(m.Reasons, ReasonsJson) ?? [], m.RecordedAt))]));
+    }
+
+    private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web);
 
     private static async Task<Results<Ok<PatientPage>, ValidationProblem>> ListAsync(
         string clinicId, string? asOf, string? segment, string? signal, string? sort, string? page, string? pageSize,
@@ -162,5 +188,11 @@ public sealed record ModelAnswer(
 public sealed record BgNbdAnswer(double R, double Alpha, double A, double B, double LogLikelihood, int Customers);
 
 public sealed record GammaGammaAnswer(double P, double Q, double Gamma, double LogLikelihood, int Customers);
+
+/// <summary>A patient's segment moves, newest first.</summary>
+public sealed record SegmentHistory(string ClinicId, string PatientId, IReadOnlyList<SegmentHistoryMove> Moves);
+
+/// <param name="From">The segment before; null for the first one told.</param>
+public sealed record SegmentHistoryMove(string? From, string To, DateOnly On, IReadOnlyList<Finding> Reasons, DateTimeOffset RecordedAt);
 
 public sealed record PatientPage(DateOnly AsOf, int Total, int Page, int PageSize, IReadOnlyList<PatientFigures> Patients);

@@ -94,6 +94,38 @@ namespace Comms.Audience.Persistence.Migrations
                     b.ToTable("import_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("Comms.Audience.Persistence.ChannelConsent", b =>
+                {
+                    b.Property<string>("ClinicId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Granted")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClinicId", "PatientId", "Channel", "Purpose");
+
+                    b.ToTable("channel_consents", (string)null);
+                });
+
             modelBuilder.Entity("Comms.Audience.Persistence.MessageFact", b =>
                 {
                     b.Property<Guid>("MessageId")
