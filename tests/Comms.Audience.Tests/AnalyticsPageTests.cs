@@ -293,4 +293,28 @@ public sealed class AnalyticsPageTests(AnalyticsSite site)
 
         return count;
     }
+
+    [Fact]
+    public async Task The_messages_period_defaults_to_the_90_days_up_to_the_date_and_a_bad_one_is_a_page_of_refusal()
+    {
+        using var client = site.Client();
+        using var signedIn = await AnalyticsSite.SignInAsync(client, AnalyticsSite.Chief, AnalyticsSite.ChiefPassword);
+
+        var page = await client.GetStringAsync($"/analytics?clinicId={AnalyticsSite.ClinicA}&asOf={AsOf}");
+        using var chosen = await client.GetAsync($"/analytics?clinicId={AnalyticsSite.ClinicA}&asOf={AsOf}&from=2026-01-01&to=2026-03-31");
+        using var unreadable = await client.GetAsync($"/analytics?clinicId={AnalyticsSite.ClinicA}&asOf={AsOf}&from=01.01.2026");
+        using var backwards = await client.GetAsync($"/analytics?clinicId={AnalyticsSite.ClinicA}&asOf={AsOf}&from=2026-04-01&to=2026-03-01");
+
+        Assert.Contains("name=\"from\" id=\"from\" value=\"2026-04-02\"", page, StringComparison.Ordinal);
+        Assert.Contains("name=\"to\" id=\"to\" value=\"2026-06-30\"", page, StringComparison.Ordinal);
+        Assert.Contains("<section class=\"panel\" id=\"channels\">", page, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"channels-empty\">", page, StringComparison.Ordinal); // the made-up clinic got no messages
+        Assert.Contains("<section class=\"panel\" id=\"timing\">", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        Assert.Contains("отправленные с 1 января 2026 по 31 марта 2026", await chosen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Contains("Период не распознан", await unreadable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Contains("Период не подходит", await backwards.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Comms.Audience.Features.Channels;
 using Comms.Audience.Features.Scoring;
 using Comms.Audience.Persistence;
 using Comms.ServiceDefaults.Access;
@@ -26,9 +27,9 @@ public static class AnalyticsEndpoints
     internal sealed record Request(StaffUser Manager, IReadOnlyList<string> Clinics, string? ClinicId, DateOnly AsOf, string List);
 
     internal static async Task<IResult> Show(
-        HttpContext http, AudienceDbContext db, AudienceScoring scoring, IOptionsMonitor<AudienceOptions> options,
+        HttpContext http, AudienceDbContext db, AudienceScoring scoring, ChannelReports reports, IOptionsMonitor<AudienceOptions> options,
         IOptionsMonitor<ClinicKeysOptions> keys, TimeProvider time,
-        string? clinicId, string? asOf, string? portrait, string? list, string? page)
+        string? clinicId, string? asOf, string? from, string? to, string? portrait, string? list, string? page)
     {
         var (request, refusal) = await ScopeAsync(http, db, options.CurrentValue, keys.CurrentValue, time, clinicId, asOf, list);
         if (refusal is not null)
@@ -36,19 +37,43 @@ public static class AnalyticsEndpoints
             return refusal;
         }
 
+        // The messages' period: the 90 days up to the date unless the manager chose one.
+        var periodEnd = request!.AsOf;
+        var periodStart = periodEnd.AddDays(-89);
+        if ((to is { Length: > 0 } && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out periodEnd))
+            || (from is { Length: > 0 } && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out periodStart)))
+        {
+            return StaffHtml.Message(http, StatusCodes.Status400BadRequest, "Период не распознан",
+                "Укажите начало и конец периода как ГГГГ-ММ-ДД, например 2026-03-01 и 2026-03-31.", AnalyticsSignIn.Site.Home, "Вернуться к аналитике на сегодня");
+        }
+
+        if (from is not { Length: > 0 } && to is { Length: > 0 })
+        {
+            periodStart = periodEnd.AddDays(-89);
+        }
+
+        if (periodStart > periodEnd || periodEnd.DayNumber - periodStart.DayNumber > 3660)
+        {
+            return StaffHtml.Message(http, StatusCodes.Status400BadRequest, "Период не подходит",
+                "Начало периода должно быть не позже конца, а сам период — не длиннее десяти лет.", AnalyticsSignIn.Site.Home, "Вернуться к аналитике на сегодня");
+        }
+
         var segment = portrait is { Length: > 0 } && Segments.All.Contains(portrait) ? portrait : null;
         var number = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : 1;
         AnalyticsPage.Figures? figures = null;
-        if (request!.ClinicId is { } clinic)
+        if (request.ClinicId is { } clinic)
         {
             var scores = await scoring.ScoreAsync(clinic, request.AsOf, http.RequestAborted);
             var patients = scores.Patients.Values.Where(p => p.ClinicId == clinic).ToList();
             var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await TraitsAsync(db, clinic, request.AsOf, http.RequestAborted);
-            figures = new AnalyticsPage.Figures(scores.Model, patients, PatientPortraits.Of(clinic, request.AsOf, patients, traits));
+            figures = new AnalyticsPage.Figures(scores.Model, patients, PatientPortraits.Of(clinic, request.AsOf, patients, traits),
+                patients.Count == 0 ? [] : await reports.ChannelTotalsAsync(clinic, periodStart, periodEnd, http.RequestAborted),
+                patients.Count == 0 ? [] : await reports.TimingAsync(clinic, periodStart, periodEnd, http.RequestAborted),
+                patients.Count == 0 ? [] : await reports.RecallIntervalsAsync(clinic, request.AsOf, http.RequestAborted));
         }
 
         var view = new AnalyticsPage.View(
-            request.Manager.DisplayName, request.Clinics, request.ClinicId, request.AsOf, segment, request.List, number,
+            request.Manager.DisplayName, request.Clinics, request.ClinicId, request.AsOf, periodStart, periodEnd, segment, request.List, number,
             figures, options.CurrentValue.MinimumRepeatPatients, $"{http.Request.Scheme}://{http.Request.Host}");
         return StaffHtml.Page(http, AnalyticsPage.Render(view), StatusCodes.Status200OK);
     }

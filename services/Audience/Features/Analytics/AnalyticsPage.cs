@@ -1,4 +1,5 @@
 using System.Text;
+using Comms.Audience.Features.Channels;
 using Comms.Audience.Features.Scoring;
 using Comms.Audience.Features.Value;
 using Comms.StaffAccounts.Pages;
@@ -17,7 +18,12 @@ public static class AnalyticsPage
     public const string Title = "Аналитика пациентов";
 
     /// <summary>The clinic's figures as of the date; its patients only (a chain's model is the chain's).</summary>
-    public sealed record Figures(ScopeModel Model, IReadOnlyList<PatientFigures> Patients, ClinicPortrait Portrait);
+    /// <param name="Channels">What Comms' messages sent in the period did, a row per channel.</param>
+    /// <param name="Timing">Confirmation and no-show rates of the period's messages by lead time and hour.</param>
+    /// <param name="Recall">How often patients come back for each service, up to the date.</param>
+    public sealed record Figures(
+        ScopeModel Model, IReadOnlyList<PatientFigures> Patients, ClinicPortrait Portrait,
+        IReadOnlyList<ChannelRow> Channels, IReadOnlyList<TimingRow> Timing, IReadOnlyList<RecallRow> Recall);
 
     /// <param name="Portrait">The segment whose portrait is shown; null for every patient.</param>
     /// <param name="BaseUrl">This service's address as the browser reached it, for the import's example.</param>
@@ -26,6 +32,8 @@ public static class AnalyticsPage
         IReadOnlyList<string> Clinics,
         string? ClinicId,
         DateOnly AsOf,
+        DateOnly From,
+        DateOnly To,
         string? Portrait,
         string List,
         int Page,
@@ -87,6 +95,8 @@ public static class AnalyticsPage
         SegmentsSection(html, segments);
         AtRiskSection(html, view, clinic, list);
         PortraitSection(html, view, figures.Portrait);
+        ChannelsSection(html, view, figures.Channels);
+        TimingSection(html, figures.Timing, figures.Recall);
         ModelSection(html, figures.Model, view.MinimumRepeatPatients);
         return Layout(Title, html.ToString());
     }
@@ -96,6 +106,8 @@ public static class AnalyticsPage
         var form = new FilterForm("/analytics")
             .Select("Клиника", "clinicId", "clinic", view.Clinics.Select(c => (c, c)), view.ClinicId)
             .Date("На дату", "asOf", "as-of", $"{view.AsOf:yyyy-MM-dd}")
+            .Date("Сообщения с", "from", "from", $"{view.From:yyyy-MM-dd}")
+            .Date("по", "to", "to", $"{view.To:yyyy-MM-dd}")
             .Select("Портрет", "portrait", "portrait", Segments.All.Select(s => (s, Segments.Title(s))), view.Portrait, any: "все пациенты")
             .Select("Список", "list", "list", AnalyticsEndpoints.Lists, view.List)
             .Submit("apply", "Показать");
@@ -112,7 +124,7 @@ public static class AnalyticsPage
 
     private static string PageUrl(View view, int page) =>
         $"/analytics?clinicId={Uri.EscapeDataString(view.ClinicId ?? "")}&asOf={view.AsOf:yyyy-MM-dd}&portrait={Uri.EscapeDataString(view.Portrait ?? "")}" +
-        $"&list={Uri.EscapeDataString(view.List)}&page={page}#at-risk";
+        $"&from={view.From:yyyy-MM-dd}&to={view.To:yyyy-MM-dd}&list={Uri.EscapeDataString(view.List)}&page={page}#at-risk";
 
     private static void HowToImport(StringBuilder html, string baseUrl, string clinic)
     {
@@ -273,6 +285,119 @@ public static class AnalyticsPage
                 s.Key is PatientPortraits.Unknown or PatientPortraits.Other ? "#b8c0c8" : "#1f6feb", s.Key))]));
         html.Append("</div>");
     }
+
+    /// <summary>Fewer messages than this in a lead time and its rate is not offered as a recommendation.</summary>
+    public const int MinimumForRecommendation = 20;
+
+    private static void ChannelsSection(StringBuilder html, View view, IReadOnlyList<ChannelRow> rows)
+    {
+        html.Append("<section class=\"panel\" id=\"channels\"><h2>Каналы</h2><p class=\"muted\">Сообщения пациентам клиники, отправленные с ")
+            .Append(E(Date(view.From))).Append(" по ").Append(E(Date(view.To))).Append(" (период — в фильтрах выше). Неявка — по итогам визитов из МИС; ")
+            .Append("расход — по ценам, которые сообщил провайдер.</p>");
+        if (rows.Count == 0)
+        {
+            html.Append("<p id=\"channels-empty\">За этот период Comms не отправлял сообщений пациентам клиники.</p></section>");
+            return;
+        }
+
+        html.Append("<div class=\"scroll\"><table id=\"channel-table\" class=\"compact\"><thead><tr><th>Канал</th><th class=\"n\">Сообщений</th>")
+            .Append("<th class=\"n\">Доставлено</th><th class=\"n\">Ответили</th><th class=\"n\">Подтвердили</th><th class=\"n\">Отменили ответом</th>")
+            .Append("<th class=\"n wide\">Неявка после подтверждения</th><th class=\"n wide\">Неявка без ответа</th><th class=\"n\">Расход</th>")
+            .Append("<th class=\"n wide\">За доставленное</th><th class=\"n wide\">За подтверждённый визит</th><th class=\"n wide\">До ответа (медиана)</th></tr></thead><tbody>");
+        foreach (var r in rows)
+        {
+            html.Append("<tr data-channel=\"").Append(E(r.Channel)).Append("\"><td>").Append(E(ChannelTitle(r.Channel))).Append("</td><td class=\"n\">").Append(E(Number(r.Messages)))
+                .Append("</td><td class=\"n\">").Append(E(Number(r.Delivered))).Append(Share(r.DeliveryRate))
+                .Append("</td><td class=\"n\">").Append(E(Number(r.Replied))).Append(Share(r.ReplyRate))
+                .Append("</td><td class=\"n\">").Append(E(Number(r.Confirmed))).Append(Share(r.ConfirmationRate))
+                .Append("</td><td class=\"n\">").Append(E(Number(r.CancelledByReply)))
+                .Append("</td><td class=\"n wide\">").Append(Rate(r.NoShowAfterConfirmed)).Append("</td><td class=\"n wide\">").Append(Rate(r.NoShowUnconfirmed))
+                .Append("</td><td class=\"n\">").Append(E(Rubles(r.Cost)))
+                .Append("</td><td class=\"n wide\">").Append(r.CostPerDelivered is { } d ? E(Rubles(d)) : "—")
+                .Append("</td><td class=\"n wide\">").Append(r.CostPerConfirmedVisit is { } c ? E(Rubles(c)) : "—")
+                .Append("</td><td class=\"n wide\">").Append(r.MedianMinutesToAnswer is { } m ? E(Number(m, "#,##0")) + "&nbsp;мин" : "—")
+                .Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table></div><p class=\"muted\">По шаблонам и сегментам — в API: <code>GET /api/v1/audience/clinics/")
+            .Append(E(view.ClinicId ?? "")).Append("/channels</code>.</p></section>");
+    }
+
+    private static void TimingSection(StringBuilder html, IReadOnlyList<TimingRow> timing, IReadOnlyList<RecallRow> recall)
+    {
+        html.Append("<section class=\"panel\" id=\"timing\"><h2>Когда напоминать</h2>");
+        var leads = timing.Where(t => t.Bucket.StartsWith("lead:", StringComparison.Ordinal)).ToList();
+        if (leads.Count == 0)
+        {
+            html.Append("<p class=\"muted\" id=\"timing-empty\">За период нет сообщений о записях, по которым известен итог визита: сравнивать время напоминаний пока не по чему.</p>");
+        }
+        else
+        {
+            var best = leads.Where(t => t.Kind == "confirmation" && t.Messages >= MinimumForRecommendation && t.ConfirmationRate is not null)
+                .OrderByDescending(t => t.ConfirmationRate).FirstOrDefault();
+            html.Append("<p id=\"timing-advice\">");
+            if (best is not null)
+            {
+                html.Append("Чаще всего подтверждают запрос, отправленный <b>").Append(E(LeadTitle(best.Bucket))).Append("</b>: ")
+                    .Append(E(Percent(best.ConfirmationRate!.Value))).Append(" из ").Append(E(Number(best.Messages)))
+                    .Append(". Сравните с правилами напоминаний клиники (Scheduling, docs/reminders.md): там задаётся, за сколько часов до визита уходит запрос подтверждения.");
+            }
+            else
+            {
+                html.Append("Для совета мало данных: нужно хотя бы ").Append(E(Number(MinimumForRecommendation)))
+                    .Append(" запросов подтверждения с одним временем отправки.");
+            }
+
+            html.Append("</p><div class=\"scroll\"><table id=\"timing-table\" class=\"compact\"><thead><tr><th>Сообщение</th><th>Когда отправлено</th>")
+                .Append("<th class=\"n\">Сообщений</th><th class=\"n\">Подтвердили</th><th class=\"n\">Не пришли</th></tr></thead><tbody>");
+            foreach (var t in leads)
+            {
+                html.Append("<tr data-bucket=\"").Append(E(t.Kind + ":" + t.Bucket)).Append("\"><td>").Append(t.Kind == "confirmation" ? "запрос подтверждения" : "напоминание")
+                    .Append("</td><td>").Append(E(LeadTitle(t.Bucket))).Append("</td><td class=\"n\">").Append(E(Number(t.Messages)))
+                    .Append("</td><td class=\"n\">").Append(t.Kind == "confirmation" ? Rate(t.ConfirmationRate) : "—")
+                    .Append("</td><td class=\"n\">").Append(Rate(t.NoShowRate)).Append("</td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        var services = recall.Where(r => r.By == "service").OrderByDescending(r => r.Intervals).ThenBy(r => r.Key, StringComparer.Ordinal).Take(15).ToList();
+        html.Append("<h3>Через сколько возвращаются</h3>");
+        if (services.Count == 0)
+        {
+            html.Append("<p class=\"muted\" id=\"recall-empty\">Повторных визитов на одну и ту же услугу пока нет.</p></section>");
+            return;
+        }
+
+        html.Append("<p class=\"muted\">Дни между визитами одного пациента на одну услугу. Рекомендуемый интервал повторного напоминания — медиана: ")
+            .Append("половина вернувшихся получит напоминание раньше, чем пришла бы сама.</p>")
+            .Append("<div class=\"scroll\"><table id=\"recall-table\" class=\"compact\"><thead><tr><th>Услуга</th><th class=\"n\">Повторов</th><th class=\"n\">Пациентов</th>")
+            .Append("<th class=\"n wide\">Четверть возвращается за</th><th class=\"n wide\">Три четверти — за</th><th class=\"n\">Напоминать через</th></tr></thead><tbody>");
+        foreach (var r in services)
+        {
+            html.Append("<tr data-service=\"").Append(E(r.Key)).Append("\"><td>").Append(E(r.Key)).Append("</td><td class=\"n\">").Append(E(Number(r.Intervals)))
+                .Append("</td><td class=\"n\">").Append(E(Number(r.Patients))).Append("</td><td class=\"n wide\">").Append(E(Days(r.LowerQuartileDays, 0)))
+                .Append("</td><td class=\"n wide\">").Append(E(Days(r.UpperQuartileDays, 0))).Append("</td><td class=\"n\"><b>").Append(E(Days(r.RecommendedDays, 0)))
+                .Append("</b></td></tr>");
+        }
+
+        html.Append("</tbody></table></div><p class=\"muted\">Все услуги и специальности — в API: <code>…/recall-intervals</code>.</p></section>");
+    }
+
+    private static string ChannelTitle(string channel) =>
+        PatientPortraits.ChannelTitles.FirstOrDefault(c => c.Key == channel && c.Key != PatientPortraits.Unknown).Label ?? "не указан";
+
+    private static string LeadTitle(string bucket) => bucket switch
+    {
+        "lead:72h" => "за 48 часов и раньше",
+        "lead:24h" => "за 12–48 часов",
+        "lead:2h" => "меньше чем за 12 часов",
+        _ => "после начала визита",
+    };
+
+    private static string Share(double? rate) => rate is { } r ? $" <small class=\"muted\">{E(Percent(r))}</small>" : "";
+
+    private static string Rate(double? rate) => rate is { } r ? E(Percent(r)) : "—";
 
     private static void ModelSection(StringBuilder html, ScopeModel model, int minimumRepeatPatients)
     {

@@ -49,6 +49,17 @@ public sealed class ChannelReports(AudienceDbContext db, AudienceScoring scoring
             .Select(g => Row(g.Key.Channel, g.Key.TemplateKey, g.Key.Segment, [.. g], outcomes))];
     }
 
+    /// <summary>One row per channel (every template and segment together): the analytics page's table.</summary>
+    public async Task<IReadOnlyList<ChannelRow>> ChannelTotalsAsync(string clinicId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var facts = await FactsAsync(clinicId, from, to, cancellationToken);
+        var outcomes = await OutcomesAsync(clinicId, facts, cancellationToken);
+        return [.. facts
+            .GroupBy(f => f.Channel ?? "unknown")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Row(g.Key, null, null, [.. g], outcomes))];
+    }
+
     public async Task<IReadOnlyList<TimingRow>> TimingAsync(string clinicId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var facts = await FactsAsync(clinicId, from, to, cancellationToken);
