@@ -66,10 +66,9 @@ public static class AnalyticsEndpoints
             var scores = await scoring.ScoreAsync(clinic, request.AsOf, http.RequestAborted);
             var patients = scores.Patients.Values.Where(p => p.ClinicId == clinic).ToList();
             var traits = patients.Count == 0 ? new Dictionary<string, PatientTraits>() : await TraitsAsync(db, clinic, request.AsOf, http.RequestAborted);
+            var (channels, timing) = patients.Count == 0 ? ([], []) : await reports.PageAsync(clinic, periodStart, periodEnd, http.RequestAborted);
             figures = new AnalyticsPage.Figures(scores.Model, patients, PatientPortraits.Of(clinic, request.AsOf, patients, traits),
-                patients.Count == 0 ? [] : await reports.ChannelTotalsAsync(clinic, periodStart, periodEnd, http.RequestAborted),
-                patients.Count == 0 ? [] : await reports.TimingAsync(clinic, periodStart, periodEnd, http.RequestAborted),
-                patients.Count == 0 ? [] : await reports.RecallIntervalsAsync(clinic, request.AsOf, http.RequestAborted));
+                channels, timing, patients.Count == 0 ? [] : await reports.RecallIntervalsAsync(clinic, request.AsOf, http.RequestAborted));
         }
 
         var view = new AnalyticsPage.View(

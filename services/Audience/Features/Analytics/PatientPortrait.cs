@@ -110,6 +110,9 @@ public static class PatientPortraits
         ("sms", "SMS"), ("max", "MAX"), ("whatsapp", "WhatsApp"), ("email", "эл. почта"), (Unknown, "не известен"),
     ];
 
+    private static readonly Dictionary<string, int> ChannelOrder =
+        ChannelTitles.Select((c, i) => (c.Key, i)).ToDictionary(c => c.Key, c => c.i, StringComparer.Ordinal);
+
     /// <summary>
     /// The channel a patient is best reached on: the one whose messages they answered most (then the most delivered,
     /// then the latest); without an answer, the one with the most messages delivered; without a delivered message, a
@@ -132,9 +135,9 @@ public static class PatientPortraits
         }
 
         return grantedConsents
-            .Where(c => ChannelTitles.Any(t => t.Key == c.Channel && t.Key != Unknown))
+            .Where(c => c.Channel != Unknown && ChannelOrder.ContainsKey(c.Channel))
             .OrderBy(c => c.Purpose == "service" ? 0 : 1)
-            .ThenBy(c => ChannelTitles.Select(t => t.Key).ToList().IndexOf(c.Channel))
+            .ThenBy(c => ChannelOrder[c.Channel])
             .Select(c => c.Channel)
             .FirstOrDefault();
     }

@@ -49,21 +49,31 @@ public sealed class ChannelReports(AudienceDbContext db, AudienceScoring scoring
             .Select(g => Row(g.Key.Channel, g.Key.TemplateKey, g.Key.Segment, [.. g], outcomes))];
     }
 
-    /// <summary>One row per channel (every template and segment together): the analytics page's table.</summary>
-    public async Task<IReadOnlyList<ChannelRow>> ChannelTotalsAsync(string clinicId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The analytics page's two tables from one read of the period's messages and their visits: a row per channel
+    /// (every template and segment together), and the timing rows of <see cref="TimingAsync"/>.
+    /// </summary>
+    public async Task<(IReadOnlyList<ChannelRow> Channels, IReadOnlyList<TimingRow> Timing)> PageAsync(
+        string clinicId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var facts = await FactsAsync(clinicId, from, to, cancellationToken);
-        var outcomes = await OutcomesAsync(clinicId, facts, cancellationToken);
-        return [.. facts
+        var visits = await VisitsOfAsync(clinicId, facts, cancellationToken);
+        var outcomes = visits.ToDictionary(v => v.Key, v => v.Value.Status);
+        IReadOnlyList<ChannelRow> channels = [.. facts
             .GroupBy(f => f.Channel ?? "unknown")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Row(g.Key, null, null, [.. g], outcomes))];
+        return (channels, Timing(facts, visits));
     }
 
     public async Task<IReadOnlyList<TimingRow>> TimingAsync(string clinicId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var facts = await FactsAsync(clinicId, from, to, cancellationToken);
-        var visits = await VisitsOfAsync(clinicId, facts, cancellationToken);
+        return Timing(facts, await VisitsOfAsync(clinicId, facts, cancellationToken));
+    }
+
+    private static List<TimingRow> Timing(List<MessageFact> facts, Dictionary<string, Visit> visits)
+    {
         var rows = new List<TimingRow>();
         var timed = facts
             .Where(f => f.RequestedAt is not null && f.AppointmentId is not null && visits.ContainsKey(f.AppointmentId) && visits[f.AppointmentId].StartsAt is not null)
