@@ -25,6 +25,17 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
     public DbSet<ChannelConsent> ChannelConsents => Set<ChannelConsent>();
 
     public DbSet<MessageFact> Messages => Set<MessageFact>();
+
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<CampaignAuditEntry> CampaignAudit => Set<CampaignAuditEntry>();
+
+    public DbSet<CampaignRecipient> CampaignRecipients => Set<CampaignRecipient>();
+
+    public DbSet<Addressee> Addressees => Set<Addressee>();
+
+    public DbSet<ClinicCard> ClinicCards => Set<ClinicCard>();
+
     /// <summary>The keys of the analytics page's sign-in cookie (staff sign-in, Comms.StaffAccounts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -115,6 +126,8 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             consent.Property(x => x.PatientId).HasMaxLength(200);
             consent.Property(x => x.Channel).HasMaxLength(20);
             consent.Property(x => x.Purpose).HasMaxLength(20);
+            consent.Property(x => x.Contact).HasMaxLength(254);
+            consent.Property(x => x.Method).HasMaxLength(40);
         });
 
         modelBuilder.Entity<PatientSegment>(segment =>
@@ -157,6 +170,70 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             message.Property(x => x.Answer).HasMaxLength(20);
             message.HasIndex(x => new { x.ClinicId, x.RequestedAt });
             message.HasIndex(x => new { x.ClinicId, x.AppointmentId });
+        });
+
+        modelBuilder.Entity<Campaign>(campaign =>
+        {
+            campaign.ToTable("campaigns");
+            campaign.HasKey(x => x.Id);
+            campaign.Property(x => x.ScopeId).HasMaxLength(200);
+            campaign.Property(x => x.Name).HasMaxLength(200);
+            campaign.Property(x => x.Status).HasMaxLength(20);
+            campaign.Property(x => x.Definition).HasColumnType("jsonb");
+            campaign.Property(x => x.CreatedBy).HasMaxLength(200);
+            campaign.Property(x => x.ApprovedBy).HasMaxLength(200);
+            campaign.Property(x => x.Revision).IsConcurrencyToken();
+            campaign.HasIndex(x => new { x.ScopeId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<CampaignAuditEntry>(entry =>
+        {
+            entry.ToTable("campaign_audit");
+            entry.HasKey(x => x.Id);
+            entry.Property(x => x.Id).UseIdentityAlwaysColumn();
+            entry.Property(x => x.Actor).HasMaxLength(200);
+            entry.Property(x => x.Action).HasMaxLength(20);
+            entry.Property(x => x.Detail).HasMaxLength(2000);
+            entry.HasIndex(x => new { x.CampaignId, x.Id });
+        });
+
+        modelBuilder.Entity<CampaignRecipient>(recipient =>
+        {
+            recipient.ToTable("campaign_recipients");
+            recipient.HasKey(x => new { x.CampaignId, x.ClinicId, x.PatientId });
+            recipient.Property(x => x.ClinicId).HasMaxLength(200);
+            recipient.Property(x => x.PatientId).HasMaxLength(200);
+            recipient.Property(x => x.Group).HasMaxLength(20);
+            recipient.Property(x => x.State).HasMaxLength(20);
+            recipient.Property(x => x.Reason).HasMaxLength(40);
+            recipient.Property(x => x.Channel).HasMaxLength(20);
+            recipient.HasIndex(x => x.MessageId).IsUnique();
+            // The dispatcher's query: planned rows by due time.
+            recipient.HasIndex(x => x.DueAt).HasFilter("\"State\" = 'planned'");
+            // The frequency cap and the timeline: a patient's messages across campaigns.
+            recipient.HasIndex(x => new { x.PatientId, x.SentAt });
+        });
+
+        modelBuilder.Entity<Addressee>(addressee =>
+        {
+            addressee.ToTable("addressees");
+            addressee.HasKey(x => new { x.ClinicId, x.PatientId });
+            addressee.Property(x => x.ClinicId).HasMaxLength(200);
+            addressee.Property(x => x.PatientId).HasMaxLength(200);
+            addressee.Property(x => x.FirstName).HasMaxLength(200);
+            addressee.Property(x => x.MiddleName).HasMaxLength(200);
+            addressee.Property(x => x.LastName).HasMaxLength(200);
+            addressee.Property(x => x.TimeZone).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<ClinicCard>(clinic =>
+        {
+            clinic.ToTable("clinic_cards");
+            clinic.HasKey(x => x.ClinicId);
+            clinic.Property(x => x.ClinicId).HasMaxLength(200);
+            clinic.Property(x => x.Name).HasMaxLength(200);
+            clinic.Property(x => x.Address).HasMaxLength(500);
+            clinic.Property(x => x.TimeZone).HasMaxLength(64);
         });
 
         modelBuilder.AddStaffSignIn();

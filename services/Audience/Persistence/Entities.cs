@@ -65,6 +65,9 @@ public sealed class Visit
 
     public string? CancelledBy { get; set; }
 
+    /// <summary>When Comms first heard of the booking from the MIS (null for imported rows): a campaign's bookings are counted by it.</summary>
+    public DateTimeOffset? BookedAt { get; set; }
+
     /// <summary>The MIS's version of the appointment that last set the status; imports use 0.</summary>
     public long Version { get; set; }
 
@@ -165,7 +168,7 @@ public sealed class PatientRating
 
 /// <summary>
 /// Whether a patient may be written to on a channel for a purpose, from the Consent service's <c>ConsentChanged</c>
-/// (the latest by its sequence). Never the contact itself: the portrait only needs the channel.
+/// (the latest by its sequence), with the contact the ledger's record names: a campaign writes to that contact.
 /// </summary>
 public sealed class ChannelConsent
 {
@@ -183,6 +186,12 @@ public sealed class ChannelConsent
     public long Sequence { get; set; }
 
     public DateTimeOffset ChangedAt { get; set; }
+
+    /// <summary>Normalized as the ledger keeps it (E.164 phone, lower-case email, MAX user id); null for records kept before campaigns.</summary>
+    public string? Contact { get; set; }
+
+    /// <summary>How the ledger's record was made (<c>mis_checkbox</c>, <c>reply</c>, …): the evidence a campaign's recipient list keeps.</summary>
+    public string? Method { get; set; }
 }
 
 /// <summary>The segment a patient was last told to be in (the watcher's memory, so that each move is told once).</summary>

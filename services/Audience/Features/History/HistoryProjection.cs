@@ -28,6 +28,7 @@ public sealed partial class HistoryProjection(AudienceDbContext db, TimeProvider
         }
 
         visit.DetailsVersion = data.Version;
+        visit.BookedAt ??= time.GetUtcNow();
         visit.PatientId = data.Patient.PatientId;
         visit.Date = LocalDay(data.StartsAt, data.Patient.TimeZone ?? data.Clinic.TimeZone);
         visit.StartsAt = data.StartsAt.ToUniversalTime();
@@ -38,6 +39,9 @@ public sealed partial class HistoryProjection(AudienceDbContext db, TimeProvider
         visit.CourseId = data.CourseId ?? visit.CourseId;
         visit.UpdatedAt = time.GetUtcNow();
         await ApplyPatientAsync(data.Clinic.ClinicId, data.Patient.PatientId, data.Patient.BirthDate, data.Patient.Profile, cancellationToken);
+        await ApplyAddresseeAsync(data.Clinic.ClinicId, data.Patient.PatientId, data.Patient.FirstName, data.Patient.MiddleName, data.Patient.LastName,
+            data.Patient.TimeZone ?? data.Clinic.TimeZone, cancellationToken);
+        await ApplyClinicAsync(data.Clinic, cancellationToken);
     }
 
     public async Task ApplyClosingAsync(AppointmentClosedData data, string status, CancellationToken cancellationToken)
@@ -66,8 +70,43 @@ public sealed partial class HistoryProjection(AudienceDbContext db, TimeProvider
         visit.UpdatedAt = time.GetUtcNow();
     }
 
-    public Task ApplyPatientUpdateAsync(PatientUpdatedData data, CancellationToken cancellationToken) =>
-        ApplyPatientAsync(data.ClinicId, data.PatientId, data.BirthDate, data.Profile, cancellationToken);
+    public async Task ApplyPatientUpdateAsync(PatientUpdatedData data, CancellationToken cancellationToken)
+    {
+        await ApplyPatientAsync(data.ClinicId, data.PatientId, data.BirthDate, data.Profile, cancellationToken);
+        await ApplyAddresseeAsync(data.ClinicId, data.PatientId, data.FirstName, data.MiddleName, data.LastName, data.TimeZone, cancellationToken);
+    }
+
+    /// <summary>The name a campaign's text addresses the patient by (only what the event says is changed).</summary>
+    private Task ApplyAddresseeAsync(
+        string clinicId, string patientId, string? firstName, string? middleName, string? lastName, string? timeZone, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO addressees ("ClinicId", "PatientId", "FirstName", "MiddleName", "LastName", "TimeZone", "UpdatedAt")
+            VALUES ({clinicId}, {patientId}, {firstName}, {middleName}, {lastName}, {timeZone}, {now})
+            ON CONFLICT ("ClinicId", "PatientId") DO UPDATE SET
+                "FirstName" = COALESCE(EXCLUDED."FirstName", addressees."FirstName"),
+                "MiddleName" = COALESCE(EXCLUDED."MiddleName", addressees."MiddleName"),
+                "LastName" = COALESCE(EXCLUDED."LastName", addressees."LastName"),
+                "TimeZone" = COALESCE(EXCLUDED."TimeZone", addressees."TimeZone"),
+                "UpdatedAt" = EXCLUDED."UpdatedAt"
+            """, cancellationToken);
+    }
+
+    /// <summary>The clinic's name, address and zone for campaigns' texts and send windows.</summary>
+    private Task ApplyClinicAsync(MisClinic clinic, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO clinic_cards ("ClinicId", "Name", "Address", "TimeZone", "UpdatedAt")
+            VALUES ({clinic.ClinicId}, {clinic.Name}, {clinic.Address}, {clinic.TimeZone}, {now})
+            ON CONFLICT ("ClinicId") DO UPDATE SET
+                "Name" = COALESCE(EXCLUDED."Name", clinic_cards."Name"),
+                "Address" = COALESCE(EXCLUDED."Address", clinic_cards."Address"),
+                "TimeZone" = COALESCE(EXCLUDED."TimeZone", clinic_cards."TimeZone"),
+                "UpdatedAt" = EXCLUDED."UpdatedAt"
+            """, cancellationToken);
+    }
 
     /// <summary>
     /// One statement, so that two bookings of one patient applied at once (they lock their appointments, not the
