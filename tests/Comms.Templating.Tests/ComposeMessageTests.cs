@@ -40,6 +40,32 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
     }
 
     [Fact]
+    public async Task A_marketing_sms_carries_its_opt_out_and_a_service_one_does_not()
+    {
+        await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var queue = await probe.BindQueueAsync(SendSmsExchange, "", ExchangeType.Fanout);
+        Guid marketing = Guid.NewGuid(), service = Guid.NewGuid();
+
+        await Bus.Publish(Messages.Reminder(marketing) with { Purpose = Purposes.Marketing }, TestContext.Current.CancellationToken);
+        await Bus.Publish(Messages.Reminder(service), TestContext.Current.CancellationToken);
+
+        var texts = new Dictionary<Guid, string>();
+        await Eventually.TrueAsync(async () =>
+        {
+            while (await probe.GetAsync(queue) is { } received)
+            {
+                var payload = Messages.Payload(received);
+                texts[payload.GetProperty("messageId").GetGuid()] = payload.GetProperty("text").GetString()!;
+            }
+
+            return texts.ContainsKey(marketing) && texts.ContainsKey(service);
+        }, TimeSpan.FromSeconds(30), "both messages rendered into SendSms");
+        var (advertised, notice) = (texts[marketing], texts[service]);
+        Assert.Equal("Анна, напоминаем о приёме 25.11.2026 в 10:30, Клиника на Ленина, ул. Ленина, 5.\nОтказ от рассылки: ответьте СТОП", advertised);
+        Assert.DoesNotContain("СТОП", notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_message_delivered_twice_sends_one_sms()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);

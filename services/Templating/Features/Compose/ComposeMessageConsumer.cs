@@ -27,6 +27,13 @@ public sealed partial class ComposeMessageConsumer(
 {
     public const string DefaultLocale = "ru";
 
+    /// <summary>
+    /// Added to a marketing SMS or MAX text that does not already say how to refuse: every advertising message carries
+    /// its opt-out (38-ФЗ ст. 18: the sending stops at once on the patient's request), and on these channels that is a
+    /// «СТОП» reply, which the gateway handles first. E-mail carries its one-click unsubscribe instead (RFC 8058).
+    /// </summary>
+    public const string MarketingOptOutLine = "Отказ от рассылки: ответьте СТОП";
+
     /// <summary>Channels with a gateway to hand a rendered message to.</summary>
     public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp, Channels.Max };
 
@@ -113,6 +120,12 @@ public sealed partial class ComposeMessageConsumer(
         if (text is null)
         {
             return null;
+        }
+
+        if (message.Purpose == Purposes.Marketing && channel is Channels.Sms or Channels.Max
+            && !text.Contains("СТОП", StringComparison.OrdinalIgnoreCase))
+        {
+            text = $"{text.TrimEnd()}\n{MarketingOptOutLine}";
         }
 
         var recipient = message.Recipient;
