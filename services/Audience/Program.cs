@@ -1,4 +1,5 @@
 using Comms.Audience.Features.Analytics;
+using Comms.Audience.Features.Campaigns;
 using Comms.Audience.Features.Channels;
 using Comms.Audience.Features.History;
 using Comms.Audience.Features.Imports;
@@ -20,6 +21,7 @@ builder.AddHistory();
 builder.AddScoring();
 builder.AddChannels();
 builder.AddAnalytics();
+builder.AddCampaigns();
 builder.AddServiceMessaging<AudienceDbContext>(
     bus => bus.AddHistoryConsumers().AddChannelConsumers(),
     (context, cfg) =>
@@ -39,6 +41,7 @@ api.MapSegmentRulesEndpoints();
 api.MapChannelEndpoints();
 api.MapPortraitEndpoints();
 app.MapAnalytics();
+app.MapCampaignEndpoints();
 
 app.Run();
 

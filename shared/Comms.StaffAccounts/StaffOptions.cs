@@ -48,7 +48,7 @@ public sealed class StaffAccount
 /// <summary>Every staff role of Comms, in one place; each service admits the ones it knows.</summary>
 public static class StaffRoles
 {
-    /// <summary>Templating: edits drafts, publishes and rolls back templates.</summary>
+    /// <summary>Templating: edits drafts, publishes and rolls back templates. Audience: makes and edits campaigns.</summary>
     public const string Marketer = "marketer";
 
     /// <summary>Templating: reads templates and previews them.</summary>
@@ -57,5 +57,8 @@ public static class StaffRoles
     /// <summary>Feedback: the managers' results page and its file; Audience: the analytics page and its file; for their clinics.</summary>
     public const string Manager = "manager";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Marketer, Viewer, Manager };
+    /// <summary>Audience: approves and launches campaigns that someone else made, pauses, resumes and stops them (38-ФЗ ст. 18 ч. 2).</summary>
+    public const string Approver = "approver";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Marketer, Viewer, Manager, Approver };
 }

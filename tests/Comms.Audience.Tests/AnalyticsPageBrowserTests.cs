@@ -31,7 +31,7 @@ public sealed class AnalyticsPageBrowserTests(AnalyticsSite site)
             {
                 await page.GotoAsync($"{site.BaseUrl}/analytics?asOf={AsOf}");
                 Assert.EndsWith("/analytics/sign-in?returnUrl=%2Fanalytics%3FasOf%3D2026-06-30", page.Url, StringComparison.Ordinal);
-                Assert.Equal("Вход — Аналитика пациентов", await page.TitleAsync());
+                Assert.Equal("Вход — Аналитика пациентов и рассылки", await page.TitleAsync());
                 await page.FillAsync("#userName", AnalyticsSite.ManagerOfA);
                 await page.FillAsync("#password", AnalyticsSite.ManagerOfAPassword);
                 await page.ClickAsync("button[type=submit]");

@@ -26,22 +26,28 @@ public sealed class AnalyticsPageTests(AnalyticsSite site)
         Assert.Contains("returnUrl=%2Fanalytics%3FasOf%3D2026-06-30", page.Headers.Location!.Query, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, csv.StatusCode);
         Assert.Equal("/analytics/sign-in", csv.Headers.Location!.AbsolutePath);
-        Assert.Contains("<title>Вход — Аналитика пациентов</title>", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<title>Вход — Аналитика пациентов и рассылки</title>", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_wrong_password_and_an_account_without_the_manager_role_do_not_sign_in()
+    public async Task A_wrong_password_and_an_account_without_a_role_here_do_not_sign_in_and_a_marketer_does_not_see_the_page()
     {
         using var client = site.Client();
+        using var marketerClient = site.Client();
 
         using var wrong = await AnalyticsSite.SignInAsync(client, AnalyticsSite.Chief, "not-the-password");
-        using var marketer = await AnalyticsSite.SignInAsync(client, AnalyticsSite.Marketer, AnalyticsSite.MarketerPassword);
+        using var viewer = await AnalyticsSite.SignInAsync(client, AnalyticsSite.Viewer, AnalyticsSite.ViewerPassword);
         using var page = await client.GetAsync("/analytics");
+        using var marketer = await AnalyticsSite.SignInAsync(marketerClient, AnalyticsSite.Marketer, AnalyticsSite.MarketerPassword);
+        using var marketersPage = await marketerClient.GetAsync("/analytics");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("Неверное имя пользователя или пароль", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Unauthorized, marketer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, viewer.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, marketer.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, marketersPage.StatusCode);
+        Assert.Equal("/analytics/sign-in", marketersPage.Headers.Location!.AbsolutePath);
     }
 
     [Fact]
@@ -54,7 +60,7 @@ public sealed class AnalyticsPageTests(AnalyticsSite site)
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/analytics", signedIn.Headers.Location!.OriginalString);
         var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Comms.Audience.Managers=", StringComparison.Ordinal));
-        Assert.Contains("path=/analytics", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/;", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
     }

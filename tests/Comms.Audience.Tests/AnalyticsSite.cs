@@ -31,6 +31,8 @@ public sealed class AnalyticsSite : IAsyncLifetime
     public const string ChiefPassword = "chief-test-password";
     public const string ManagerOfA = "anna.a";
     public const string ManagerOfAPassword = "anna-test-password";
+    public const string Viewer = "vera";
+    public const string ViewerPassword = "vera-test-password";
     public const string Marketer = "mark";
     public const string MarketerPassword = "mark-test-password";
 
@@ -66,10 +68,14 @@ public sealed class AnalyticsSite : IAsyncLifetime
         settings["Staff:Accounts:1:PasswordHash"] = StaffPasswords.Hash(ManagerOfAPassword, StaffPasswords.MinimumIterations);
         settings["Staff:Accounts:1:Roles:0"] = StaffRoles.Manager;
         settings["Staff:Accounts:1:Clinics:0"] = ClinicA;
-        // A marketer of the same staff list: no role here.
-        settings["Staff:Accounts:2:Name"] = Marketer;
-        settings["Staff:Accounts:2:PasswordHash"] = StaffPasswords.Hash(MarketerPassword, StaffPasswords.MinimumIterations);
-        settings["Staff:Accounts:2:Roles:0"] = StaffRoles.Marketer;
+        // A viewer of the templates, of the same staff list: no role here.
+        settings["Staff:Accounts:2:Name"] = Viewer;
+        settings["Staff:Accounts:2:PasswordHash"] = StaffPasswords.Hash(ViewerPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:2:Roles:0"] = StaffRoles.Viewer;
+        // A marketer: signs in here (campaigns), but the analytics page is the managers'.
+        settings["Staff:Accounts:3:Name"] = Marketer;
+        settings["Staff:Accounts:3:PasswordHash"] = StaffPasswords.Hash(MarketerPassword, StaffPasswords.MinimumIterations);
+        settings["Staff:Accounts:3:Roles:0"] = StaffRoles.Marketer;
         BaseUrl = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {

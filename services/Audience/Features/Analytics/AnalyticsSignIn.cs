@@ -4,23 +4,29 @@ using Comms.StaffAccounts;
 namespace Comms.Audience.Features.Analytics;
 
 /// <summary>
-/// Staff sign-in to the analytics page (Comms.StaffAccounts, as Feedback's managers' page): accounts with the role
-/// <c>manager</c>, each limited to its clinics. Everything lives under <c>/analytics</c>: the page, its file, the
-/// sign-in, the cookie's path.
+/// Staff sign-in to Audience's pages (Comms.StaffAccounts, as Feedback's managers' page): accounts with the role
+/// <c>manager</c> (the analytics page), <c>marketer</c> (makes campaigns) or <c>approver</c> (approves and launches
+/// them), each limited to its clinics. The sign-in is under <c>/analytics</c>; the cookie is the whole site's, so the
+/// analytics page, the campaigns' pages and the campaigns' API (<c>/api/v1/campaigns</c>: 401/403 problem details, never
+/// a redirect) share it.
 /// </summary>
 public static class AnalyticsSignIn
 {
     public const string Policy = "AudienceManager";
 
+    /// <summary>Reads campaigns, their previews and results: a marketer, an approver or a manager.</summary>
+    public const string CampaignReaderPolicy = "AudienceCampaignReader";
+
     public static readonly StaffSite Site = new()
     {
         Name = "Comms.Audience",
-        Title = "Аналитика пациентов",
+        Title = "Аналитика пациентов и рассылки",
         CookieName = "Comms.Audience.Managers",
-        Path = "/analytics",
+        Path = "/",
         Accounts = "/analytics",
         Home = "/analytics",
-        Roles = new HashSet<string>(StringComparer.Ordinal) { StaffRoles.Manager },
+        ApiPath = "/api/v1/campaigns",
+        Roles = new HashSet<string>(StringComparer.Ordinal) { StaffRoles.Manager, StaffRoles.Marketer, StaffRoles.Approver },
     };
 
     public static string SignInPath => Site.SignInPath;
@@ -31,7 +37,9 @@ public static class AnalyticsSignIn
     {
         builder.AddStaffSignIn<AudienceDbContext>(Site);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Site.Cookie).RequireRole(StaffRoles.Manager));
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Site.Cookie).RequireRole(StaffRoles.Manager))
+            .AddPolicy(CampaignReaderPolicy, policy => policy.AddAuthenticationSchemes(Site.Cookie)
+                .RequireRole(StaffRoles.Marketer, StaffRoles.Approver, StaffRoles.Manager));
         return builder;
     }
 }

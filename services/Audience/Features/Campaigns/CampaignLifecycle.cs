@@ -1,0 +1,228 @@
+using System.Globalization;
+using Comms.Audience.Persistence;
+using Comms.StaffAccounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Comms.Audience.Features.Campaigns;
+
+/// <summary>
+/// A campaign's life: previewed as a draft; approved and launched at once by an approver who did not make it (its
+/// recipients frozen then, each with the consent record they are written to under); paused, resumed, stopped.
+/// Every step is in the audit log with who took it.
+/// </summary>
+public sealed partial class CampaignLifecycle(
+    AudienceDbContext db, CampaignStore store, CampaignAudience audience, IOptionsMonitor<CampaignOptions> options, TimeProvider time, ILogger<CampaignLifecycle> logger)
+{
+    public async Task<Outcome<CampaignPreview>> PreviewAsync(Guid id, StaffUser staff, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(staff.MaySee))
+        {
+            return Outcome<CampaignPreview>.Refused(StatusCodes.Status404NotFound, "Нет такой рассылки", $"No campaign {id} among those you see.");
+        }
+
+        var plan = CampaignStore.Read(campaign).Plan();
+        var selection = await audience.SelectAsync(id, plan, time.GetUtcNow(), cancellationToken);
+        return Outcome<CampaignPreview>.Ok(CampaignPreview.Of(selection, options.CurrentValue.PreviewSample));
+    }
+
+    public async Task<Outcome<CampaignView>> LaunchAsync(Guid id, StaffUser approver, int? expected, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+        if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(approver.MaySee))
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, "Нет такой рассылки", $"No campaign {id} among those you see.");
+        }
+
+        if (!approver.Is(StaffRoles.Approver))
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status403Forbidden, "Запускает утверждающий",
+                "A campaign is approved and launched by a person with the role approver (38-ФЗ ст. 18 ч. 2).");
+        }
+
+        if (string.Equals(campaign.CreatedBy, approver.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status403Forbidden, "Свою рассылку не утвердить",
+                "Nobody approves their own campaign: another person with the role approver launches it.");
+        }
+
+        if (expected is { } revision && revision != campaign.Revision)
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status412PreconditionFailed, "Рассылку изменили, пока вы её смотрели",
+                $"If-Match was \"{revision}\", the campaign is now at revision \"{campaign.Revision}\". Preview it again before launching.");
+        }
+
+        if (campaign.Status != CampaignStatuses.Draft)
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status409Conflict, "Рассылка уже запущена", $"The campaign is {campaign.Status}; only a draft is launched.");
+        }
+
+        var now = time.GetUtcNow();
+        var plan = CampaignStore.Read(campaign).Plan();
+        if (plan.EndAt <= now)
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status409Conflict, "Срок рассылки уже прошёл",
+                $"The campaign was to end at {plan.EndAt:yyyy-MM-dd HH:mm zzz}; set a later end and launch it then.");
+        }
+
+        var selection = await audience.SelectAsync(id, plan, now, cancellationToken);
+        await FreezeAsync(id, selection, now, cancellationToken);
+
+        campaign.Status = CampaignStatuses.Running;
+        campaign.ApprovedBy = approver.Name;
+        campaign.ApprovedAt = now;
+        campaign.LaunchedAt = now;
+        campaign.UpdatedAt = now;
+        campaign.Revision++;
+        var counts = selection.Members.GroupBy(m => m.State).ToDictionary(g => g.Key, g => g.Count());
+        var detail = string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value.ToString(CultureInfo.InvariantCulture)}"));
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Approved });
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Launched, Detail = detail });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogLaunched(logger, id, selection.Members.Count);
+        return Outcome<CampaignView>.Ok((await store.ViewAsync(id, cancellationToken))!);
+    }
+
+    public async Task<Outcome<CampaignView>> ActAsync(Guid id, StaffUser staff, string action, int? expected, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+        if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(staff.MaySee))
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, "Нет такой рассылки", $"No campaign {id} among those you see.");
+        }
+
+        var mayAct = staff.Is(StaffRoles.Approver)
+            || (action == CampaignActions.Stopped && staff.Is(StaffRoles.Marketer) && string.Equals(campaign.CreatedBy, staff.Name, StringComparison.OrdinalIgnoreCase));
+        if (!mayAct)
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status403Forbidden, "Недостаточно прав",
+                action == CampaignActions.Stopped
+                    ? "A campaign is stopped by a person with the role approver, or by the marketer who made it."
+                    : "A campaign is paused and resumed by a person with the role approver.");
+        }
+
+        if (expected is { } revision && revision != campaign.Revision)
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status412PreconditionFailed, "Рассылку изменили, пока вы её смотрели",
+                $"If-Match was \"{revision}\", the campaign is now at revision \"{campaign.Revision}\".");
+        }
+
+        var (from, to) = action switch
+        {
+            CampaignActions.Paused => ((string[])[CampaignStatuses.Running], CampaignStatuses.Paused),
+            CampaignActions.Resumed => ([CampaignStatuses.Paused], CampaignStatuses.Running),
+            _ => ([CampaignStatuses.Draft, CampaignStatuses.Running, CampaignStatuses.Paused], CampaignStatuses.Stopped),
+        };
+        if (!from.Contains(campaign.Status))
+        {
+            return Outcome<CampaignView>.Refused(StatusCodes.Status409Conflict, "Так с рассылкой сейчас нельзя",
+                $"The campaign is {campaign.Status}; '{action}' needs it {string.Join(" or ", from)}.");
+        }
+
+        var now = time.GetUtcNow();
+        campaign.Status = to;
+        campaign.UpdatedAt = now;
+        campaign.Revision++;
+        string? detail = null;
+        if (to == CampaignStatuses.Stopped)
+        {
+            var cancelled = await db.CampaignRecipients.Where(r => r.CampaignId == id && r.State == RecipientStates.Planned)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(r => r.State, RecipientStates.Cancelled)
+                    .SetProperty(r => r.Reason, ExclusionReasons.CampaignStopped)
+                    .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            detail = $"cancelled: {cancelled.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = staff.Name, Action = action, Detail = detail });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Outcome<CampaignView>.Ok((await store.ViewAsync(id, cancellationToken))!);
+    }
+
+    /// <summary>The recipient list as it is at launch, written in one binary COPY (a chain's 200 000 patients in seconds).</summary>
+    private async Task FreezeAsync(Guid id, AudienceSelection selection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var writer = await connection.BeginBinaryImportAsync("""
+            COPY campaign_recipients ("CampaignId", "ClinicId", "PatientId", "Group", "State", "Reason", "Channel", "ConsentSequence",
+                "ConsentChangedAt", "MessageId", "DueAt", "SentAt", "UpdatedAt") FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var m in selection.Members)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(m.ClinicId, NpgsqlDbType.Varchar, cancellationToken);
+            await writer.WriteAsync(m.PatientId, NpgsqlDbType.Varchar, cancellationToken);
+            await writer.WriteAsync(m.Group, NpgsqlDbType.Varchar, cancellationToken);
+            await writer.WriteAsync(m.State, NpgsqlDbType.Varchar, cancellationToken);
+            await WriteNullableAsync(writer, m.Reason, NpgsqlDbType.Varchar, cancellationToken);
+            await WriteNullableAsync(writer, m.Channel, NpgsqlDbType.Varchar, cancellationToken);
+            await WriteNullableAsync(writer, m.ConsentSequence, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(writer, m.ConsentChangedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(Guid.CreateVersion7(m.DueAt), NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(m.DueAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteNullAsync(cancellationToken);
+            await writer.WriteAsync(now.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} launched with {Members} patients in its audience")]
+    private static partial void LogLaunched(ILogger logger, Guid campaignId, int members);
+}
+
+/// <summary>What a campaign would reach now.</summary>
+/// <param name="Audience">The patients the segments and filters give.</param>
+/// <param name="Recipients">Those it will send to (both variants), before its end.</param>
+/// <param name="ConsentByChannel">Of the audience, those with a granted marketing consent (and its contact) per channel.</param>
+/// <param name="ByChannel">Of the recipients, by the channel each gets it on.</param>
+/// <param name="Excluded">Those who get nothing, by reason (the holdout apart).</param>
+public sealed record CampaignPreview(
+    int Audience,
+    int Recipients,
+    int VariantA,
+    int VariantB,
+    int Holdout,
+    IReadOnlyDictionary<string, int> ConsentByChannel,
+    IReadOnlyDictionary<string, int> ByChannel,
+    IReadOnlyList<ExclusionCount> Excluded,
+    DateTimeOffset? FirstAt,
+    DateTimeOffset? LastAt,
+    string TimeZone,
+    IReadOnlyList<SampleRecipient> Sample)
+{
+    public static CampaignPreview Of(AudienceSelection selection, int sampleSize)
+    {
+        var members = selection.Members;
+        var sending = members.Where(m => m.State == RecipientStates.Planned).ToList();
+        return new CampaignPreview(
+            members.Count,
+            sending.Count,
+            sending.Count(m => m.Group == CampaignGroups.A),
+            sending.Count(m => m.Group == CampaignGroups.B),
+            members.Count(m => m.Group == CampaignGroups.Holdout),
+            selection.ConsentByChannel,
+            sending.GroupBy(m => m.Channel!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            [.. members.Where(m => m.Reason is not null).GroupBy(m => m.Reason!).OrderBy(g => ExclusionReasons.All.ToList().IndexOf(g.Key))
+                .Select(g => new ExclusionCount(g.Key, ExclusionReasons.Title(g.Key), g.Count()))],
+            sending.Count > 0 ? sending.Min(m => m.DueAt) : null,
+            sending.Count > 0 ? sending.Max(m => m.DueAt) : null,
+            selection.TimeZone,
+            [.. sending.Take(sampleSize).Select(m => new SampleRecipient(m.ClinicId, m.PatientId, m.Group, m.Channel!, m.DueAt))]);
+    }
+}
+
+public sealed record ExclusionCount(string Reason, string Title, int Count);
+
+public sealed record SampleRecipient(string ClinicId, string PatientId, string Group, string Channel, DateTimeOffset DueAt);

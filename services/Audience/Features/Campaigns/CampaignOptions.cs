@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Comms.Audience.Features.Campaigns;
+
+/// <summary>
+/// Section <c>Audience:Campaigns</c>: the chain-wide frequency cap on marketing messages, the zone a clinic with no
+/// known zone sends in, and how the dispatcher works.
+/// </summary>
+public sealed class CampaignOptions : IValidatableObject
+{
+    public const string Section = "Audience:Campaigns";
+
+    /// <summary>At most this many marketing messages to a patient in any 7 days, across every campaign, journey and clinic of the chain (0: none).</summary>
+    public int MaxPerWeek { get; set; } = 1;
+
+    /// <summary>At most this many in any 30 days.</summary>
+    public int MaxPerMonth { get; set; } = 4;
+
+    /// <summary>The send window's zone for a clinic whose MIS has not told its zone.</summary>
+    public string DefaultTimeZone { get; set; } = "Europe/Moscow";
+
+    /// <summary>How often the dispatcher looks for due messages when the last pass found fewer than a batch.</summary>
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Due messages handled in one transaction.</summary>
+    public int DispatchBatchSize { get; set; } = 500;
+
+    /// <summary>How many recipients the preview shows (no contact, no name: ids, group, channel).</summary>
+    public int PreviewSample { get; set; } = 5;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxPerWeek < 0 || MaxPerMonth < 0 || MaxPerMonth < MaxPerWeek)
+        {
+            yield return new ValidationResult("MaxPerWeek and MaxPerMonth must not be negative, and MaxPerMonth not below MaxPerWeek", [$"{Section}:MaxPerWeek"]);
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _))
+        {
+            yield return new ValidationResult($"'{DefaultTimeZone}' is not a time zone of this system (an IANA id: Europe/Moscow)", [$"{Section}:DefaultTimeZone"]);
+        }
+
+        if (DispatchInterval < TimeSpan.FromMilliseconds(10) || DispatchBatchSize is < 1 or > 10_000)
+        {
+            yield return new ValidationResult("DispatchInterval must be at least 00:00:00.01 and DispatchBatchSize 1–10000", [$"{Section}:DispatchInterval"]);
+        }
+
+        if (PreviewSample is < 0 or > 100)
+        {
+            yield return new ValidationResult("must be 0–100", [$"{Section}:PreviewSample"]);
+        }
+    }
+}
