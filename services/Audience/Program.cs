@@ -42,6 +42,7 @@ api.MapChannelEndpoints();
 api.MapPortraitEndpoints();
 app.MapAnalytics();
 app.MapCampaignEndpoints();
+app.MapCampaignPages();
 
 app.Run();
 

@@ -71,7 +71,7 @@ public sealed class CampaignTests(CampaignsApp app)
         using var response = await marketer.PostAsJsonAsync("/api/v1/campaigns", definition);
         using var notJson = await marketer.PostAsync("/api/v1/campaigns", new StringContent("{\"name\": 5}", Encoding.UTF8, "application/json"));
         using var unknown = await marketer.PostAsync("/api/v1/campaigns", new StringContent("{\"nmae\": \"x\"}", Encoding.UTF8, "application/json"));
-        using var nobody = await app.Factory.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/api/v1/campaigns");
+        using var nobody = await app.Client().GetAsync("/api/v1/campaigns");
         using var foreign = await (await app.SignInAsync("mila.cmp1")).PostAsJsonAsync("/api/v1/campaigns", app.Definition("cmp-2", "Чужая клиника"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -100,7 +100,7 @@ public sealed class CampaignTests(CampaignsApp app)
         var composed = await ComposedQueueAsync();
         using var marketer = await app.SignInAsync(CampaignsApp.Marketer);
         using var approver = await app.SignInAsync(CampaignsApp.Approver);
-        var id = await CampaignsApp.CreateAsync(marketer, app.Definition(clinic, "Приглашение на осмотр", holdoutPercent: 25));
+        var id = await CampaignsApp.CreateAsync(marketer, app.Definition(clinic, "Приглашение на осмотр", holdoutPercent: 50));
 
         using var previewResponse = await marketer.PostAsync($"/api/v1/campaigns/{id}/preview", null);
         var preview = await previewResponse.Content.ReadFromJsonAsync<JsonElement>();

@@ -8,7 +8,6 @@ using Comms.Contracts.Consent;
 using Comms.StaffAccounts;
 using Comms.Testing;
 using MassTransit;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -34,6 +33,8 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
     private long _sequence = 1000;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override bool OnRealPort => true;
 
     protected override ValueTask ConfigureAsync(IDictionary<string, string?> settings)
     {
@@ -76,10 +77,14 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
 
     public static string Password(string name) => $"{name}-test-password";
 
+    /// <summary>A client of the real port that keeps cookies and does not follow redirects.</summary>
+    public HttpClient Client() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = new Uri(BaseUrl) };
+
     /// <summary>A client signed in as the person (a fresh sign-in: the cookie is as old as the test's clock says).</summary>
     public async Task<HttpClient> SignInAsync(string name)
     {
-        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var client = Client();
         using var response = await StaffSignInForm.PostAsync(client, "/analytics/sign-in", name, Password(name), "/analytics");
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
@@ -102,7 +107,8 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
             }
         }
 
-        using var api = CreateClient(TestKeys.Operator);
+        using var api = Client();
+        api.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Operator);
         using var response = await api.PostAsync($"/api/v1/audience/imports/visits?clinicId={clinicId}", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.Created || !body.Contains("\"rejected\":0", StringComparison.Ordinal))

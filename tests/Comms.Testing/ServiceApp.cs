@@ -33,6 +33,12 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
 
     public IServiceProvider Services => Factory.Services;
 
+    /// <summary>True: the service listens on a real loopback port (<see cref="BaseUrl"/>), for a browser.</summary>
+    protected virtual bool OnRealPort => false;
+
+    /// <summary>Where the service listens when <see cref="OnRealPort"/>; empty otherwise.</summary>
+    public string BaseUrl { get; private set; } = "";
+
     public virtual HttpClient CreateClient() => Factory.CreateClient();
 
     /// <summary>A client calling with the given <c>X-Api-Key</c>, or with none, whatever <see cref="CreateClient()"/> adds.</summary>
@@ -64,9 +70,15 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
         VirtualHost = await TestInfrastructure.NewVirtualHostAsync(name);
         var settings = await TestInfrastructure.ServiceSettingsAsync(Database, VirtualHost);
         await ConfigureAsync(settings);
+        BaseUrl = OnRealPort ? $"http://127.0.0.1:{ServiceProcess.FreePort()}" : "";
         Factory = new WebApplicationFactory<TProgram>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
+            if (OnRealPort)
+            {
+                builder.UseUrls(BaseUrl);
+            }
+
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
@@ -79,6 +91,12 @@ public abstract class ServiceApp<TProgram>(string name) : IAsyncLifetime
                 ConfigureServices(services);
             });
         });
+        if (OnRealPort)
+        {
+            Factory.UseKestrel();
+            Factory.StartServer();
+        }
+
         _ = Factory.Services; // starts the host: migrations applied, bus started and its queues bound
     }
 

@@ -137,6 +137,17 @@ public static class RecipientStates
     public const string HeldOut = "held_out";
 
     public const string Excluded = "excluded";
+
+    /// <summary>The state in Russian, for pages and the audit log.</summary>
+    public static string Title(string state) => state switch
+    {
+        Planned => "запланировано",
+        Sent => "отправлено",
+        Cancelled => "отменено",
+        HeldOut => "контрольная группа",
+        Excluded => "исключены",
+        _ => state,
+    };
 }
 
 /// <summary>Why a patient of a campaign's audience gets nothing, as codes; the pages say them in Russian.</summary>

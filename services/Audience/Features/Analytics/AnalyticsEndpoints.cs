@@ -139,7 +139,7 @@ public static class AnalyticsEndpoints
     /// The clinics a manager may choose: their own; for one who sees every clinic, those with a history in Audience,
     /// those with an MIS key and those in a chain.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> ClinicsAsync(
+    internal static async Task<IReadOnlyList<string>> ClinicsAsync(
         AudienceDbContext db, StaffUser manager, AudienceOptions options, ClinicKeysOptions keys, CancellationToken cancellationToken)
     {
         if (!manager.SeesEveryClinic)

@@ -203,7 +203,7 @@ public sealed partial class CampaignDispatcher(
             db.CampaignAudit.Add(new CampaignAuditEntry
             {
                 CampaignId = campaign.Id, At = now, Actor = Actor, Action = CampaignActions.Completed,
-                Detail = ended ? $"the end came; cancelled: {cancelled}" : "everything planned was sent",
+                Detail = ended ? $"срок рассылки истёк; отменено: {cancelled}" : "всё запланированное отправлено",
             });
             try
             {

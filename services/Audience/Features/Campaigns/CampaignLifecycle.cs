@@ -79,7 +79,7 @@ public sealed partial class CampaignLifecycle(
         campaign.UpdatedAt = now;
         campaign.Revision++;
         var counts = selection.Members.GroupBy(m => m.State).ToDictionary(g => g.Key, g => g.Count());
-        var detail = string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value.ToString(CultureInfo.InvariantCulture)}"));
+        var detail = string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{RecipientStates.Title(c.Key)}: {c.Value.ToString(CultureInfo.InvariantCulture)}"));
         db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Approved });
         db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Launched, Detail = detail });
         await db.SaveChangesAsync(cancellationToken);
@@ -137,7 +137,7 @@ public sealed partial class CampaignLifecycle(
                     .SetProperty(r => r.State, RecipientStates.Cancelled)
                     .SetProperty(r => r.Reason, ExclusionReasons.CampaignStopped)
                     .SetProperty(r => r.UpdatedAt, now), cancellationToken);
-            detail = $"cancelled: {cancelled.ToString(CultureInfo.InvariantCulture)}";
+            detail = $"отменено: {cancelled.ToString(CultureInfo.InvariantCulture)}";
         }
 
         db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = staff.Name, Action = action, Detail = detail });

@@ -56,15 +56,17 @@ public static class CampaignsApi
     private static StaffUser Staff(this HttpContext http) =>
         http.User.Staff() ?? throw new InvalidOperationException("The endpoint requires a signed-in person.");
 
-    private static async Task<Ok<IReadOnlyList<CampaignSummary>>> ListAsync(HttpContext http, AudienceDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<CampaignSummary>>> ListAsync(HttpContext http, AudienceDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await VisibleAsync(db, http.Staff(), cancellationToken));
+
+    /// <summary>The campaigns of the person's clinics, newest first.</summary>
+    internal static async Task<IReadOnlyList<CampaignSummary>> VisibleAsync(AudienceDbContext db, StaffUser staff, CancellationToken cancellationToken)
     {
-        var staff = http.Staff();
         var campaigns = await db.Campaigns.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(1000).ToListAsync(cancellationToken);
-        IReadOnlyList<CampaignSummary> visible = [.. campaigns.Select(c => (Campaign: c, Plan: CampaignStore.Read(c)))
+        return [.. campaigns.Select(c => (Campaign: c, Plan: CampaignStore.Read(c)))
             .Where(x => x.Plan.ClinicIds!.All(staff.MaySee))
             .Select(x => new CampaignSummary(x.Campaign.Id, x.Campaign.Name, x.Campaign.Status, x.Plan.ClinicIds!, x.Campaign.CreatedBy,
                 x.Campaign.CreatedAt, x.Campaign.ApprovedBy, x.Campaign.LaunchedAt, x.Campaign.Revision))];
-        return TypedResults.Ok(visible);
     }
 
     private static async Task<Results<Created<CampaignView>, ValidationProblem, ProblemHttpResult>> CreateAsync(

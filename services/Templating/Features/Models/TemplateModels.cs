@@ -108,6 +108,8 @@ public static class TemplateModels
         Cataloged("appointment.recall", "Приглашение на плановый визит", Appointment),
         Cataloged("feedback.request", "Просьба оценить визит", Feedback),
         Cataloged("feedback.followup", "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
+        // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
+        Cataloged("campaign.offer", "Рекламная рассылка (кампания)", []),
     }.ToFrozenDictionary(m => m.Key, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Keys => ByKey.Keys;
