@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -263,6 +264,38 @@ public sealed class CampaignTests(CampaignsApp app)
         using var csv = await reader.GetAsync($"/api/v1/campaigns/{id}/results.csv");
         var text = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync());
         Assert.Contains("Вариант А;2;2;0;0;0;1;1;50;5000", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_the_clinics_send_window_the_message_waits_for_its_opening_and_goes_then()
+    {
+        const string clinic = "cmp-8";
+        await app.ImportPatientsAsync(clinic, ["SW-1"]);
+        await app.ConsentAsync(clinic, ["SW-1"], granted: true);
+        var moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow"); // the clinic's MIS told no zone: the default
+        var local = TimeZoneInfo.ConvertTime(app.Time.GetUtcNow(), moscow);
+        var from = local.Hour <= 20 ? new TimeOnly(local.Hour + 2, 0) : new TimeOnly(1, 0);
+        var openingDay = DateOnly.FromDateTime(local.DateTime).AddDays(local.Hour <= 20 ? 0 : 1);
+        var opening = new DateTimeOffset(openingDay.ToDateTime(from), moscow.GetUtcOffset(openingDay.ToDateTime(from)));
+        using var marketer = await app.SignInAsync(CampaignsApp.Marketer);
+        using var approver = await app.SignInAsync(CampaignsApp.Approver);
+        var definition = app.Definition(clinic, "Только в окно");
+        definition["windowFrom"] = from.ToString("HH:mm", CultureInfo.InvariantCulture);
+        definition["windowTo"] = from.AddHours(1).ToString("HH:mm", CultureInfo.InvariantCulture);
+        var id = await CampaignsApp.CreateAsync(marketer, definition);
+        await CampaignsApp.LaunchAsync(approver, id);
+
+        await app.DispatchAsync(after: TimeSpan.FromMinutes(1));
+        var waiting = (await CampaignsApp.RecipientsAsync(marketer, id))["SW-1"];
+        Assert.Equal("planned", waiting.GetProperty("state").GetString());
+        Assert.Equal(opening, waiting.GetProperty("dueAt").GetDateTimeOffset());
+
+        app.Time.Advance(opening - app.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        await app.DispatchAsync();
+        using var marketerNow = await app.SignInAsync(CampaignsApp.Marketer);
+        var sent = (await CampaignsApp.RecipientsAsync(marketerNow, id))["SW-1"];
+        Assert.Equal("sent", sent.GetProperty("state").GetString());
+        Assert.InRange(sent.GetProperty("sentAt").GetDateTimeOffset(), opening, opening.AddHours(1));
     }
 
     [Fact]

@@ -139,6 +139,7 @@ public sealed class CommsSystem : IAsyncLifetime
         Audience = await ServiceAsync("audience", "services/Audience", "Comms.Audience", ServiceProcess.FreePort(), new()
         {
             ["Audience__Watch__Interval"] = "00:00:01",
+            ["Audience__Campaigns__DispatchInterval"] = "00:00:00.500",
         });
         Audience.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var feedback = Feedback;

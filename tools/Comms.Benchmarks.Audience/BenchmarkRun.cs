@@ -44,9 +44,10 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
         try
         {
             var apiKey = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            var (staffPassword, staffHash) = CampaignPhase.Credentials();
             var (environment, environmentNote) = EnvironmentName();
             service = ServiceProcess.Start("Comms.Audience", audienceDll, ServiceProcess.FreePort(),
-                ServiceEnvironment(apiKey, environment), Path.Combine(workDirectory, "audience.log"));
+                ServiceEnvironment(apiKey, staffHash, environment), Path.Combine(workDirectory, "audience.log"));
             Say($"Comms.Audience on :{service.Port} ({environmentNote}; log in {service.LogPath}); waiting for /health/ready");
             await service.WaitReadyAsync("health/ready", TimeSpan.FromMinutes(2), cancellationToken);
             var machine = await DescribeMachineAsync(database, cancellationToken);
@@ -89,8 +90,17 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
             Expect(fromImport == clinic.Rows.Length, $"{N(fromImport)} imported visits in the database, {N(clinic.Rows.Length)} rows generated");
             Expect(fromMis == eventVisits.Count + samples.Taken, $"{N(fromMis)} visits from the MIS in the database, {N(eventVisits.Count + samples.Taken)} told");
 
+            var campaign = await CampaignPhase.RunAsync(database, client, service.Http.BaseAddress!, staffPassword, Clinic, clinic.Patients, Say, cancellationToken);
+            var consented = clinic.Patients - (clinic.Patients + 19) / 20;
+            Expect(campaign.Audience == clinic.Patients, $"the campaign's audience is {N(campaign.Audience)} patients, the clinic has {N(clinic.Patients)}");
+            Expect(campaign.NoConsent == clinic.Patients - consented, $"{N(campaign.NoConsent)} left out for no consent, {N(clinic.Patients - consented)} have none");
+            Expect(campaign.Recipients + campaign.Holdout == consented, $"{N(campaign.Recipients)} to send and {N(campaign.Holdout)} held out, {N(consented)} consented");
+            Expect(campaign.Frozen == campaign.Audience, $"{N(campaign.Frozen)} rows frozen at launch, the audience was {N(campaign.Audience)}");
+            Expect(campaign.Planned == campaign.Recipients, $"{N(campaign.Planned)} planned at launch, the preview said {N(campaign.Recipients)}");
+
             var result = new BenchmarkResult
             {
+                Campaign = campaign,
                 Settings = settings,
                 Machine = machine,
                 Environment = environmentNote,
@@ -434,7 +444,7 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
     }
 
     /// <summary>The service's whole configuration, as a deployment would give it: one clinic with its key.</summary>
-    private Dictionary<string, string> ServiceEnvironment(string apiKey, string environment)
+    private Dictionary<string, string> ServiceEnvironment(string apiKey, string staffHash, string environment)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -451,6 +461,13 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
             // The watcher scores every clinic as of today every 5 minutes when its history changed: its own cost,
             // kept out of the phases measured here (--set Audience__Watch__Interval=00:05:00 puts it back).
             ["Audience__Watch__Interval"] = "1.00:00:00",
+            // The campaign phase's marketer and approver (a password of this run only).
+            ["Staff__Accounts__0__Name"] = CampaignPhase.Marketer,
+            ["Staff__Accounts__0__PasswordHash"] = staffHash,
+            ["Staff__Accounts__0__Roles__0"] = "marketer",
+            ["Staff__Accounts__1__Name"] = CampaignPhase.Approver,
+            ["Staff__Accounts__1__PasswordHash"] = staffHash,
+            ["Staff__Accounts__1__Roles__0"] = "approver",
         };
         foreach (var (key, value) in settings.ServiceSettings)
         {

@@ -169,6 +169,8 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             message.Property(x => x.Currency).HasMaxLength(3);
             message.Property(x => x.Answer).HasMaxLength(20);
             message.HasIndex(x => new { x.ClinicId, x.RequestedAt });
+            // The campaigns' frequency cap: a patient's marketing messages of the last 30 days.
+            message.HasIndex(x => new { x.PatientId, x.RequestedAt }).HasFilter("\"Purpose\" = 'marketing'");
             message.HasIndex(x => new { x.ClinicId, x.AppointmentId });
         });
 

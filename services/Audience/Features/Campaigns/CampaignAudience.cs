@@ -193,23 +193,34 @@ public sealed class CampaignAudience(AudienceDbContext db, AudienceScoring scori
         return hadService is null || hadService.Contains((figures.ClinicId, figures.PatientId));
     }
 
-    /// <summary>The marketing messages sent to each patient of the chain since <paramref name="since"/> (campaigns' and any other marketing send Comms made), by patient id.</summary>
+    /// <summary>
+    /// The marketing messages sent to each patient of the chain since <paramref name="since"/> (campaigns' and any other
+    /// marketing send Comms made), by patient id: of every patient, or of those given (through their indexes).
+    /// </summary>
     internal static async Task<Dictionary<string, List<DateTimeOffset>>> MarketingSentAsync(
         AudienceDbContext db, string[] scope, DateTimeOffset since, CancellationToken cancellationToken, string[]? patients = null)
     {
-        var anyone = patients is null;
-        patients ??= [];
-        var rows = await db.Database.SqlQuery<SentRow>($"""
-            SELECT "PatientId", min(at) AS "At" FROM (
-                SELECT "MessageId", "PatientId", "SentAt" AS at FROM campaign_recipients
-                WHERE "ClinicId" = ANY({scope}) AND "State" = 'sent' AND "SentAt" >= {since} AND ({anyone} OR "PatientId" = ANY({patients}))
-                UNION ALL
-                SELECT "MessageId", "PatientId", "RequestedAt" FROM messages
-                WHERE "ClinicId" = ANY({scope}) AND "Purpose" = 'marketing' AND "PatientId" IS NOT NULL AND "RequestedAt" >= {since}
-                  AND ({anyone} OR "PatientId" = ANY({patients}))
-            ) sent
-            GROUP BY "MessageId", "PatientId"
-            """).ToListAsync(cancellationToken);
+        var rows = await (patients is null
+            ? db.Database.SqlQuery<SentRow>($"""
+                SELECT "PatientId", min(at) AS "At" FROM (
+                    SELECT "MessageId", "PatientId", "SentAt" AS at FROM campaign_recipients
+                    WHERE "ClinicId" = ANY({scope}) AND "State" = 'sent' AND "SentAt" >= {since}
+                    UNION ALL
+                    SELECT "MessageId", "PatientId", "RequestedAt" FROM messages
+                    WHERE "ClinicId" = ANY({scope}) AND "Purpose" = 'marketing' AND "PatientId" IS NOT NULL AND "RequestedAt" >= {since}
+                ) sent
+                GROUP BY "MessageId", "PatientId"
+                """)
+            : db.Database.SqlQuery<SentRow>($"""
+                SELECT "PatientId", min(at) AS "At" FROM (
+                    SELECT "MessageId", "PatientId", "SentAt" AS at FROM campaign_recipients
+                    WHERE "PatientId" = ANY({patients}) AND "SentAt" >= {since} AND "ClinicId" = ANY({scope}) AND "State" = 'sent'
+                    UNION ALL
+                    SELECT "MessageId", "PatientId", "RequestedAt" FROM messages
+                    WHERE "PatientId" = ANY({patients}) AND "Purpose" = 'marketing' AND "RequestedAt" >= {since} AND "ClinicId" = ANY({scope})
+                ) sent
+                GROUP BY "MessageId", "PatientId"
+                """)).ToListAsync(cancellationToken);
         return rows.GroupBy(r => r.PatientId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.At).ToList(), StringComparer.Ordinal);
     }
 
@@ -241,33 +252,33 @@ public sealed class CampaignAudience(AudienceDbContext db, AudienceScoring scori
 /// <summary>The daily send window in a zone; a window that opens when it closes is the whole day.</summary>
 public static class SendWindow
 {
-    /// <summary><paramref name="at"/> when it is inside the window, else the window's next opening.</summary>
+    /// <summary><paramref name="at"/> when it is inside the window, else the window's next opening (UTC).</summary>
     public static DateTimeOffset Next(DateTimeOffset at, TimeOnly from, TimeOnly to, TimeZoneInfo zone)
     {
         if (from == to)
         {
-            return at;
+            return at.ToUniversalTime();
         }
 
         var local = TimeZoneInfo.ConvertTime(at, zone);
         var time = TimeOnly.FromDateTime(local.DateTime);
         if (time >= from && time < to)
         {
-            return at;
+            return at.ToUniversalTime();
         }
 
         var day = DateOnly.FromDateTime(local.DateTime);
         var openDay = time < from ? day : day.AddDays(1);
         var open = openDay.ToDateTime(from);
-        return new DateTimeOffset(open, zone.GetUtcOffset(open));
+        return new DateTimeOffset(open, zone.GetUtcOffset(open)).ToUniversalTime();
     }
 
-    /// <summary>When the window of the day of <paramref name="at"/> closes.</summary>
+    /// <summary>When the window of the day of <paramref name="at"/> closes (UTC).</summary>
     public static DateTimeOffset Closes(DateTimeOffset at, TimeOnly from, TimeOnly to, TimeZoneInfo zone)
     {
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
         var close = (from == to ? day.AddDays(1) : day).ToDateTime(to);
-        return new DateTimeOffset(close, zone.GetUtcOffset(close));
+        return new DateTimeOffset(close, zone.GetUtcOffset(close)).ToUniversalTime();
     }
 
     public static bool Inside(DateTimeOffset at, TimeOnly from, TimeOnly to, TimeZoneInfo zone)

@@ -248,7 +248,7 @@ public sealed partial class CampaignDispatcher(
             null,
             null,
             now,
-            windowCloses < plan.EndAt ? windowCloses : plan.EndAt);
+            (windowCloses < plan.EndAt ? windowCloses : plan.EndAt).ToUniversalTime());
     }
 
     private static void Cancel(CampaignRecipient recipient, string reason)

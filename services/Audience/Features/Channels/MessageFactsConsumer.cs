@@ -26,7 +26,7 @@ public sealed class MessageFactsConsumer(AudienceDbContext db, TimeProvider time
         fact.Purpose = m.Purpose;
         fact.Channel ??= m.Channels.Count > 0 ? m.Channels[0] : null;
         fact.ExpectedReply = m.ExpectedReply;
-        fact.RequestedAt = m.RequestedAt;
+        fact.RequestedAt = m.RequestedAt.ToUniversalTime();
     }, context.CancellationToken);
 
     public Task Consume(ConsumeContext<MessageStatusChanged> context) => ApplyAsync(context.Message.MessageId, fact =>

@@ -422,6 +422,9 @@ namespace Comms.Audience.Persistence.Migrations
 
                     b.HasIndex("ClinicId", "RequestedAt");
 
+                    b.HasIndex("PatientId", "RequestedAt")
+                        .HasFilter("\"Purpose\" = 'marketing'");
+
                     b.ToTable("messages", (string)null);
                 });
 

@@ -45,7 +45,7 @@ public sealed partial class SendEmailConsumer(
             Purpose = command.Purpose,
             TemplateKey = command.TemplateKey,
             ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter,
+            NotAfter = command.NotAfter?.ToUniversalTime(),
             Status = "",
             CreatedAt = time.GetUtcNow(),
         };

@@ -57,7 +57,7 @@ public sealed partial class SendMaxConsumer(
             Purpose = command.Purpose,
             TemplateKey = command.TemplateKey,
             ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter,
+            NotAfter = command.NotAfter?.ToUniversalTime(),
             Status = "",
             CreatedAt = time.GetUtcNow(),
         };

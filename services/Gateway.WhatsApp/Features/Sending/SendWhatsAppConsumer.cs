@@ -48,7 +48,7 @@ public sealed partial class SendWhatsAppConsumer(
             Purpose = command.Purpose,
             TemplateKey = command.TemplateKey,
             ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter,
+            NotAfter = command.NotAfter?.ToUniversalTime(),
             Status = "",
             CreatedAt = now,
         };
