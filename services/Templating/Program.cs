@@ -1,4 +1,5 @@
 using Comms.ServiceDefaults;
+using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Comms.StaffAccounts;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<TemplatingDbContext>();
 builder.AddTemplateRendering();
+builder.AddApiKeys();
 builder.AddTemplatingSignIn();
 builder.AddServiceMessaging<TemplatingDbContext>(bus => bus.AddComposeConsumers());
 
@@ -25,6 +27,7 @@ app.UseStaffSignIn();
 app.MapAccountsApi();
 app.MapAuthoringApi();
 app.MapTemplatesApi();
+app.MapRenderApi();
 app.MapMarketerUi();
 
 app.Run();

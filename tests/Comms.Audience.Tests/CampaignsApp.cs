@@ -9,6 +9,7 @@ using Comms.StaffAccounts;
 using Comms.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Comms.Audience.Tests;
@@ -28,7 +29,7 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
     public const string ComposeExchange = "Comms.Contracts.Scheduling:ComposeMessage";
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Clinics = ["cmp-1", "cmp-2", "cmp-3", "cmp-4", "cmp-5", "cmp-6", "cmp-7", "cmp-8"];
+    private static readonly string[] Clinics = ["cmp-1", "cmp-2", "cmp-3", "cmp-4", "cmp-5", "cmp-6", "cmp-7", "cmp-8", "cmp-9", "cmp-10", "cmp-11"];
 
     private long _sequence = 1000;
 
@@ -44,9 +45,7 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
             settings[$"Mis:Clinics:{i}:ApiKey"] = $"test-campaigns-{Clinics[i]}";
         }
 
-        // Passes are the test's: the dispatcher's own loop waits on the test's clock, which only the test moves.
-        settings["Audience:Campaigns:DispatchInterval"] = "01:00:00";
-        settings["Audience:Watch:Interval"] = "01:00:00";
+        settings["Audience:Watch:Interval"] = "30.00:00:00";
         (string Name, string[] Roles, string? Clinic)[] accounts =
         [
             (Marketer, [StaffRoles.Marketer], null),
@@ -73,7 +72,15 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
         return ValueTask.CompletedTask;
     }
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Time);
+    /// <summary>The test's clock; the dispatcher's and the journey runner's passes are the test's own (their loop is not started).</summary>
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(Time);
+        foreach (var loop in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CampaignBackground)).ToList())
+        {
+            services.Remove(loop);
+        }
+    }
 
     public static string Password(string name) => $"{name}-test-password";
 
@@ -95,27 +102,57 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
     }
 
     /// <summary>Patients with a history of completed visits in the clinic, the last one <paramref name="lastVisitDaysAgo"/> days ago.</summary>
-    public async Task ImportPatientsAsync(string clinicId, IEnumerable<string> patientIds, int lastVisitDaysAgo = 60)
+    public Task ImportPatientsAsync(string clinicId, IEnumerable<string> patientIds, int lastVisitDaysAgo = 60) =>
+        ImportVisitsAsync(clinicId, patientIds.Select(p => (p, 3, lastVisitDaysAgo, 120, 3000m)));
+
+    /// <summary>Each patient's <c>Visits</c> completed visits, <c>Every</c> days apart, the last <c>LastDaysAgo</c> days ago, each paid <c>Amount</c>.</summary>
+    public async Task ImportVisitsAsync(string clinicId, IEnumerable<(string Patient, int Visits, int LastDaysAgo, int Every, decimal Amount)> histories)
     {
         var today = DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
         var csv = new StringBuilder("patientId,date,amount,status,serviceCode\n");
-        foreach (var patient in patientIds)
+        foreach (var (patient, visits, lastDaysAgo, every, amount) in histories)
         {
-            for (var n = 0; n < 3; n++)
+            for (var n = 0; n < visits; n++)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{patient},{today.AddDays(-lastVisitDaysAgo - 120 * n):yyyy-MM-dd},3000,completed,CONS\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{patient},{today.AddDays(-lastDaysAgo - every * n):yyyy-MM-dd},{amount},completed,CONS\n");
             }
         }
 
+        await ImportAsync(clinicId, "visits", csv.ToString());
+    }
+
+    /// <summary>Who the patients are (birth dates), as the MIS's patient file gives them.</summary>
+    public Task ImportBirthDatesAsync(string clinicId, IEnumerable<(string Patient, DateOnly BirthDate)> patients) =>
+        ImportAsync(clinicId, "patients", "patientId,birthDate\n" + string.Concat(patients.Select(p => $"{p.Patient},{p.BirthDate:yyyy-MM-dd}\n")));
+
+    private async Task ImportAsync(string clinicId, string kind, string csv)
+    {
         using var api = Client();
         api.DefaultRequestHeaders.Add(TestKeys.Header, TestKeys.Operator);
-        using var response = await api.PostAsync($"/api/v1/audience/imports/visits?clinicId={clinicId}", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        using var response = await api.PostAsync($"/api/v1/audience/imports/{kind}?clinicId={clinicId}", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.Created || !body.Contains("\"rejected\":0", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"The import failed: {(int)response.StatusCode} {body}");
         }
     }
+
+    /// <summary>Moves the clock on to the next <paramref name="hour"/>:00 in Moscow (the clinics' default zone), so a day's batch has the day before it.</summary>
+    public void AdvanceToMoscow(int hour)
+    {
+        var moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+        var local = TimeZoneInfo.ConvertTime(Time.GetUtcNow(), moscow);
+        var next = new DateTimeOffset(local.Date.AddHours(hour), local.Offset);
+        if (next <= local)
+        {
+            next = next.AddDays(1);
+        }
+
+        Time.Advance(next - local);
+    }
+
+    /// <summary>The journey runner's pass (the test's clock decides which day it is).</summary>
+    public Task<int> RunJourneysAsync() => Services.GetRequiredService<JourneyRunner>().RunAsync(CancellationToken.None);
 
     /// <summary>Marketing consents as the Consent service tells them, each a new ledger record; waits until Audience has them.</summary>
     public async Task<IReadOnlyList<long>> ConsentAsync(string clinicId, IEnumerable<string> patientIds, bool granted, string channel = "sms")

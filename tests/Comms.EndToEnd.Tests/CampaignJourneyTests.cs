@@ -69,6 +69,19 @@ public sealed class CampaignJourneyTests(CommsSystem system)
             async () => (await system.GatewayConsentsAsync(consentedPhone)).Any(c => c.GetProperty("purpose").GetString() == "marketing" && c.GetProperty("granted").GetBoolean()),
             Patience, () => "the marketing consent at Gateway.Sms\n" + system.Logs());
 
+        // The preview's text, rendered by Templating as it will go, and what the SMS will cost at the development price.
+        using (var previewed = await marketer.PostAsync($"api/v1/campaigns/{id}/preview", null))
+        {
+            var preview = await previewed.Content.ReadFromJsonAsync<JsonElement>();
+            var texts = preview.GetProperty("texts").EnumerateArray().ToList();
+            Assert.True(texts.Count == 1, preview.GetProperty("cost").ToString());
+            var sample = texts[0];
+            Assert.StartsWith("Анна, приглашаем на профосмотр", sample.GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("Отказ от рассылки: ответьте СТОП", sample.GetProperty("text").GetString(), StringComparison.Ordinal);
+            var parts = sample.GetProperty("segments").GetInt32();
+            Assert.Equal(parts * 3.5m, preview.GetProperty("cost").GetProperty("total").GetDecimal());
+        }
+
         using var launch = await approver.PostAsync($"api/v1/campaigns/{id}/launch", null);
         Assert.Equal(HttpStatusCode.OK, launch.StatusCode);
 

@@ -186,6 +186,9 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             campaign.Property(x => x.ApprovedBy).HasMaxLength(200);
             campaign.Property(x => x.Revision).IsConcurrencyToken();
             campaign.HasIndex(x => new { x.ScopeId, x.CreatedAt });
+            campaign.Property(x => x.Kind).HasMaxLength(20).HasDefaultValue(CampaignKinds.Campaign);
+            // One batch per journey and day, whichever replica makes it first.
+            campaign.HasIndex(x => new { x.ParentId, x.BatchDay }).IsUnique().HasFilter("\"ParentId\" IS NOT NULL");
         });
 
         modelBuilder.Entity<CampaignAuditEntry>(entry =>

@@ -33,6 +33,26 @@ public sealed class Campaign
 
     /// <summary>Counts the changes: an edit or an action names the revision it was made on (If-Match), so two people cannot overwrite each other unseen.</summary>
     public int Revision { get; set; }
+
+    /// <summary><see cref="CampaignKinds"/>: a campaign, a journey (approved once, run daily), or one day's batch of a journey.</summary>
+    public string Kind { get; set; } = CampaignKinds.Campaign;
+
+    /// <summary>The journey a batch belongs to.</summary>
+    public Guid? ParentId { get; set; }
+
+    /// <summary>The day (in the clinic's zone) a batch is for; one batch per journey and day.</summary>
+    public DateOnly? BatchDay { get; set; }
+}
+
+public static class CampaignKinds
+{
+    public const string Campaign = "campaign";
+
+    /// <summary>Approved once by a person; Comms makes its batch every day from the journey's rule.</summary>
+    public const string Journey = "journey";
+
+    /// <summary>One day of a journey: its recipients frozen that day, sent like a campaign's, paused and stopped like one.</summary>
+    public const string Batch = "batch";
 }
 
 public static class CampaignStatuses
@@ -71,6 +91,9 @@ public static class CampaignActions
     public const string Resumed = "resumed";
     public const string Stopped = "stopped";
     public const string Completed = "completed";
+
+    /// <summary>A journey's day: Comms made its batch under the journey's approval.</summary>
+    public const string BatchMade = "batch_made";
 }
 
 /// <summary>

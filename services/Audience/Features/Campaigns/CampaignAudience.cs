@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Comms.Audience.Features.Channels;
 using Comms.Audience.Features.Scoring;
 using Comms.Audience.Persistence;
 using Comms.Contracts;
@@ -35,9 +36,13 @@ public sealed record AudienceSelection(
 /// and another gets variant B, so a preview and the launch draw the same groups. Those sent are ordered by value at
 /// risk and spread by the throttle through the daily send window; those the end would cut off are said to be.
 /// </summary>
-public sealed class CampaignAudience(AudienceDbContext db, AudienceScoring scoring, IOptionsMonitor<AudienceOptions> audienceOptions, IOptionsMonitor<CampaignOptions> options)
+public sealed class CampaignAudience(
+    AudienceDbContext db, AudienceScoring scoring, ChannelReports reports, IOptionsMonitor<AudienceOptions> audienceOptions, IOptionsMonitor<CampaignOptions> options)
 {
-    public async Task<AudienceSelection> SelectAsync(Guid campaignId, CampaignPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="campaignId">The campaign, or the journey a batch (or a journey's preview) is of: the groups are drawn by its id, so a
+    /// patient held out of a journey stays held out every day.</param>
+    /// <param name="journey">For a journey's day: those its batches wrote to (or held out) within its repeat days are not its audience again.</param>
+    public async Task<AudienceSelection> SelectAsync(Guid campaignId, CampaignPlan plan, DateTimeOffset now, CancellationToken cancellationToken, Guid? journey = null)
     {
         var settings = options.CurrentValue;
         var clinics = plan.ClinicIds.ToHashSet(StringComparer.Ordinal);
@@ -67,17 +72,32 @@ public sealed class CampaignAudience(AudienceDbContext db, AudienceScoring scori
             .ToLookup(c => (c.ClinicId, c.PatientId));
         var weekAgo = now.AddDays(-7);
         var caps = await MarketingSentAsync(db, scope, now.AddDays(-30), cancellationToken);
+        // A journey's own batches are its family: the repeat rule, not the recent-campaign rule, governs them.
+        Guid[] family = journey is { } journeyId
+            ? [journeyId, .. await db.Campaigns.AsNoTracking().Where(c => c.ParentId == journeyId).Select(c => c.Id).ToListAsync(cancellationToken)]
+            : [campaignId];
         var recent = plan.RecentCampaignDays > 0
             ? (await db.CampaignRecipients.AsNoTracking()
-                .Where(r => scope.Contains(r.ClinicId) && r.CampaignId != campaignId && r.State == RecipientStates.Sent && r.SentAt >= now.AddDays(-plan.RecentCampaignDays))
+                .Where(r => scope.Contains(r.ClinicId) && !family.Contains(r.CampaignId) && r.State == RecipientStates.Sent && r.SentAt >= now.AddDays(-plan.RecentCampaignDays))
                 .Select(r => r.PatientId).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal)
             : [];
+        var repeated = journey is not null
+            ? (await db.CampaignRecipients.AsNoTracking()
+                .Where(r => family.Contains(r.CampaignId) && (r.State == RecipientStates.Sent || r.State == RecipientStates.HeldOut)
+                            && (r.SentAt ?? r.DueAt) >= now.AddDays(-plan.RepeatAfterDays))
+                .Select(r => new { r.ClinicId, r.PatientId }).Distinct().ToListAsync(cancellationToken))
+                .Select(r => (r.ClinicId, r.PatientId)).ToHashSet()
+            : [];
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var recallDue = plan.Journey == Journeys.Recall ? await RecallDueAsync(clinicIds, day, cancellationToken) : null;
 
         var consentByChannel = plan.Channels.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
         var members = new List<AudienceMember>();
         foreach (var ((clinicId, patientId), figures) in scores.Patients)
         {
-            if (!clinics.Contains(clinicId) || !Matches(plan, figures, profiles.GetValueOrDefault((clinicId, patientId)) is { } p ? (p.BirthDate, p.Sex, p.AcquisitionSource) : default, startDay, hadService))
+            var profile = profiles.GetValueOrDefault((clinicId, patientId)) is { } p ? (p.BirthDate, p.Sex, p.AcquisitionSource) : default;
+            if (!clinics.Contains(clinicId) || !Matches(plan, figures, profile, startDay, hadService)
+                || !JourneyMatches(plan, figures, profile.BirthDate, day, recallDue) || repeated.Contains((clinicId, patientId)))
             {
                 continue;
             }
@@ -150,6 +170,60 @@ public sealed class CampaignAudience(AudienceDbContext db, AudienceScoring scori
 
         scheduled.AddRange(members.Where(m => m.Group == CampaignGroups.Excluded));
         return scheduled;
+    }
+
+    /// <summary>Whom a journey's day is for; every patient for a campaign.</summary>
+    private static bool JourneyMatches(CampaignPlan plan, PatientFigures figures, DateOnly? birthDate, DateOnly day, HashSet<(string, string)>? recallDue) =>
+        plan.Journey switch
+        {
+            null => true,
+            Journeys.Birthday => birthDate is { } birth && IsBirthday(birth, day.AddDays(plan.DaysBefore)),
+            Journeys.Reactivation => figures.Segment == Segments.AtRisk,
+            Journeys.Course => figures.Signals.Any(s => s.Code == Signals.CourseUnfinished),
+            Journeys.Recall => recallDue!.Contains((figures.ClinicId, figures.PatientId)),
+            _ => false,
+        };
+
+    /// <summary>The birthday falls on <paramref name="on"/>; one born on 29 February has it on the 28th in other years.</summary>
+    internal static bool IsBirthday(DateOnly birth, DateOnly on) =>
+        birth.Month == on.Month && (birth.Day == on.Day || (birth is { Month: 2, Day: 29 } && on.Day == 28 && !DateTime.IsLeapYear(on.Year)));
+
+    /// <summary>
+    /// The patients whose last completed visit of a service was the interval Audience recommends for it ago, within the
+    /// last week up to <paramref name="day"/> (so a day the journey did not run is caught up), with no booking ahead.
+    /// </summary>
+    private async Task<HashSet<(string, string)>> RecallDueAsync(string[] clinicIds, DateOnly day, CancellationToken cancellationToken)
+    {
+        var due = new HashSet<(string, string)>();
+        foreach (var clinicId in clinicIds)
+        {
+            var intervals = (await reports.RecallIntervalsAsync(clinicId, day, cancellationToken))
+                .Where(r => r.By == "service" && r.RecommendedDays > 0).ToDictionary(r => r.Key, r => r.RecommendedDays, StringComparer.Ordinal);
+            if (intervals.Count == 0)
+            {
+                continue;
+            }
+
+            var booked = (await db.Visits.AsNoTracking()
+                    .Where(v => v.ClinicId == clinicId && v.PatientId != null && v.Status == VisitStatuses.Booked && v.Date >= day)
+                    .Select(v => v.PatientId!).Distinct().ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+            var last = await db.Visits.AsNoTracking()
+                .Where(v => v.ClinicId == clinicId && v.PatientId != null && v.ServiceCode != null && v.Status == VisitStatuses.Completed && v.Date <= day)
+                .GroupBy(v => new { PatientId = v.PatientId!, ServiceCode = v.ServiceCode! })
+                .Select(g => new { g.Key.PatientId, g.Key.ServiceCode, Last = g.Max(v => v.Date) })
+                .ToListAsync(cancellationToken);
+            foreach (var visit in last.Where(v => v.Last is not null && !booked.Contains(v.PatientId) && intervals.ContainsKey(v.ServiceCode)))
+            {
+                var dueOn = visit.Last!.Value.AddDays(intervals[visit.ServiceCode]);
+                if (dueOn <= day && dueOn > day.AddDays(-7))
+                {
+                    due.Add((clinicId, visit.PatientId));
+                }
+            }
+        }
+
+        return due;
     }
 
     private static bool Matches(

@@ -80,6 +80,18 @@ public sealed class CampaignDefinition
     /// <summary>A patient sent another campaign's message within this many days is left out (default 14; 0: not checked).</summary>
     public int? RecentCampaignDays { get; set; }
 
+    /// <summary>
+    /// Set: a journey, approved once and run every day (<see cref="Journeys"/>): <c>birthday</c>, <c>reactivation</c>,
+    /// <c>course</c> or <c>recall</c>; each day's batch is the patients the rule gives that day. Unset: a campaign.
+    /// </summary>
+    public string? Journey { get; set; }
+
+    /// <summary>A birthday journey greets this many days before the birthday (default 0: on the day).</summary>
+    public int? DaysBefore { get; set; }
+
+    /// <summary>A journey writes to a patient again only this many days after its last message to them (default: birthday 300, others 90).</summary>
+    public int? RepeatAfterDays { get; set; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -221,6 +233,21 @@ public sealed class CampaignDefinition
         {
             yield return ("recentCampaignDays", "от 0 до 365 дней");
         }
+
+        if (Journey is not null && !Journeys.All.Contains(Journey))
+        {
+            yield return ("journey", $"нет такого сценария: «{Journey}»; сценарии: {string.Join(", ", Journeys.All)}");
+        }
+
+        if (DaysBefore is { } before && (before is < 0 or > 30 || Journey != Journeys.Birthday))
+        {
+            yield return ("daysBefore", Journey != Journeys.Birthday ? "только для поздравления с днём рождения" : "от 0 до 30 дней");
+        }
+
+        if (RepeatAfterDays is { } repeat && (repeat is < 1 or > 730 || Journey is null))
+        {
+            yield return ("repeatAfterDays", Journey is null ? "только для сценария" : "от 1 до 730 дней");
+        }
     }
 
     /// <summary>The definition with its defaults, for a campaign that passed <see cref="Problems"/>.</summary>
@@ -243,13 +270,16 @@ public sealed class CampaignDefinition
             TemplateKeyB is null ? 0 : SplitPercentB ?? 50,
             Channels is { Count: > 0 } channels ? channels : DefaultChannels,
             start,
-            EndAt is null ? start.AddDays(14) : DateTimeOffset.Parse(EndAt, CultureInfo.InvariantCulture),
+            EndAt is null ? start.AddDays(Journey is null ? 14 : 365) : DateTimeOffset.Parse(EndAt, CultureInfo.InvariantCulture),
             WindowFrom is null ? new TimeOnly(10, 0) : TimeOnly.ParseExact(WindowFrom, "HH:mm", CultureInfo.InvariantCulture),
             WindowTo is null ? new TimeOnly(20, 0) : TimeOnly.ParseExact(WindowTo, "HH:mm", CultureInfo.InvariantCulture),
             ThrottlePerHour ?? 500,
             HoldoutPercent ?? 10,
             AttributionDays ?? 14,
-            RecentCampaignDays ?? 14);
+            RecentCampaignDays ?? 14,
+            Journey,
+            DaysBefore ?? 0,
+            RepeatAfterDays ?? (Journey == Journeys.Birthday ? 300 : 90));
     }
 
     private static DateOnly? Date(string? value, string field, out (string, string)? problem)
@@ -330,4 +360,35 @@ public sealed record CampaignPlan(
     int ThrottlePerHour,
     int HoldoutPercent,
     int AttributionDays,
-    int RecentCampaignDays);
+    int RecentCampaignDays,
+    string? Journey,
+    int DaysBefore,
+    int RepeatAfterDays);
+
+/// <summary>The journeys: whom each day's batch is for.</summary>
+public static class Journeys
+{
+    /// <summary>Patients whose birthday is <see cref="CampaignPlan.DaysBefore"/> days ahead (29 February: on the 28th in other years).</summary>
+    public const string Birthday = "birthday";
+
+    /// <summary>Audience's at-risk patients, the most value at risk first.</summary>
+    public const string Reactivation = "reactivation";
+
+    /// <summary>Patients with a course of treatment left unfinished (the churn signal <c>course_unfinished</c>).</summary>
+    public const string Course = "course";
+
+    /// <summary>Patients whose last visit of a service was the interval Audience recommends for it ago (within the last week), with nothing booked.</summary>
+    public const string Recall = "recall";
+
+    public static readonly IReadOnlyList<string> All = [Birthday, Reactivation, Course, Recall];
+
+    public static string Title(string? journey) => journey switch
+    {
+        Birthday => "поздравление с днём рождения",
+        Reactivation => "возвращение пациентов в зоне риска",
+        Course => "продолжение начатого лечения",
+        Recall => "плановый визит после рекомендованного интервала",
+        null => "разовая рассылка",
+        _ => journey,
+    };
+}

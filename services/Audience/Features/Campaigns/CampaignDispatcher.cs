@@ -21,11 +21,12 @@ public sealed partial class CampaignDispatcher(
     TimeProvider time,
     IOptionsMonitor<CampaignOptions> options,
     IOptionsMonitor<AudienceOptions> audienceOptions,
-    ILogger<CampaignDispatcher> logger) : BackgroundService
+    ILogger<CampaignDispatcher> logger)
 {
-    private const string Actor = "Comms";
+    private const string Actor = JourneyRunner.Actor;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Passes until the service stops (<see cref="CampaignBackground"/>).</summary>
+    public async Task LoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -185,7 +186,8 @@ public sealed partial class CampaignDispatcher(
         {
             var plan = CampaignStore.Read(campaign).Plan();
             var ended = now > plan.EndAt;
-            if (!ended && (campaign.Status != CampaignStatuses.Running
+            // A journey has no recipients of its own: it ends with its end, never for having nothing planned.
+            if (!ended && (campaign.Status != CampaignStatuses.Running || campaign.Kind == CampaignKinds.Journey
                            || await db.CampaignRecipients.AnyAsync(r => r.CampaignId == campaign.Id && r.State == RecipientStates.Planned, cancellationToken)))
             {
                 continue;
@@ -228,15 +230,7 @@ public sealed partial class CampaignDispatcher(
         var email = recipient.Channel == Contracts.Channels.Email ? consent.Contact : null;
         var phone = recipient.Channel == Contracts.Channels.Email ? null : consent.Contact;
         var windowCloses = SendWindow.Closes(now, plan.WindowFrom, plan.WindowTo, zone);
-        var model = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["patient.firstName"] = addressee?.FirstName,
-            ["patient.middleName"] = addressee?.MiddleName,
-            ["patient.lastName"] = addressee?.LastName,
-            ["clinic.id"] = recipient.ClinicId,
-            ["clinic.name"] = card?.Name,
-            ["clinic.address"] = card?.Address,
-        };
+        var model = CampaignModel.For(recipient.ClinicId, addressee, card);
         return new ComposeMessage(
             recipient.MessageId,
             recipient.Group == CampaignGroups.B ? plan.TemplateKeyB! : plan.TemplateKey,

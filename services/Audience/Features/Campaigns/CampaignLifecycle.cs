@@ -14,7 +14,8 @@ namespace Comms.Audience.Features.Campaigns;
 /// Every step is in the audit log with who took it.
 /// </summary>
 public sealed partial class CampaignLifecycle(
-    AudienceDbContext db, CampaignStore store, CampaignAudience audience, IOptionsMonitor<CampaignOptions> options, TimeProvider time, ILogger<CampaignLifecycle> logger)
+    AudienceDbContext db, CampaignStore store, CampaignAudience audience, CampaignRenderingPreview rendering, IOptionsMonitor<CampaignOptions> options,
+    TimeProvider time, ILogger<CampaignLifecycle> logger)
 {
     public async Task<Outcome<CampaignPreview>> PreviewAsync(Guid id, StaffUser staff, CancellationToken cancellationToken)
     {
@@ -25,8 +26,15 @@ public sealed partial class CampaignLifecycle(
         }
 
         var plan = CampaignStore.Read(campaign).Plan();
-        var selection = await audience.SelectAsync(id, plan, time.GetUtcNow(), cancellationToken);
-        return Outcome<CampaignPreview>.Ok(CampaignPreview.Of(selection, options.CurrentValue.PreviewSample));
+        var now = time.GetUtcNow();
+        var selection = campaign.Kind switch
+        {
+            CampaignKinds.Journey => await audience.SelectAsync(id, plan, now, cancellationToken, journey: id),
+            CampaignKinds.Batch => await audience.SelectAsync(campaign.ParentId!.Value, plan, now, cancellationToken, journey: campaign.ParentId),
+            _ => await audience.SelectAsync(id, plan, now, cancellationToken),
+        };
+        var (texts, cost) = await rendering.RenderAsync(plan, [.. selection.Members.Where(m => m.State == RecipientStates.Planned)], cancellationToken);
+        return Outcome<CampaignPreview>.Ok(CampaignPreview.Of(selection, options.CurrentValue.PreviewSample, texts, cost));
     }
 
     public async Task<Outcome<CampaignView>> LaunchAsync(Guid id, StaffUser approver, int? expected, CancellationToken cancellationToken)
@@ -62,6 +70,26 @@ public sealed partial class CampaignLifecycle(
         }
 
         var now = time.GetUtcNow();
+        if (campaign.Kind == CampaignKinds.Journey)
+        {
+            // Approved once: its batches are made every day under this approval (JourneyRunner), none now.
+            campaign.Status = CampaignStatuses.Running;
+            campaign.ApprovedBy = approver.Name;
+            campaign.ApprovedAt = now;
+            campaign.LaunchedAt = now;
+            campaign.UpdatedAt = now;
+            campaign.Revision++;
+            db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Approved });
+            db.CampaignAudit.Add(new CampaignAuditEntry
+            {
+                CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Launched,
+                Detail = "сценарий запущен: партия каждый день по его правилу",
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Outcome<CampaignView>.Ok((await store.ViewAsync(id, cancellationToken))!);
+        }
+
         var plan = CampaignStore.Read(campaign).Plan();
         if (plan.EndAt <= now)
         {
@@ -70,7 +98,7 @@ public sealed partial class CampaignLifecycle(
         }
 
         var selection = await audience.SelectAsync(id, plan, now, cancellationToken);
-        await FreezeAsync(id, selection, now, cancellationToken);
+        await FreezeAsync(id, selection.Members, now, cancellationToken);
 
         campaign.Status = CampaignStatuses.Running;
         campaign.ApprovedBy = approver.Name;
@@ -130,6 +158,29 @@ public sealed partial class CampaignLifecycle(
         campaign.UpdatedAt = now;
         campaign.Revision++;
         string? detail = null;
+        if (campaign.Kind == CampaignKinds.Journey)
+        {
+            // A journey's step applies to its batches too: today's stops with it.
+            var batches = await db.Campaigns.Where(c => c.ParentId == id && from.Contains(c.Status)).ToListAsync(cancellationToken);
+            foreach (var batch in batches)
+            {
+                batch.Status = to;
+                batch.UpdatedAt = now;
+                batch.Revision++;
+                db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = batch.Id, At = now, Actor = staff.Name, Action = action, Detail = "вместе со сценарием" });
+            }
+
+            var batchIds = batches.Select(b => b.Id).ToArray();
+            if (to == CampaignStatuses.Stopped && batchIds.Length > 0)
+            {
+                await db.CampaignRecipients.Where(r => batchIds.Contains(r.CampaignId) && r.State == RecipientStates.Planned)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(r => r.State, RecipientStates.Cancelled)
+                        .SetProperty(r => r.Reason, ExclusionReasons.CampaignStopped)
+                        .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            }
+        }
+
         if (to == CampaignStatuses.Stopped)
         {
             var cancelled = await db.CampaignRecipients.Where(r => r.CampaignId == id && r.State == RecipientStates.Planned)
@@ -146,15 +197,82 @@ public sealed partial class CampaignLifecycle(
         return Outcome<CampaignView>.Ok((await store.ViewAsync(id, cancellationToken))!);
     }
 
+    /// <summary>
+    /// A journey's batch for the day of <paramref name="now"/> in its clinic's zone, made under the journey's approval:
+    /// the day's audience by the journey's rule, sent within the day's window (what does not fit is left for the next
+    /// day). Only those planned and held out are frozen; who was left out and why is counted in the audit log. Null
+    /// when the journey is not running, the day's window has closed, or the day's batch exists (another replica).
+    /// </summary>
+    public async Task<Guid?> MakeBatchAsync(Guid journeyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var journey = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {journeyId} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+        if (journey is not { Kind: CampaignKinds.Journey, Status: CampaignStatuses.Running })
+        {
+            return null;
+        }
+
+        var definition = CampaignStore.Read(journey);
+        var plan = definition.Plan();
+        var zone = await CampaignAudience.ZoneAsync(db, plan.ClinicIds[0], options.CurrentValue, cancellationToken);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var closes = SendWindow.Closes(now, plan.WindowFrom, plan.WindowTo, zone);
+        if (now < plan.StartAt || now >= plan.EndAt || now >= closes
+            || await db.Campaigns.AnyAsync(c => c.ParentId == journeyId && c.BatchDay == day, cancellationToken))
+        {
+            return null;
+        }
+
+        var batchDefinition = CampaignStore.Copy(definition);
+        batchDefinition.Name = $"{plan.Name} — {day:dd.MM.yyyy}";
+        batchDefinition.StartAt = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+        batchDefinition.EndAt = (closes < plan.EndAt ? closes : plan.EndAt).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+        var batchPlan = batchDefinition.Plan();
+        var selection = await audience.SelectAsync(journeyId, batchPlan, now, cancellationToken, journey: journeyId);
+        var batch = new Campaign
+        {
+            Id = Guid.CreateVersion7(now),
+            ScopeId = journey.ScopeId,
+            Name = batchPlan.Name.Length > CampaignDefinition.MaxNameLength ? batchPlan.Name[..CampaignDefinition.MaxNameLength] : batchPlan.Name,
+            Status = CampaignStatuses.Running,
+            Definition = System.Text.Json.JsonSerializer.Serialize(batchDefinition, CampaignDefinition.Json),
+            CreatedBy = JourneyRunner.Actor,
+            CreatedAt = now,
+            ApprovedBy = journey.ApprovedBy,
+            ApprovedAt = journey.ApprovedAt,
+            LaunchedAt = now,
+            UpdatedAt = now,
+            Revision = 1,
+            Kind = CampaignKinds.Batch,
+            ParentId = journeyId,
+            BatchDay = day,
+        };
+        db.Campaigns.Add(batch);
+        var counts = selection.Members.GroupBy(m => m.Reason ?? m.State).ToDictionary(g => g.Key, g => g.Count());
+        var detail = $"{day:dd.MM.yyyy}: " + (counts.Count == 0 ? "никого" : string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => $"{(ExclusionReasons.All.Contains(c.Key) ? ExclusionReasons.Title(c.Key) : RecipientStates.Title(c.Key))}: {c.Value.ToString(CultureInfo.InvariantCulture)}")));
+        db.CampaignAudit.Add(new CampaignAuditEntry
+        {
+            CampaignId = batch.Id, At = now, Actor = JourneyRunner.Actor, Action = CampaignActions.Created,
+            Detail = $"партия сценария, утверждённого {journey.ApprovedBy}",
+        });
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = batch.Id, At = now, Actor = JourneyRunner.Actor, Action = CampaignActions.Launched, Detail = detail });
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = journeyId, At = now, Actor = JourneyRunner.Actor, Action = CampaignActions.BatchMade, Detail = detail });
+        await db.SaveChangesAsync(cancellationToken);
+        await FreezeAsync(batch.Id, selection.Members.Where(m => m.State is RecipientStates.Planned or RecipientStates.HeldOut), now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch.Id;
+    }
+
     /// <summary>The recipient list as it is at launch, written in one binary COPY (a chain's 200 000 patients in seconds).</summary>
-    private async Task FreezeAsync(Guid id, AudienceSelection selection, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task FreezeAsync(Guid id, IEnumerable<AudienceMember> members, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var writer = await connection.BeginBinaryImportAsync("""
             COPY campaign_recipients ("CampaignId", "ClinicId", "PatientId", "Group", "State", "Reason", "Channel", "ConsentSequence",
                 "ConsentChangedAt", "MessageId", "DueAt", "SentAt", "UpdatedAt") FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
-        foreach (var m in selection.Members)
+        foreach (var m in members)
         {
             await writer.StartRowAsync(cancellationToken);
             await writer.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
@@ -188,6 +306,8 @@ public sealed partial class CampaignLifecycle(
 /// <param name="ConsentByChannel">Of the audience, those with a granted marketing consent (and its contact) per channel.</param>
 /// <param name="ByChannel">Of the recipients, by the channel each gets it on.</param>
 /// <param name="Excluded">Those who get nothing, by reason (the holdout apart).</param>
+/// <param name="Texts">A few recipients' messages per variant and channel, as Templating renders them (the sample name in place of theirs).</param>
+/// <param name="Cost">The SMS cost, estimated from the texts' parts.</param>
 public sealed record CampaignPreview(
     int Audience,
     int Recipients,
@@ -200,9 +320,11 @@ public sealed record CampaignPreview(
     DateTimeOffset? FirstAt,
     DateTimeOffset? LastAt,
     string TimeZone,
-    IReadOnlyList<SampleRecipient> Sample)
+    IReadOnlyList<SampleRecipient> Sample,
+    IReadOnlyList<RenderedSample> Texts,
+    PreviewCost Cost)
 {
-    public static CampaignPreview Of(AudienceSelection selection, int sampleSize)
+    public static CampaignPreview Of(AudienceSelection selection, int sampleSize, IReadOnlyList<RenderedSample> texts, PreviewCost cost)
     {
         var members = selection.Members;
         var sending = members.Where(m => m.State == RecipientStates.Planned).ToList();
@@ -219,7 +341,9 @@ public sealed record CampaignPreview(
             sending.Count > 0 ? sending.Min(m => m.DueAt) : null,
             sending.Count > 0 ? sending.Max(m => m.DueAt) : null,
             selection.TimeZone,
-            [.. sending.Take(sampleSize).Select(m => new SampleRecipient(m.ClinicId, m.PatientId, m.Group, m.Channel!, m.DueAt))]);
+            [.. sending.Take(sampleSize).Select(m => new SampleRecipient(m.ClinicId, m.PatientId, m.Group, m.Channel!, m.DueAt))],
+            texts,
+            cost);
     }
 }
 

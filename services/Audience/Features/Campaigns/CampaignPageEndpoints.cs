@@ -123,7 +123,8 @@ public static class CampaignPageEndpoints
         var zone = await CampaignAudience.ZoneAsync(db, plan.ClinicIds[0], options, cancellationToken);
         var preview = view.Status == CampaignStatuses.Draft ? (await lifecycle.PreviewAsync(id, staff, cancellationToken)).Value : null;
         var figures = view.Status == CampaignStatuses.Draft ? null : await results.ReadAsync(id, plan, cancellationToken);
-        return StaffHtml.Page(http, CampaignPages.Card(new CampaignPages.CardView(staff, view, plan, zone.Id, preview, figures, notice, TokenOf(http, antiforgery))), status);
+        var batches = view.Kind == CampaignKinds.Journey ? await CampaignsApi.VisibleAsync(db, staff, cancellationToken, journey: id) : [];
+        return StaffHtml.Page(http, CampaignPages.Card(new CampaignPages.CardView(staff, view, plan, zone.Id, preview, figures, notice, TokenOf(http, antiforgery), batches)), status);
     }
 
     private static async Task<IResult> EditFormAsync(
@@ -290,6 +291,9 @@ public static class CampaignPageEndpoints
             HoldoutPercent = Integer("holdoutPercent"),
             AttributionDays = Integer("attributionDays"),
             RecentCampaignDays = Integer("recentCampaignDays"),
+            Journey = Text("journey"),
+            DaysBefore = Integer("daysBefore"),
+            RepeatAfterDays = Integer("repeatAfterDays"),
         };
         if (Text("startAt") is null)
         {
@@ -333,6 +337,9 @@ public static class CampaignPageEndpoints
             ["holdoutPercent"] = d.HoldoutPercent?.ToString(CultureInfo.InvariantCulture),
             ["attributionDays"] = d.AttributionDays?.ToString(CultureInfo.InvariantCulture),
             ["recentCampaignDays"] = d.RecentCampaignDays?.ToString(CultureInfo.InvariantCulture),
+            ["journey"] = d.Journey,
+            ["daysBefore"] = d.DaysBefore?.ToString(CultureInfo.InvariantCulture),
+            ["repeatAfterDays"] = d.RepeatAfterDays?.ToString(CultureInfo.InvariantCulture),
         };
         return values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!);
     }

@@ -55,6 +55,7 @@ public static class CampaignPages
         CampaignActions.Resumed => "возобновил(а)",
         CampaignActions.Stopped => "остановил(а)",
         CampaignActions.Completed => "завершилась",
+        CampaignActions.BatchMade => "собрал(а) партию дня",
         _ => action,
     };
 
@@ -74,10 +75,11 @@ public static class CampaignPages
             return Layout(Title, html.ToString());
         }
 
-        html.Append("<section class=\"panel scroll\"><table id=\"campaigns\" class=\"stacked\"><thead><tr><th>Название</th><th>Состояние</th><th>Клиники</th><th>Создал(а)</th><th>Утвердил(а)</th><th>Запущена</th></tr></thead><tbody>");
+        html.Append("<section class=\"panel scroll\"><table id=\"campaigns\" class=\"stacked\"><thead><tr><th>Название</th><th>Вид</th><th>Состояние</th><th>Клиники</th><th>Создал(а)</th><th>Утвердил(а)</th><th>Запущена</th></tr></thead><tbody>");
         foreach (var c in campaigns)
         {
             html.Append("<tr data-id=\"").Append(c.Id).Append("\"><td class=\"lead\"><a href=\"/campaigns/").Append(c.Id).Append("\">").Append(E(c.Name)).Append("</a></td>")
+                .Append("<td data-label=\"Вид\" class=\"kind\">").Append(E(c.Kind == CampaignKinds.Journey ? "сценарий" : "рассылка")).Append("</td>")
                 .Append("<td data-label=\"Состояние\" class=\"status\">").Append(E(StatusTitle(c.Status))).Append("</td>")
                 .Append("<td data-label=\"Клиники\">").Append(E(string.Join(", ", c.ClinicIds))).Append("</td>")
                 .Append("<td data-label=\"Создал(а)\">").Append(E(c.CreatedBy)).Append("</td>")
@@ -134,6 +136,19 @@ public static class CampaignPages
 
         html.Append("<h2>Что и кому</h2>");
         Input("Название", "name", "text", extra: " maxlength=\"200\" required");
+        html.Append("<label>Вид<select name=\"journey\" id=\"journey\">");
+        Option(html, "", "Разовая рассылка", V("journey"));
+        foreach (var journey in Journeys.All)
+        {
+            Option(html, journey, "Сценарий: " + Journeys.Title(journey), V("journey"));
+        }
+
+        html.Append("</select><small class=\"muted\">Сценарий утверждают один раз; потом каждый день Comms собирает партию по его правилу, и её видно и можно остановить.</small>");
+        Error("journey");
+        html.Append("</label><div class=\"filters\">");
+        Input("За сколько дней до дня рождения", "daysBefore", "number", extra: " min=\"0\" max=\"30\"");
+        Input("Писать тому же пациенту не чаще, чем раз в, дней", "repeatAfterDays", "number", extra: " min=\"1\" max=\"730\"");
+        html.Append("</div>");
         html.Append("<fieldset id=\"clinics\"><legend>Клиники</legend>");
         var chosenClinics = V("clinicIds").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         foreach (var clinic in clinics)
@@ -212,7 +227,8 @@ public static class CampaignPages
         CampaignPreview? Preview,
         CampaignResults? Results,
         string? Notice,
-        Token Token);
+        Token Token,
+        IReadOnlyList<CampaignSummary> Batches);
 
     public static string Card(CardView view)
     {
@@ -234,7 +250,17 @@ public static class CampaignPages
             html.Append(" · утвердил(а) <b id=\"approver\">").Append(E(c.ApprovedBy)).Append("</b>");
         }
 
-        html.Append("</p><section class=\"panel\" id=\"definition\"><h2>Кому и что</h2><dl class=\"grid\">");
+        html.Append("</p>");
+        if (c.Kind == CampaignKinds.Batch && c.ParentId is { } parent)
+        {
+            html.Append("<p id=\"parent\">Партия за ").Append(E(c.BatchDay is { } d ? Date(d) : "")).Append(" сценария <a href=\"/campaigns/").Append(parent)
+                .Append("\">«").Append(E(plan.Name.Split(" — ")[0])).Append("»</a>: собрана Comms по утверждению ").Append(E(c.ApprovedBy ?? "")).Append(".</p>");
+        }
+
+        html.Append("<section class=\"panel\" id=\"definition\"><h2>Кому и что</h2><dl class=\"grid\">");
+        Term(html, "Вид", plan.Journey is null ? "разовая рассылка" : "сценарий: " + Journeys.Title(plan.Journey)
+            + (plan.Journey == Journeys.Birthday && plan.DaysBefore > 0 ? $", за {Count(plan.DaysBefore, "день", "дня", "дней")}" : "")
+            + (plan.Journey is null ? "" : $"; тому же пациенту не чаще раза в {Count(plan.RepeatAfterDays, "день", "дня", "дней")}"));
         Term(html, "Клиники", string.Join(", ", plan.ClinicIds));
         Term(html, "Сегменты", plan.Segments.Count == 0 ? "все" : string.Join(", ", plan.Segments.Select(Segments.Title)));
         var filters = new List<string>();
@@ -291,6 +317,28 @@ public static class CampaignPages
         if (view.Results is { } results)
         {
             ResultsSection(html, c, results);
+        }
+
+        if (c.Kind == CampaignKinds.Journey)
+        {
+            html.Append("<section class=\"panel scroll\" id=\"batches\"><h2>Партии по дням</h2>");
+            if (view.Batches.Count == 0)
+            {
+                html.Append("<p class=\"muted\">Партий ещё нет: первая соберётся в ближайший день сценария, пока открыто окно рассылки.</p>");
+            }
+            else
+            {
+                html.Append("<table><thead><tr><th>День</th><th>Состояние</th></tr></thead><tbody>");
+                foreach (var b in view.Batches)
+                {
+                    html.Append("<tr data-id=\"").Append(b.Id).Append("\"><td><a href=\"/campaigns/").Append(b.Id).Append("\">")
+                        .Append(E(b.BatchDay is { } day ? Date(day) : b.Name)).Append("</a></td><td class=\"status\">").Append(E(StatusTitle(b.Status))).Append("</td></tr>");
+                }
+
+                html.Append("</tbody></table>");
+            }
+
+            html.Append("</section>");
         }
 
         html.Append("<section class=\"panel scroll\" id=\"audit\"><h2>Журнал</h2><table><thead><tr><th>Когда</th><th>Кто</th><th>Что</th><th>Подробности</th></tr></thead><tbody>");
@@ -398,6 +446,46 @@ public static class CampaignPages
         if (preview.FirstAt is { } first && preview.LastAt is { } last)
         {
             html.Append("<p id=\"schedule\">Первое сообщение — ").Append(E(Moment(first, zone))).Append(", последнее — ").Append(E(Moment(last, zone))).Append(".</p>");
+        }
+
+        var cost = preview.Cost;
+        html.Append("<h3>Стоимость</h3><p id=\"cost\">");
+        if (cost.Total is { } total)
+        {
+            html.Append("SMS: около <b id=\"cost-total\">").Append(E(total.ToString("N2", Culture))).Append(' ').Append(E(cost.Currency == "RUB" ? "₽" : cost.Currency)).Append("</b>")
+                .Append(" — ").Append(E(Number(cost.SmsRecipients))).Append(" SMS, в среднем ")
+                .Append(E((cost.SegmentsPerMessage ?? 0).ToString("0.##", Culture))).Append(" части по образцу ниже.");
+        }
+        else
+        {
+            html.Append(cost.SmsRecipients == 0 ? "По SMS никто не получит: их стоимость — ноль." : "Стоимость SMS пока не посчитать.");
+        }
+
+        html.Append("</p>");
+        foreach (var note in cost.Notes)
+        {
+            html.Append("<p class=\"error\" data-note>").Append(E(note)).Append("</p>");
+        }
+
+        if (preview.Texts.Count > 0)
+        {
+            html.Append("<h3>Так выглядят сообщения</h3><p class=\"muted\">Имя пациента заменено образцом «Анна Сергеевна Иванова»: страницы не показывают имён.</p><div id=\"texts\">");
+            foreach (var t in preview.Texts)
+            {
+                html.Append("<div class=\"review\" data-group=\"").Append(E(t.Group)).Append("\" data-channel=\"").Append(E(t.Channel)).Append("\"><span class=\"muted\">")
+                    .Append(E(CampaignResultsReader.GroupTitle(t.Group))).Append(" · ").Append(E(ChannelTitle(t.Channel))).Append(" · ").Append(E(t.TemplateKey))
+                    .Append(" v").Append(t.TemplateVersion.ToString(CultureInfo.InvariantCulture));
+                if (t.Segments is { } parts)
+                {
+                    html.Append(" · ").Append(E(Count(parts, "часть", "части", "частей")));
+                }
+
+                html.Append("</span>");
+                html.Append(t.Text is { } text ? $"<p class=\"text\">{E(text)}</p>" : $"<p class=\"error\">{E(t.Error ?? "не отрисовался")}</p>");
+                html.Append("</div>");
+            }
+
+            html.Append("</div>");
         }
 
         html.Append("</section>");

@@ -13,9 +13,11 @@ namespace Comms.Audience.Features.Campaigns;
 /// </summary>
 public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider time)
 {
+    /// <summary>A campaign's results; a journey's are those of all its batches together.</summary>
     public async Task<CampaignResults> ReadAsync(Guid campaignId, CampaignPlan plan, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        Guid[] ids = [campaignId, .. await db.Campaigns.AsNoTracking().Where(c => c.ParentId == campaignId).Select(c => c.Id).ToListAsync(cancellationToken)];
         var days = plan.AttributionDays;
         var rows = await db.Database.SqlQuery<GroupRow>($"""
             SELECT r."Group" AS "Group",
@@ -38,7 +40,7 @@ public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider tim
                   AND v."BookedAt" >= coalesce(r."SentAt", r."DueAt")
                   AND v."BookedAt" < coalesce(r."SentAt", r."DueAt") + make_interval(days => {days})
             ) b ON coalesce(r."SentAt", r."DueAt") <= {now}
-            WHERE r."CampaignId" = {campaignId} AND r."Group" <> 'excluded'
+            WHERE r."CampaignId" = ANY({ids}) AND r."Group" <> 'excluded'
               AND (r."State" <> 'cancelled' OR r."Reason" NOT IN ('campaign_stopped', 'campaign_ended'))
             GROUP BY r."Group"
             """).ToListAsync(cancellationToken);

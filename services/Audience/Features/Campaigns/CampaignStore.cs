@@ -15,6 +15,10 @@ public sealed class CampaignStore(AudienceDbContext db, IOptionsMonitor<Audience
         JsonSerializer.Deserialize<CampaignDefinition>(campaign.Definition, CampaignDefinition.Json)
         ?? throw new InvalidOperationException($"Campaign {campaign.Id} has no definition.");
 
+    /// <summary>A copy to change (a journey's batch gets its day's start and end).</summary>
+    public static CampaignDefinition Copy(CampaignDefinition definition) =>
+        JsonSerializer.Deserialize<CampaignDefinition>(JsonSerializer.Serialize(definition, CampaignDefinition.Json), CampaignDefinition.Json)!;
+
     public async Task<CampaignView> CreateAsync(CampaignDefinition definition, string author, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -30,6 +34,7 @@ public sealed class CampaignStore(AudienceDbContext db, IOptionsMonitor<Audience
             CreatedAt = now,
             UpdatedAt = now,
             Revision = 1,
+            Kind = definition.Journey is null ? CampaignKinds.Campaign : CampaignKinds.Journey,
         };
         db.Campaigns.Add(campaign);
         db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = campaign.Id, At = now, Actor = author, Action = CampaignActions.Created });
@@ -65,6 +70,7 @@ public sealed class CampaignStore(AudienceDbContext db, IOptionsMonitor<Audience
         campaign.Name = plan.Name;
         campaign.ScopeId = options.CurrentValue.ScopeIdOf(plan.ClinicIds[0]);
         campaign.Definition = JsonSerializer.Serialize(definition, CampaignDefinition.Json);
+        campaign.Kind = definition.Journey is null ? CampaignKinds.Campaign : CampaignKinds.Journey;
         campaign.UpdatedAt = now;
         campaign.Revision++;
         db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = editor.Name, Action = CampaignActions.Edited });
@@ -94,7 +100,7 @@ public sealed class CampaignStore(AudienceDbContext db, IOptionsMonitor<Audience
             .Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(cancellationToken);
         var counts = await db.CampaignRecipients.AsNoTracking().Where(r => r.CampaignId == id).GroupBy(r => r.State)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        return new CampaignView(campaign.Id, campaign.Name, campaign.Status, Read(campaign), campaign.CreatedBy, campaign.CreatedAt,
-            campaign.ApprovedBy, campaign.ApprovedAt, campaign.LaunchedAt, campaign.UpdatedAt, campaign.Revision, counts, audit);
+        return new CampaignView(campaign.Id, campaign.Name, campaign.Kind, campaign.ParentId, campaign.BatchDay, campaign.Status, Read(campaign),
+            campaign.CreatedBy, campaign.CreatedAt, campaign.ApprovedBy, campaign.ApprovedAt, campaign.LaunchedAt, campaign.UpdatedAt, campaign.Revision, counts, audit);
     }
 }

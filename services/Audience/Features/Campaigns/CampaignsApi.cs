@@ -43,6 +43,8 @@ public static class CampaignsApi
         group.MapPost("/{id:guid}/stop", (Guid id, HttpContext http, CampaignLifecycle lifecycle, CancellationToken ct) =>
             ActAsync(id, http, lifecycle, CampaignActions.Stopped, ct)).WithName("StopCampaign")
             .WithSummary("Ends it: nothing planned goes any more (an approver, or the marketer who made it)").DisableAntiforgery();
+        group.MapGet("/{id:guid}/batches", BatchesAsync).WithName("ListJourneyBatches")
+            .WithSummary("A journey's daily batches, newest first: each a campaign of its own (recipients, results, pause, stop)");
         group.MapGet("/{id:guid}/recipients", RecipientsAsync).WithName("ListCampaignRecipients")
             .WithSummary("The recipient list frozen at launch: group, state, reason, channel and the consent record each is written to under");
         group.MapGet("/{id:guid}/results", ResultsAsync).WithName("GetCampaignResults")
@@ -59,14 +61,17 @@ public static class CampaignsApi
     private static async Task<Ok<IReadOnlyList<CampaignSummary>>> ListAsync(HttpContext http, AudienceDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await VisibleAsync(db, http.Staff(), cancellationToken));
 
-    /// <summary>The campaigns of the person's clinics, newest first.</summary>
-    internal static async Task<IReadOnlyList<CampaignSummary>> VisibleAsync(AudienceDbContext db, StaffUser staff, CancellationToken cancellationToken)
+    /// <summary>The campaigns and journeys of the person's clinics, newest first (a journey's batches: <paramref name="journey"/>).</summary>
+    internal static async Task<IReadOnlyList<CampaignSummary>> VisibleAsync(AudienceDbContext db, StaffUser staff, CancellationToken cancellationToken, Guid? journey = null)
     {
-        var campaigns = await db.Campaigns.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(1000).ToListAsync(cancellationToken);
+        var campaigns = await (journey is { } parent
+                ? db.Campaigns.AsNoTracking().Where(c => c.ParentId == parent).OrderByDescending(c => c.BatchDay)
+                : db.Campaigns.AsNoTracking().Where(c => c.Kind != CampaignKinds.Batch).OrderByDescending(c => c.CreatedAt))
+            .Take(1000).ToListAsync(cancellationToken);
         return [.. campaigns.Select(c => (Campaign: c, Plan: CampaignStore.Read(c)))
             .Where(x => x.Plan.ClinicIds!.All(staff.MaySee))
-            .Select(x => new CampaignSummary(x.Campaign.Id, x.Campaign.Name, x.Campaign.Status, x.Plan.ClinicIds!, x.Campaign.CreatedBy,
-                x.Campaign.CreatedAt, x.Campaign.ApprovedBy, x.Campaign.LaunchedAt, x.Campaign.Revision))];
+            .Select(x => new CampaignSummary(x.Campaign.Id, x.Campaign.Name, x.Campaign.Kind, x.Campaign.Status, x.Plan.ClinicIds!, x.Campaign.CreatedBy,
+                x.Campaign.CreatedAt, x.Campaign.ApprovedBy, x.Campaign.LaunchedAt, x.Campaign.Revision, x.Campaign.BatchDay))];
     }
 
     private static async Task<Results<Created<CampaignView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -168,6 +173,17 @@ public static class CampaignsApi
 
         var outcome = await lifecycle.ActAsync(id, http.Staff(), action, expected, cancellationToken);
         return outcome.Problem is { } problem ? problem : TypedResults.Ok(outcome.Value!);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CampaignSummary>>, ProblemHttpResult>> BatchesAsync(
+        Guid id, HttpContext http, AudienceDbContext db, CampaignStore store, CancellationToken cancellationToken)
+    {
+        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(http.Staff().MaySee))
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(await VisibleAsync(db, http.Staff(), cancellationToken, journey: id));
     }
 
     private static async Task<Results<Ok<RecipientsPage>, ProblemHttpResult, ValidationProblem>> RecipientsAsync(
@@ -308,12 +324,15 @@ public static class CampaignsApi
     internal static string ETag(int revision) => $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
 }
 
+/// <param name="Kind"><c>campaign</c>, <c>journey</c> or <c>batch</c> (one day of a journey).</param>
 public sealed record CampaignSummary(
-    Guid Id, string Name, string Status, IReadOnlyList<string> ClinicIds, string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy,
-    DateTimeOffset? LaunchedAt, int Revision);
+    Guid Id, string Name, string Kind, string Status, IReadOnlyList<string> ClinicIds, string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy,
+    DateTimeOffset? LaunchedAt, int Revision, DateOnly? BatchDay);
 
+/// <param name="ParentId">The journey of a batch.</param>
+/// <param name="BatchDay">The day a batch is for.</param>
 public sealed record CampaignView(
-    Guid Id, string Name, string Status, CampaignDefinition Definition, string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy,
+    Guid Id, string Name, string Kind, Guid? ParentId, DateOnly? BatchDay, string Status, CampaignDefinition Definition, string CreatedBy, DateTimeOffset CreatedAt, string? ApprovedBy,
     DateTimeOffset? ApprovedAt, DateTimeOffset? LaunchedAt, DateTimeOffset UpdatedAt, int Revision, IReadOnlyDictionary<string, int> Recipients,
     IReadOnlyList<AuditView> Audit);
 

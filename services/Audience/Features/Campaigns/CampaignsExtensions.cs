@@ -10,8 +10,11 @@ public static class CampaignsExtensions
         builder.Services.AddScoped<CampaignAudience>();
         builder.Services.AddScoped<CampaignLifecycle>();
         builder.Services.AddScoped<CampaignResultsReader>();
+        builder.Services.AddScoped<CampaignRenderingPreview>();
+        builder.Services.AddHttpClient<TemplatingRenderer>();
         builder.Services.AddSingleton<CampaignDispatcher>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<CampaignDispatcher>());
+        builder.Services.AddSingleton<JourneyRunner>();
+        builder.Services.AddHostedService<CampaignBackground>();
         return builder;
     }
 }

@@ -141,6 +141,9 @@ namespace Comms.Audience.Persistence.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateOnly?>("BatchDay")
+                        .HasColumnType("date");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -153,6 +156,13 @@ namespace Comms.Audience.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("campaign");
+
                     b.Property<DateTimeOffset?>("LaunchedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -160,6 +170,9 @@ namespace Comms.Audience.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -179,6 +192,10 @@ namespace Comms.Audience.Persistence.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ParentId", "BatchDay")
+                        .IsUnique()
+                        .HasFilter("\"ParentId\" IS NOT NULL");
 
                     b.HasIndex("ScopeId", "CreatedAt");
 

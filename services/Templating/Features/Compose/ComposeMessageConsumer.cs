@@ -34,6 +34,12 @@ public sealed partial class ComposeMessageConsumer(
     /// </summary>
     public const string MarketingOptOutLine = "Отказ от рассылки: ответьте СТОП";
 
+    /// <summary>The text as it goes: a marketing SMS or MAX text that does not say «СТОП» gets <see cref="MarketingOptOutLine"/>.</summary>
+    public static string WithOptOut(string text, string purpose, string channel) =>
+        purpose == Purposes.Marketing && channel is Channels.Sms or Channels.Max && !text.Contains("СТОП", StringComparison.OrdinalIgnoreCase)
+            ? $"{text.TrimEnd()}\n{MarketingOptOutLine}"
+            : text;
+
     /// <summary>Channels with a gateway to hand a rendered message to.</summary>
     public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp, Channels.Max };
 
@@ -101,10 +107,10 @@ public sealed partial class ComposeMessageConsumer(
             return null;
         }
 
-        var template = await FindPublishedAsync(message.TemplateKey, channel, message.Locale, message.Recipient.ClinicId, cancellationToken);
+        var template = await PublishedTemplates.FindAsync(db, message.TemplateKey, channel, message.Locale, message.Recipient.ClinicId, cancellationToken);
         if (template is null)
         {
-            var locales = LocalesToTry(message.Locale);
+            var locales = PublishedTemplates.LocalesToTry(message.Locale);
             problems.Add($"no published template '{message.TemplateKey}' for {string.Join(" or ", locales.Select(l => $"{channel}/{l}"))}");
             return null;
         }
@@ -122,11 +128,7 @@ public sealed partial class ComposeMessageConsumer(
             return null;
         }
 
-        if (message.Purpose == Purposes.Marketing && channel is Channels.Sms or Channels.Max
-            && !text.Contains("СТОП", StringComparison.OrdinalIgnoreCase))
-        {
-            text = $"{text.TrimEnd()}\n{MarketingOptOutLine}";
-        }
+        text = WithOptOut(text, message.Purpose, channel);
 
         var recipient = message.Recipient;
         switch (channel)
@@ -230,33 +232,6 @@ public sealed partial class ComposeMessageConsumer(
             "patient has no patient id or MAX user id for max (MAX reaches patients through the account they linked)",
         _ => null,
     };
-
-    /// <summary>The requested locale, its language ("en-GB" → "en"), then Russian; written as templates store them.</summary>
-    private static List<string> LocalesToTry(string? locale)
-    {
-        var requested = TemplateLocales.Normalize(string.IsNullOrWhiteSpace(locale) ? DefaultLocale : locale);
-        var dash = requested.IndexOf('-', StringComparison.Ordinal);
-        return new[] { requested, dash > 0 ? requested[..dash] : requested, DefaultLocale }.Distinct().ToList();
-    }
-
-    /// <summary>
-    /// The version published now for the key and channel: for each locale in turn (requested, its language, Russian),
-    /// the clinic's own text first, then the chain-wide one. Drafts and archived versions are never used.
-    /// </summary>
-    private async Task<MessageTemplate?> FindPublishedAsync(string key, string channel, string? locale, string? clinicId, CancellationToken cancellationToken)
-    {
-        var locales = LocalesToTry(locale);
-        var clinic = string.IsNullOrWhiteSpace(clinicId) ? null : clinicId;
-        var candidates = await db.Templates.AsNoTracking()
-            .Where(t => t.Key == key && t.Channel == channel && t.Status == TemplateStatuses.Published && locales.Contains(t.Locale))
-            .Where(t => t.ClinicId == null || t.ClinicId == clinic)
-            .ToListAsync(cancellationToken);
-        return candidates
-            .OrderBy(t => locales.IndexOf(t.Locale))
-            .ThenBy(t => t.ClinicId is null ? 1 : 0)
-            .ThenByDescending(t => t.Version)
-            .FirstOrDefault();
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} composed from {TemplateKey} v{TemplateVersion} for {Channel} to {Contact}")]
     private static partial void LogComposed(ILogger logger, Guid messageId, string templateKey, int templateVersion, string channel, string contact);
