@@ -110,6 +110,10 @@ public static class TemplateModels
         Cataloged("feedback.followup", "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
         // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
         Cataloged("campaign.offer", "Рекламная рассылка (кампания)", []),
+        Cataloged("campaign.birthday", "Поздравление с днём рождения (сценарий)", []),
+        Cataloged("campaign.reactivation", "Возвращение пациента в зоне риска (сценарий)", []),
+        Cataloged("campaign.course", "Продолжение начатого лечения (сценарий)", []),
+        Cataloged("campaign.recall", "Плановый визит после рекомендованного интервала (сценарий)", []),
     }.ToFrozenDictionary(m => m.Key, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Keys => ByKey.Keys;
