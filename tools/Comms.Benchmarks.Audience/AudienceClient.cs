@@ -13,6 +13,23 @@ public sealed record TimedAnswer(HttpStatusCode Status, TimeSpan Elapsed, JsonEl
     public JsonElement Json => Body ?? throw new InvalidOperationException($"the answer was {(int)Status}, not JSON: {Clip(Text)}");
 
     public static string Clip(string text) => text.Length > 600 ? text[..600] + "…" : text;
+
+    /// <summary>Sends the request on <paramref name="http"/> and times it to the last byte of the answer.</summary>
+    public static async Task<TimedAnswer> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var elapsed = clock.Elapsed;
+        JsonElement? body = null;
+        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && text.Length > 0)
+        {
+            using var document = JsonDocument.Parse(text);
+            body = document.RootElement.Clone();
+        }
+
+        return new TimedAnswer(response.StatusCode, elapsed, body, text);
+    }
 }
 
 /// <summary>The Audience API with the clinic's key, as a manager's screen or the clinic's MIS would call it.</summary>
@@ -36,21 +53,8 @@ public sealed class AudienceClient(Uri baseAddress, string apiKey) : IDisposable
         return await SendAsync(request, cancellationToken);
     }
 
-    private async Task<TimedAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        var elapsed = clock.Elapsed;
-        JsonElement? body = null;
-        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && text.Length > 0)
-        {
-            using var document = JsonDocument.Parse(text);
-            body = document.RootElement.Clone();
-        }
-
-        return new TimedAnswer(response.StatusCode, elapsed, body, text);
-    }
+    private Task<TimedAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        TimedAnswer.SendAsync(_http, request, cancellationToken);
 
     private static HttpClient Create(Uri baseAddress, string apiKey)
     {

@@ -279,18 +279,7 @@ public static partial class CampaignPhase
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
 
-        var clock = Stopwatch.StartNew();
-        using var response = await http.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        var elapsed = clock.Elapsed;
-        JsonElement? body = null;
-        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && text.Length > 0)
-        {
-            using var document = JsonDocument.Parse(text);
-            body = document.RootElement.Clone();
-        }
-
-        return new TimedAnswer(response.StatusCode, elapsed, body, text);
+        return await TimedAnswer.SendAsync(http, request, cancellationToken);
     }
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]

@@ -17,12 +17,14 @@ public sealed partial class CampaignLifecycle(
     AudienceDbContext db, CampaignStore store, CampaignAudience audience, CampaignRenderingPreview rendering, IOptionsMonitor<CampaignOptions> options,
     TimeProvider time, ILogger<CampaignLifecycle> logger)
 {
+    private const string NotFoundTitle = "Нет такой рассылки";
+
     public async Task<Outcome<CampaignPreview>> PreviewAsync(Guid id, StaffUser staff, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(staff.MaySee))
         {
-            return Outcome<CampaignPreview>.Refused(StatusCodes.Status404NotFound, "Нет такой рассылки", $"No campaign {id} among those you see.");
+            return Outcome<CampaignPreview>.Refused(StatusCodes.Status404NotFound, NotFoundTitle, $"No campaign {id} among those you see.");
         }
 
         var plan = CampaignStore.Read(campaign).Plan();
@@ -43,7 +45,7 @@ public sealed partial class CampaignLifecycle(
         var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
         if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(approver.MaySee))
         {
-            return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, "Нет такой рассылки", $"No campaign {id} among those you see.");
+            return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, NotFoundTitle, $"No campaign {id} among those you see.");
         }
 
         if (!approver.Is(StaffRoles.Approver))
@@ -73,18 +75,7 @@ public sealed partial class CampaignLifecycle(
         if (campaign.Kind == CampaignKinds.Journey)
         {
             // Approved once: its batches are made every day under this approval (JourneyRunner), none now.
-            campaign.Status = CampaignStatuses.Running;
-            campaign.ApprovedBy = approver.Name;
-            campaign.ApprovedAt = now;
-            campaign.LaunchedAt = now;
-            campaign.UpdatedAt = now;
-            campaign.Revision++;
-            db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Approved });
-            db.CampaignAudit.Add(new CampaignAuditEntry
-            {
-                CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Launched,
-                Detail = "сценарий запущен: партия каждый день по его правилу",
-            });
+            MarkLaunched(campaign, approver, now, "сценарий запущен: партия каждый день по его правилу");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return Outcome<CampaignView>.Ok((await store.ViewAsync(id, cancellationToken))!);
@@ -100,16 +91,9 @@ public sealed partial class CampaignLifecycle(
         var selection = await audience.SelectAsync(id, plan, now, cancellationToken);
         await FreezeAsync(id, selection.Members, now, cancellationToken);
 
-        campaign.Status = CampaignStatuses.Running;
-        campaign.ApprovedBy = approver.Name;
-        campaign.ApprovedAt = now;
-        campaign.LaunchedAt = now;
-        campaign.UpdatedAt = now;
-        campaign.Revision++;
         var counts = selection.Members.GroupBy(m => m.State).ToDictionary(g => g.Key, g => g.Count());
-        var detail = string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{RecipientStates.Title(c.Key)}: {c.Value.ToString(CultureInfo.InvariantCulture)}"));
-        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Approved });
-        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = id, At = now, Actor = approver.Name, Action = CampaignActions.Launched, Detail = detail });
+        MarkLaunched(campaign, approver, now,
+            string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{RecipientStates.Title(c.Key)}: {c.Value.ToString(CultureInfo.InvariantCulture)}")));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogLaunched(logger, id, selection.Members.Count);
@@ -122,7 +106,7 @@ public sealed partial class CampaignLifecycle(
         var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
         if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(staff.MaySee))
         {
-            return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, "Нет такой рассылки", $"No campaign {id} among those you see.");
+            return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, NotFoundTitle, $"No campaign {id} among those you see.");
         }
 
         var mayAct = staff.Is(StaffRoles.Approver)
@@ -195,6 +179,19 @@ public sealed partial class CampaignLifecycle(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Outcome<CampaignView>.Ok((await store.ViewAsync(id, cancellationToken))!);
+    }
+
+    /// <summary>Running from now, approved and launched by <paramref name="approver"/>: both steps in the audit log.</summary>
+    private void MarkLaunched(Campaign campaign, StaffUser approver, DateTimeOffset now, string detail)
+    {
+        campaign.Status = CampaignStatuses.Running;
+        campaign.ApprovedBy = approver.Name;
+        campaign.ApprovedAt = now;
+        campaign.LaunchedAt = now;
+        campaign.UpdatedAt = now;
+        campaign.Revision++;
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = campaign.Id, At = now, Actor = approver.Name, Action = CampaignActions.Approved });
+        db.CampaignAudit.Add(new CampaignAuditEntry { CampaignId = campaign.Id, At = now, Actor = approver.Name, Action = CampaignActions.Launched, Detail = detail });
     }
 
     /// <summary>
