@@ -97,6 +97,62 @@ public sealed class CampaignPagesBrowserTests(CampaignsApp app)
         }
     }
 
+    [Fact]
+    public async Task A_journey_is_built_and_approved_once_in_the_browser_and_its_page_lists_the_days_batches()
+    {
+        const string clinic = "cmp-11";
+        app.AdvanceToMoscow(9);
+        var moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(app.Time.GetUtcNow(), moscow).DateTime);
+        await app.ImportPatientsAsync(clinic, ["JB-1", "JB-2"]);
+        await app.ImportBirthDatesAsync(clinic, [("JB-1", today.AddYears(-28)), ("JB-2", today.AddDays(40).AddYears(-28))]);
+        await app.ConsentAsync(clinic, ["JB-1", "JB-2"], granted: true);
+        var start = TimeZoneInfo.ConvertTime(app.Time.GetUtcNow(), moscow).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using (playwright)
+        await using (browser)
+        {
+            var marketer = await (await browser.NewContextAsync(new() { Locale = "ru-RU" })).NewPageAsync();
+            await marketer.GotoAsync($"{app.BaseUrl}/campaigns/new");
+            await SignInAsync(marketer, CampaignsApp.Marketer);
+            await marketer.WaitForSelectorAsync("#builder");
+            await marketer.FillAsync("#name", "С днём рождения, скидка 10 %");
+            await marketer.SelectOptionAsync("#journey", "birthday");
+            await marketer.CheckAsync($"input[name=clinicIds][value={clinic}]");
+            await marketer.FillAsync("#templateKey", "campaign.birthday");
+            await marketer.SelectOptionAsync("#channel-1", "sms");
+            await marketer.SelectOptionAsync("#channel-2", "");
+            await marketer.SelectOptionAsync("#channel-3", "");
+            await marketer.FillAsync("#startAt", start);
+            await marketer.FillAsync("#holdoutPercent", "0");
+            await marketer.ClickAsync("#save");
+            await marketer.WaitForSelectorAsync("#preview");
+            var journeyUrl = marketer.Url;
+            Assert.Contains("поздравление с днём рождения", await marketer.InnerTextAsync("#definition"), StringComparison.Ordinal);
+            Assert.Equal("1", await marketer.InnerTextAsync("#audience")); // today's batch, if made now
+            Assert.Contains("Партий ещё нет", await marketer.InnerTextAsync("#batches"), StringComparison.Ordinal);
+
+            var approver = await (await browser.NewContextAsync(new() { Locale = "ru-RU" })).NewPageAsync();
+            await approver.GotoAsync(journeyUrl);
+            await SignInAsync(approver, CampaignsApp.Approver);
+            await approver.WaitForURLAsync(journeyUrl);
+            await approver.ClickAsync("#launch");
+            await approver.WaitForSelectorAsync("#status[data-status=running]");
+
+            await app.RunJourneysAsync();
+            await approver.ReloadAsync();
+            Assert.Equal(1, await approver.Locator("#batches tbody tr").CountAsync());
+            await approver.ClickAsync("#batches tbody tr a");
+            await approver.WaitForSelectorAsync("#parent");
+            Assert.Contains("Comms по утверждению ivan", await approver.InnerTextAsync("#parent"), StringComparison.Ordinal);
+            Assert.Contains("запланировано: 1", await approver.InnerTextAsync("#recipients"), StringComparison.Ordinal);
+            await approver.ClickAsync("#pause");
+            await approver.WaitForSelectorAsync("#status[data-status=paused]");
+            await approver.ScreenshotAsync(new() { Path = Shot("campaign-journey-batch.png"), FullPage = true });
+        }
+    }
+
     private static async Task SignInAsync(IPage page, string name)
     {
         await page.WaitForSelectorAsync("#userName");
