@@ -165,6 +165,7 @@ public sealed class BadInputTests(CommsSystem system)
         {
             "templating" => ("account/sign-in", "marketer", "marketer-dev-password"),
             "feedback" => ("manager/sign-in", "manager", "manager-dev-password"),
+            "audience" => ("analytics/sign-in", "marketer", "marketer-dev-password"),
             _ => null,
         };
         if (account is { } a)
