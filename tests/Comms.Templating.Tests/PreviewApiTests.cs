@@ -36,6 +36,22 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     }
 
     [Fact]
+    public async Task A_campaign_keys_sms_preview_shows_and_prices_the_opt_out_line_it_goes_with_and_a_reminders_does_not()
+    {
+        using var client = await ClientAsync();
+
+        var offer = await PreviewAsync(client, new { body = "{{ patient.firstName }}, скидка 20 % на гигиену до конца месяца.", key = "campaign.offer" });
+        var offerWithStop = await PreviewAsync(client, new { body = "Скидка 20 %. Отписаться: СТОП", key = "campaign.offer" });
+        var reminder = await PreviewAsync(client, new { body = "{{ patient.firstName }}, скидка 20 % на гигиену до конца месяца.", key = "appointment.reminder" });
+
+        Assert.Equal("Анна, скидка 20 % на гигиену до конца месяца.\nОтказ от рассылки: ответьте СТОП", offer.GetProperty("text").GetString());
+        Assert.Equal(2, offer.GetProperty("segments").GetInt32());
+        Assert.Equal("Скидка 20 %. Отписаться: СТОП", offerWithStop.GetProperty("text").GetString());
+        Assert.Equal("Анна, скидка 20 % на гигиену до конца месяца.", reminder.GetProperty("text").GetString());
+        Assert.Equal(1, reminder.GetProperty("segments").GetInt32());
+    }
+
+    [Fact]
     public async Task A_latin_text_with_one_cyrillic_letter_names_that_letter()
     {
         using var client = await ClientAsync();

@@ -16,9 +16,10 @@ public sealed class TemplateModel
     private readonly FrozenSet<string> _names;
     private readonly FrozenSet<string> _objects;
 
-    internal TemplateModel(string key, string? name, bool isCataloged, IReadOnlyList<ModelVariable> variables)
+    internal TemplateModel(string key, string? name, bool isCataloged, IReadOnlyList<ModelVariable> variables, bool isMarketing = false)
     {
         Key = key;
+        IsMarketing = isMarketing;
         Name = name;
         IsCataloged = isCataloged;
         Variables = variables;
@@ -28,6 +29,9 @@ public sealed class TemplateModel
     }
 
     public string Key { get; }
+
+    /// <summary>Its messages are advertising (Audience's campaigns and journeys): the preview shows the opt-out line they go with.</summary>
+    public bool IsMarketing { get; }
 
     /// <summary>What the messages of the key are, in Russian, for the marketer ("Напоминание о приёме"); null for a key the catalog does not know.</summary>
     public string? Name { get; }
@@ -109,11 +113,11 @@ public static class TemplateModels
         Cataloged("feedback.request", "Просьба оценить визит", Feedback),
         Cataloged("feedback.followup", "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
         // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
-        Cataloged("campaign.offer", "Рекламная рассылка (кампания)", []),
-        Cataloged("campaign.birthday", "Поздравление с днём рождения (сценарий)", []),
-        Cataloged("campaign.reactivation", "Возвращение пациента в зоне риска (сценарий)", []),
-        Cataloged("campaign.course", "Продолжение начатого лечения (сценарий)", []),
-        Cataloged("campaign.recall", "Плановый визит после рекомендованного интервала (сценарий)", []),
+        Marketing("campaign.offer", "Рекламная рассылка (кампания)"),
+        Marketing("campaign.birthday", "Поздравление с днём рождения (сценарий)"),
+        Marketing("campaign.reactivation", "Возвращение пациента в зоне риска (сценарий)"),
+        Marketing("campaign.course", "Продолжение начатого лечения (сценарий)"),
+        Marketing("campaign.recall", "Плановый визит после рекомендованного интервала (сценарий)"),
     }.ToFrozenDictionary(m => m.Key, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Keys => ByKey.Keys;
@@ -124,6 +128,8 @@ public static class TemplateModels
 
     /// <summary>The keys the catalog knows, by key.</summary>
     public static IReadOnlyList<TemplateModel> All { get; } = [.. ByKey.Values.OrderBy(m => m.Key, StringComparer.Ordinal)];
+
+    private static TemplateModel Marketing(string key, string name) => new(key, name, isCataloged: true, Common, isMarketing: true);
 
     private static TemplateModel Cataloged(string key, string name, IReadOnlyList<ModelVariable> extras) =>
         new(key, name, isCataloged: true, [.. Common, .. extras]);

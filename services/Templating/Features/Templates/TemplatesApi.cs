@@ -1,5 +1,6 @@
 using Comms.Contracts;
 using Comms.Templating.Features.Authoring;
+using Comms.Templating.Features.Compose;
 using Comms.Templating.Features.Models;
 using Comms.Templating.Features.Rendering;
 using Comms.Templating.Persistence;
@@ -75,6 +76,12 @@ public static class TemplatesApi
         if (errors.Count > 0)
         {
             return errors.ToProblem("The template cannot be rendered");
+        }
+
+        // A campaign's key goes as advertising: the preview shows the opt-out line the send adds, and counts its parts.
+        if (TemplateModels.For(request.Key).IsMarketing)
+        {
+            text = ComposeMessageConsumer.WithOptOut(text!, Purposes.Marketing, channel);
         }
 
         var notes = Notes(channel, text!, parameters);
