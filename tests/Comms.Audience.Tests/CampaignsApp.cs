@@ -29,7 +29,7 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
     public const string ComposeExchange = "Comms.Contracts.Scheduling:ComposeMessage";
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Clinics = ["cmp-1", "cmp-2", "cmp-3", "cmp-4", "cmp-5", "cmp-6", "cmp-7", "cmp-8", "cmp-9", "cmp-10", "cmp-11"];
+    private static readonly string[] Clinics = ["cmp-1", "cmp-2", "cmp-3", "cmp-4", "cmp-5", "cmp-6", "cmp-7", "cmp-8", "cmp-9", "cmp-10", "cmp-11", "cmp-12", "cmp-13"];
 
     private long _sequence = 1000;
 
@@ -124,6 +124,9 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
     /// <summary>Who the patients are (birth dates), as the MIS's patient file gives them.</summary>
     public Task ImportBirthDatesAsync(string clinicId, IEnumerable<(string Patient, DateOnly BirthDate)> patients) =>
         ImportAsync(clinicId, "patients", "patientId,birthDate\n" + string.Concat(patients.Select(p => $"{p.Patient},{p.BirthDate:yyyy-MM-dd}\n")));
+
+    /// <summary>Visits as the MIS's file gives them (the CSV's header and rows), dates made from the test's clock by the caller.</summary>
+    public Task ImportVisitsCsvAsync(string clinicId, string csv) => ImportAsync(clinicId, "visits", csv);
 
     private async Task ImportAsync(string clinicId, string kind, string csv)
     {

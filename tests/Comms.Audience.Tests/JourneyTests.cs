@@ -138,6 +138,63 @@ public sealed class JourneyTests(CampaignsApp app)
     }
 
     [Fact]
+    public async Task A_recall_journey_writes_to_whom_the_services_interval_has_come_and_a_course_journey_to_whom_left_a_course()
+    {
+        app.AdvanceToMoscow(9);
+        var today = Today();
+        // Every patient comes for CONS every 30 days: the interval Audience recommends is 30. The last visit 30 days ago:
+        // due today; 10 days ago: not yet; 60 days ago: due a month ago, past the week a recall catches up on.
+        string Rows(string patient, int lastDaysAgo) => string.Concat(Enumerable.Range(0, 5).Select(n =>
+            $"{patient},{today.AddDays(-lastDaysAgo - 30 * n):yyyy-MM-dd},2500,completed,CONS,\n"));
+        await app.ImportVisitsCsvAsync("cmp-12", "patientId,date,amount,status,serviceCode,courseId\n"
+            + Rows("RC-due", 30) + Rows("RC-early", 10) + Rows("RC-late", 60) + Rows("RC-booked", 30));
+        // Due too, but the MIS has their next visit booked already.
+        await using (var mis = await RabbitQueueProbe.ConnectAsync(app.VirtualHost))
+        {
+            var before = app.Received.Finished(AudienceApp.MisQueue);
+            await mis.PublishAsync("mis.events", "appointment.booked", JsonSerializer.Serialize(new
+            {
+                specversion = "1.0", id = Guid.NewGuid().ToString(), source = "mis/test", type = "appointment.booked", time = app.Time.GetUtcNow(),
+                data = new
+                {
+                    appointmentId = "RC-A-1", version = 1, startsAt = app.Time.GetUtcNow().AddDays(5),
+                    clinic = new { clinicId = "cmp-12", name = "Клиника", timeZone = "Europe/Moscow" },
+                    patient = new { patientId = "RC-booked", firstName = "Анна", phone = CampaignsApp.Contact("RC-booked", "sms") },
+                },
+            }));
+            await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished(AudienceApp.MisQueue) > before), CampaignsApp.Patience, "the booking consumed");
+        }
+
+        // One stopped a course: its second step cancelled, nothing booked after.
+        await app.ImportVisitsCsvAsync("cmp-13", "patientId,date,amount,status,serviceCode,courseId\n"
+            + $"CR-left,{today.AddDays(-40):yyyy-MM-dd},4000,completed,ORTHO,K-1\n"
+            + $"CR-left,{today.AddDays(-20):yyyy-MM-dd},,cancelled,ORTHO,K-1\n"
+            + $"CR-done,{today.AddDays(-40):yyyy-MM-dd},4000,completed,ORTHO,K-2\n"
+            + $"CR-done,{today.AddDays(-20):yyyy-MM-dd},4000,completed,ORTHO,K-2\n");
+        await app.ConsentAsync("cmp-12", ["RC-due", "RC-early", "RC-late", "RC-booked"], granted: true);
+        await app.ConsentAsync("cmp-13", ["CR-left", "CR-done"], granted: true);
+        using var marketer = await app.SignInAsync(CampaignsApp.Marketer);
+        using var approver = await app.SignInAsync(CampaignsApp.Approver);
+        var journeys = new Dictionary<string, Guid>();
+        foreach (var (clinic, journey) in new[] { ("cmp-12", "recall"), ("cmp-13", "course") })
+        {
+            var definition = app.Definition(clinic, $"Сценарий {journey}");
+            definition["journey"] = journey;
+            definition["templateKey"] = $"campaign.{journey}";
+            definition.Remove("endAt");
+            journeys[journey] = await CampaignsApp.CreateAsync(marketer, definition);
+            await CampaignsApp.LaunchAsync(approver, journeys[journey]);
+        }
+
+        await app.RunJourneysAsync();
+
+        var recall = Assert.Single(await BatchesAsync(marketer, journeys["recall"])).GetProperty("id").GetGuid();
+        Assert.Equal(["RC-due"], (await CampaignsApp.RecipientsAsync(marketer, recall)).Keys);
+        var course = Assert.Single(await BatchesAsync(marketer, journeys["course"])).GetProperty("id").GetGuid();
+        Assert.Equal(["CR-left"], (await CampaignsApp.RecipientsAsync(marketer, course)).Keys);
+    }
+
+    [Fact]
     public void A_birthday_on_29_february_is_greeted_on_the_28th_in_other_years()
     {
         var leapling = new DateOnly(1996, 2, 29);
