@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Comms.Audience.Features.Campaigns;
 using Comms.Audience.Persistence;
+using Comms.Contracts.Delivery;
+using MassTransit;
 using Comms.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -232,7 +234,7 @@ public sealed class CampaignTests(CampaignsApp app)
     }
 
     [Fact]
-    public async Task A_booking_within_the_attribution_days_is_attributed_with_its_payment_and_one_after_is_not()
+    public async Task A_booking_within_the_attribution_days_is_attributed_with_its_payment_and_one_after_is_not_and_what_did_not_get_through_is_counted()
     {
         const string clinic = "cmp-6";
         await app.ImportPatientsAsync(clinic, ["AT-1", "AT-2"]);
@@ -253,7 +255,21 @@ public sealed class CampaignTests(CampaignsApp app)
         await MisAsync(mis, "appointment.booked", Booking("AT-A-2", "AT-2", 1));
         await MisAsync(mis, "appointment.completed", Closing("AT-A-2", 2, 7000));
 
+        // The gateway delivered one and its consent gate blocked the other.
         using var reader = await app.SignInAsync(CampaignsApp.Manager);
+        var sent = await CampaignsApp.RecipientsAsync(reader, id);
+        var bus = app.Services.GetRequiredService<IBus>();
+        foreach (var (patient, status) in new[] { ("AT-1", "delivered"), ("AT-2", "blocked") })
+        {
+            await bus.Publish(new MessageStatusChanged(sent[patient].GetProperty("messageId").GetGuid(), "cmp-6", patient, null, "sms", status,
+                status == "blocked" ? "no consent" : null, "smsru", app.Time.GetUtcNow()));
+        }
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var a = (await CampaignsApp.GetJsonAsync(reader, $"/api/v1/campaigns/{id}/results")).GetProperty("groups")[0];
+            return a.GetProperty("delivered").GetInt32() == 1 && a.GetProperty("notDelivered").GetInt32() == 1;
+        }, CampaignsApp.Patience, "the delivery and the block counted");
         var results = await CampaignsApp.GetJsonAsync(reader, $"/api/v1/campaigns/{id}/results");
         var a = Assert.Single(results.GetProperty("groups").EnumerateArray());
         Assert.Equal(("a", 2, 2, 1, 1), (a.GetProperty("group").GetString(), a.GetProperty("patients").GetInt32(), a.GetProperty("sent").GetInt32(),
@@ -263,7 +279,7 @@ public sealed class CampaignTests(CampaignsApp app)
 
         using var csv = await reader.GetAsync($"/api/v1/campaigns/{id}/results.csv");
         var text = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync());
-        Assert.Contains("Вариант А;2;2;0;0;0;1;1;50;5000", text, StringComparison.Ordinal);
+        Assert.Contains("Вариант А;2;2;1;1;0;0;1;1;50;5000", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -494,7 +494,7 @@ public static class CampaignPages
     private static void ResultsSection(StringBuilder html, CampaignView c, CampaignResults results)
     {
         html.Append("<section class=\"panel\" id=\"results\"><h2>Результаты</h2><div class=\"scroll\"><table id=\"results-table\" class=\"stacked\"><thead><tr><th>Группа</th>")
-            .Append("<th class=\"n\">Пациентов</th><th class=\"n\">Отправлено</th><th class=\"n\">Доставлено</th><th class=\"n\">Отказались</th><th class=\"n\">Ответили</th>")
+            .Append("<th class=\"n\">Пациентов</th><th class=\"n\">Отправлено</th><th class=\"n\">Доставлено</th><th class=\"n\">Не доставлено</th><th class=\"n\">Отказались</th><th class=\"n\">Ответили</th>")
             .Append("<th class=\"n\">Записей</th><th class=\"n\">Записались</th><th class=\"n\">Выручка</th></tr></thead><tbody>");
         foreach (var g in results.Groups)
         {
@@ -502,6 +502,7 @@ public static class CampaignPages
             Cell(html, "Пациентов", Number(g.Patients));
             Cell(html, "Отправлено", Number(g.Sent));
             Cell(html, "Доставлено", Number(g.Delivered));
+            Cell(html, "Не доставлено", Number(g.NotDelivered));
             Cell(html, "Отказались", Number(g.OptedOut));
             Cell(html, "Ответили", Number(g.Replied));
             Cell(html, "Записей", Number(g.Bookings));

@@ -24,6 +24,7 @@ public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider tim
                    count(*)::int AS "Patients",
                    (count(*) FILTER (WHERE r."State" = 'sent'))::int AS "Sent",
                    (count(*) FILTER (WHERE m."Status" = 'delivered'))::int AS "Delivered",
+                   (count(*) FILTER (WHERE r."State" = 'sent' AND m."Status" IN ('failed-permanent', 'failed-temporary', 'expired', 'blocked')))::int AS "NotDelivered",
                    (count(*) FILTER (WHERE m."RepliedAt" IS NOT NULL))::int AS "Replied",
                    (count(*) FILTER (WHERE r."State" = 'sent' AND c."Granted" = false AND c."ChangedAt" >= r."SentAt"))::int AS "OptedOut",
                    (count(*) FILTER (WHERE coalesce(r."SentAt", r."DueAt") <= {now}))::int AS "Reached",
@@ -62,11 +63,11 @@ public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider tim
     {
         var csv = new StringBuilder();
         csv.Append("Рассылка;").Append(Field(name)).Append("\r\n");
-        csv.Append("Группа;Пациентов;Отправлено;Доставлено;Отказались;Ответили;Записей за ")
+        csv.Append("Группа;Пациентов;Отправлено;Доставлено;Не доставлено;Отказались;Ответили;Записей за ")
             .Append(results.AttributionDays.ToString(CultureInfo.InvariantCulture)).Append(" дн.;Записались;Доля записавшихся, %;Выручка, ₽\r\n");
         foreach (var g in results.Groups)
         {
-            csv.AppendJoin(';', g.Title, g.Patients, g.Sent, g.Delivered, g.OptedOut, g.Replied, g.Bookings, g.BookedPatients,
+            csv.AppendJoin(';', g.Title, g.Patients, g.Sent, g.Delivered, g.NotDelivered, g.OptedOut, g.Replied, g.Bookings, g.BookedPatients,
                     (g.BookingRate * 100).ToString("0.##", RussianNumbers), g.Revenue.ToString("0.##", RussianNumbers))
                 .Append("\r\n");
         }
@@ -101,6 +102,8 @@ public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider tim
 
         public int Delivered { get; set; }
 
+        public int NotDelivered { get; set; }
+
         public int Replied { get; set; }
 
         public int OptedOut { get; set; }
@@ -113,7 +116,7 @@ public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider tim
 
         public decimal Revenue { get; set; }
 
-        public GroupResult View() => new(Group, GroupTitle(Group), Patients, Sent, Delivered, OptedOut, Replied, Bookings, BookedPatients, Revenue,
+        public GroupResult View() => new(Group, GroupTitle(Group), Patients, Sent, Delivered, NotDelivered, OptedOut, Replied, Bookings, BookedPatients, Revenue,
             Reached == 0 ? 0 : (double)BookedPatients / Reached);
     }
 
@@ -131,13 +134,14 @@ public sealed class CampaignResultsReader(AudienceDbContext db, TimeProvider tim
 public sealed record CampaignResults(Guid CampaignId, int AttributionDays, IReadOnlyList<GroupResult> Groups, Lift? Lift);
 
 /// <param name="Patients">In the group (a variant: those planned, sent or cancelled for their own reason at their time).</param>
+/// <param name="NotDelivered">Sent on their way but ended failed, expired or blocked at the gateway (its consent gate, a stop-list, a bad number).</param>
 /// <param name="Bookings">Bookings within the attribution days.</param>
 /// <param name="BookedPatients">Patients with at least one.</param>
 /// <param name="Revenue">Paid for the attributed visits that were completed.</param>
 /// <param name="BookingRate">Booked patients of those whose time has come.</param>
 public sealed record GroupResult(
-    string Group, string Title, int Patients, int Sent, int Delivered, int OptedOut, int Replied, int Bookings, int BookedPatients, decimal Revenue,
-    double BookingRate);
+    string Group, string Title, int Patients, int Sent, int Delivered, int NotDelivered, int OptedOut, int Replied, int Bookings, int BookedPatients,
+    decimal Revenue, double BookingRate);
 
 /// <summary>The booking rate of those sent to (both variants) minus the holdout's, with a 95 % interval; fractions, not percent.</summary>
 public sealed record Lift(double Treated, double Holdout, double Difference, double Low, double High, double? Relative)
