@@ -95,10 +95,11 @@ public sealed partial class CampaignDispatcher(
             .ToDictionary(a => (a.ClinicId, a.PatientId));
         var cards = await db.ClinicCards.AsNoTracking().Where(c => clinicIds.Contains(c.ClinicId)).ToDictionaryAsync(c => c.ClinicId, cancellationToken);
         var sent = new Dictionary<string, Dictionary<string, List<DateTimeOffset>>>(StringComparer.Ordinal);
-        foreach (var chain in due.Select(r => ChainOf(r.ClinicId)).Distinct(StringComparer.Ordinal))
+        // Keyed by the scope (the chain, or the clinic in none): the cap counts a patient's messages across the chain.
+        foreach (var chain in due.Select(r => r.ClinicId).Distinct(StringComparer.Ordinal).GroupBy(audienceOptions.CurrentValue.ScopeIdOf))
         {
-            var scopeClinics = audienceOptions.CurrentValue.ScopeOf(chain);
-            sent[chain] = await CampaignAudience.MarketingSentAsync(db, scopeClinics, now.AddDays(-30), cancellationToken,
+            var scopeClinics = audienceOptions.CurrentValue.ScopeOf(chain.First());
+            sent[chain.Key] = await CampaignAudience.MarketingSentAsync(db, scopeClinics, now.AddDays(-30), cancellationToken,
                 [.. due.Where(r => scopeClinics.Contains(r.ClinicId)).Select(r => r.PatientId).Distinct()]);
         }
 
@@ -144,7 +145,7 @@ public sealed partial class CampaignDispatcher(
                 continue;
             }
 
-            var chain = ChainOf(recipient.ClinicId);
+            var chain = audienceOptions.CurrentValue.ScopeIdOf(recipient.ClinicId);
             var already = sent[chain].GetValueOrDefault(recipient.PatientId) ?? [];
             if (already.Count(at => at >= now.AddDays(-7)) >= settings.MaxPerWeek || already.Count >= settings.MaxPerMonth)
             {
@@ -250,10 +251,6 @@ public sealed partial class CampaignDispatcher(
         recipient.State = RecipientStates.Cancelled;
         recipient.Reason = reason;
     }
-
-    private string ChainOf(string clinicId) => audienceOptions.CurrentValue.ScopeIdOf(clinicId) is var scopeId && scopeId.StartsWith("chain:", StringComparison.Ordinal)
-        ? audienceOptions.CurrentValue.ScopeOf(clinicId)[0]
-        : clinicId;
 
     private string Subject(CampaignRecipient r) => $"marketing:{audienceOptions.CurrentValue.ScopeIdOf(r.ClinicId)}:{r.PatientId}";
 

@@ -22,7 +22,7 @@ public sealed partial class CampaignLifecycle(
     public async Task<Outcome<CampaignPreview>> PreviewAsync(Guid id, StaffUser staff, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(staff.MaySee))
+        if (campaign is null || !CampaignStore.Sees(staff, campaign))
         {
             return Outcome<CampaignPreview>.Refused(StatusCodes.Status404NotFound, NotFoundTitle, $"No campaign {id} among those you see.");
         }
@@ -43,7 +43,7 @@ public sealed partial class CampaignLifecycle(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
-        if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(approver.MaySee))
+        if (campaign is null || !CampaignStore.Sees(approver, campaign))
         {
             return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, NotFoundTitle, $"No campaign {id} among those you see.");
         }
@@ -104,7 +104,7 @@ public sealed partial class CampaignLifecycle(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
-        if (campaign is null || !CampaignStore.Read(campaign).ClinicIds!.All(staff.MaySee))
+        if (campaign is null || !CampaignStore.Sees(staff, campaign))
         {
             return Outcome<CampaignView>.Refused(StatusCodes.Status404NotFound, NotFoundTitle, $"No campaign {id} among those you see.");
         }

@@ -114,7 +114,7 @@ public static class CampaignPageEndpoints
         CampaignResultsReader results, CampaignOptions options, string? notice, int status, CancellationToken cancellationToken)
     {
         var staff = Staff(http);
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(staff.MaySee))
+        if (await store.VisibleViewAsync(id, staff, cancellationToken) is not { } view)
         {
             return StaffHtml.Message(http, StatusCodes.Status404NotFound, "Нет такой рассылки", "Такой рассылки нет среди рассылок ваших клиник.", "/campaigns", "Все рассылки");
         }
@@ -137,7 +137,7 @@ public static class CampaignPageEndpoints
             return NotMarketer(http);
         }
 
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(staff.MaySee))
+        if (await store.VisibleViewAsync(id, staff, cancellationToken) is not { } view)
         {
             return StaffHtml.Message(http, StatusCodes.Status404NotFound, "Нет такой рассылки", "Такой рассылки нет среди рассылок ваших клиник.", "/campaigns", "Все рассылки");
         }

@@ -47,8 +47,6 @@ public sealed partial class TemplatingRenderer(HttpClient http, IOptionsMonitor<
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public bool Configured => options.CurrentValue.Templating.BaseUrl is { Length: > 0 };
-
     /// <summary>The renders in the order of the models; or why there are none, in Russian, for the page.</summary>
     public async Task<(RenderAnswer? Answer, string? Problem)> RenderAsync(
         string templateKey, string channel, string clinicId, IReadOnlyList<Dictionary<string, string?>> models, CancellationToken cancellationToken)

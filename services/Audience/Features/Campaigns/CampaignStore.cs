@@ -46,7 +46,7 @@ public sealed class CampaignStore(AudienceDbContext db, IOptionsMonitor<Audience
         Guid id, CampaignDefinition definition, int? expected, StaffUser editor, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.FindAsync([id], cancellationToken);
-        if (campaign is null || !Read(campaign).ClinicIds!.All(editor.MaySee))
+        if (campaign is null || !Sees(editor, campaign))
         {
             return (null, CampaignsApi.NotFound(id));
         }
@@ -87,6 +87,13 @@ public sealed class CampaignStore(AudienceDbContext db, IOptionsMonitor<Audience
 
         return (await ViewAsync(id, cancellationToken), null);
     }
+
+    /// <summary>Whether every clinic of the campaign is one of the person's: otherwise they neither see nor touch it.</summary>
+    public static bool Sees(StaffUser staff, Campaign campaign) => Read(campaign).ClinicIds!.All(staff.MaySee);
+
+    /// <summary>The campaign as <see cref="ViewAsync"/> gives it, or null when there is none the person sees.</summary>
+    public async Task<CampaignView?> VisibleViewAsync(Guid id, StaffUser staff, CancellationToken cancellationToken) =>
+        await ViewAsync(id, cancellationToken) is { } view && view.Definition.ClinicIds!.All(staff.MaySee) ? view : null;
 
     public async Task<CampaignView?> ViewAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -101,7 +101,7 @@ public static class CampaignsApi
 
     private static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, CampaignStore store, CancellationToken cancellationToken)
     {
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(http.Staff().MaySee))
+        if (await store.VisibleViewAsync(id, http.Staff(), cancellationToken) is not { } view)
         {
             return NotFound(id);
         }
@@ -178,7 +178,7 @@ public static class CampaignsApi
     private static async Task<Results<Ok<IReadOnlyList<CampaignSummary>>, ProblemHttpResult>> BatchesAsync(
         Guid id, HttpContext http, AudienceDbContext db, CampaignStore store, CancellationToken cancellationToken)
     {
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(http.Staff().MaySee))
+        if (await store.VisibleViewAsync(id, http.Staff(), cancellationToken) is not { } view)
         {
             return NotFound(id);
         }
@@ -189,7 +189,7 @@ public static class CampaignsApi
     private static async Task<Results<Ok<RecipientsPage>, ProblemHttpResult, ValidationProblem>> RecipientsAsync(
         Guid id, string? state, string? group, int? page, HttpContext http, AudienceDbContext db, CampaignStore store, CancellationToken cancellationToken)
     {
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(http.Staff().MaySee))
+        if (await store.VisibleViewAsync(id, http.Staff(), cancellationToken) is not { } view)
         {
             return NotFound(id);
         }
@@ -221,7 +221,7 @@ public static class CampaignsApi
     private static async Task<Results<Ok<CampaignResults>, ProblemHttpResult>> ResultsAsync(
         Guid id, HttpContext http, CampaignStore store, CampaignResultsReader results, CancellationToken cancellationToken)
     {
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(http.Staff().MaySee))
+        if (await store.VisibleViewAsync(id, http.Staff(), cancellationToken) is not { } view)
         {
             return NotFound(id);
         }
@@ -232,7 +232,7 @@ public static class CampaignsApi
     private static async Task<IResult> ResultsCsvAsync(
         Guid id, HttpContext http, CampaignStore store, CampaignResultsReader results, CancellationToken cancellationToken)
     {
-        if (await store.ViewAsync(id, cancellationToken) is not { } view || !view.Definition.ClinicIds!.All(http.Staff().MaySee))
+        if (await store.VisibleViewAsync(id, http.Staff(), cancellationToken) is not { } view)
         {
             return NotFound(id);
         }
