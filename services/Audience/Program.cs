@@ -5,6 +5,7 @@ using Comms.Audience.Features.History;
 using Comms.Audience.Features.Imports;
 using Comms.Audience.Features.Rules;
 using Comms.Audience.Features.Scoring;
+using Comms.Audience.Features.Waitlist;
 using Comms.Audience.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Access;
@@ -22,8 +23,9 @@ builder.AddScoring();
 builder.AddChannels();
 builder.AddAnalytics();
 builder.AddCampaigns();
+builder.AddWaitlist();
 builder.AddServiceMessaging<AudienceDbContext>(
-    bus => bus.AddHistoryConsumers().AddChannelConsumers(),
+    bus => bus.AddHistoryConsumers().AddChannelConsumers().AddWaitlistConsumers(),
     (context, cfg) =>
     {
         cfg.ReceiveHistory(context);
@@ -40,6 +42,7 @@ api.MapScoringEndpoints();
 api.MapSegmentRulesEndpoints();
 api.MapChannelEndpoints();
 api.MapPortraitEndpoints();
+api.MapWaitlistEndpoints();
 app.MapAnalytics();
 app.MapCampaignEndpoints();
 app.MapCampaignPages();

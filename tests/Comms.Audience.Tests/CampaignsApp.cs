@@ -29,7 +29,7 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
     public const string ComposeExchange = "Comms.Contracts.Scheduling:ComposeMessage";
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Clinics = ["cmp-1", "cmp-2", "cmp-3", "cmp-4", "cmp-5", "cmp-6", "cmp-7", "cmp-8", "cmp-9", "cmp-10", "cmp-11", "cmp-12", "cmp-13"];
+    private static readonly string[] Clinics = ["cmp-1", "cmp-2", "cmp-3", "cmp-4", "cmp-5", "cmp-6", "cmp-7", "cmp-8", "cmp-9", "cmp-10", "cmp-11", "cmp-12", "cmp-13", "wl-1", "wl-2", "wl-3", "wl-4"];
 
     private long _sequence = 1000;
 
@@ -46,6 +46,9 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
         }
 
         settings["Audience:Watch:Interval"] = "30.00:00:00";
+        // Offers at any hour of the test's clock (the window itself is the campaigns' SendWindow, tested there).
+        settings["Audience:Waitlist:WindowFrom"] = "00:00";
+        settings["Audience:Waitlist:WindowTo"] = "00:00";
         (string Name, string[] Roles, string? Clinic)[] accounts =
         [
             (Marketer, [StaffRoles.Marketer], null),
@@ -154,11 +157,20 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
         Time.Advance(next - local);
     }
 
+    /// <summary>The waitlist runner's passes until no slot is due (the test's clock decides what expired).</summary>
+    public async Task RunWaitlistAsync()
+    {
+        var runner = Services.GetRequiredService<Features.Waitlist.WaitlistRunner>();
+        while (await runner.RunAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
     /// <summary>The journey runner's pass (the test's clock decides which day it is).</summary>
     public Task<int> RunJourneysAsync() => Services.GetRequiredService<JourneyRunner>().RunAsync(CancellationToken.None);
 
-    /// <summary>Marketing consents as the Consent service tells them, each a new ledger record; waits until Audience has them.</summary>
-    public async Task<IReadOnlyList<long>> ConsentAsync(string clinicId, IEnumerable<string> patientIds, bool granted, string channel = "sms")
+    /// <summary>Consents (marketing unless told) as the Consent service tells them, each a new ledger record; waits until Audience has them.</summary>
+    public async Task<IReadOnlyList<long>> ConsentAsync(string clinicId, IEnumerable<string> patientIds, bool granted, string channel = "sms", string purpose = "marketing")
     {
         var bus = Services.GetRequiredService<IBus>();
         var before = Received.Finished(ConsentQueue);
@@ -168,7 +180,7 @@ public sealed class CampaignsApp() : ServiceApp<Program>("cmp")
         {
             var sequence = Interlocked.Increment(ref _sequence);
             sequences.Add(sequence);
-            await bus.Publish(new ConsentChanged(sequence, clinicId, patient, Contact(patient, channel), channel, "marketing", granted,
+            await bus.Publish(new ConsentChanged(sequence, clinicId, patient, Contact(patient, channel), channel, purpose, granted,
                 granted ? "mis_checkbox" : "reply", now, now));
         }
 

@@ -48,6 +48,9 @@ public sealed class StrictRenderingTests
     [InlineData("appointment.reminder")]
     [InlineData("appointment.missed")]
     [InlineData("appointment.recall")]
+    [InlineData("waitlist.offer")]
+    [InlineData("waitlist.claimed")]
+    [InlineData("waitlist.taken")]
     public void Seeded_templates_are_valid_for_their_key(string key)
     {
         var seeded = TemplateSeed.All.Where(t => t.Key == key).ToList();

@@ -36,6 +36,12 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
 
     public DbSet<ClinicCard> ClinicCards => Set<ClinicCard>();
 
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+
+    public DbSet<WaitlistSlot> WaitlistSlots => Set<WaitlistSlot>();
+
+    public DbSet<WaitlistOffer> WaitlistOffers => Set<WaitlistOffer>();
+
     /// <summary>The keys of the analytics page's sign-in cookie (staff sign-in, Comms.StaffAccounts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -239,6 +245,55 @@ public sealed class AudienceDbContext(DbContextOptions<AudienceDbContext> option
             clinic.Property(x => x.Name).HasMaxLength(200);
             clinic.Property(x => x.Address).HasMaxLength(500);
             clinic.Property(x => x.TimeZone).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<WaitlistEntry>(entry =>
+        {
+            entry.ToTable("waitlist_entries");
+            entry.HasKey(x => new { x.ClinicId, x.EntryId });
+            entry.Property(x => x.ClinicId).HasMaxLength(200);
+            entry.Property(x => x.EntryId).HasMaxLength(200);
+            entry.Property(x => x.PatientId).HasMaxLength(200);
+            entry.Property(x => x.DoctorId).HasMaxLength(200);
+            entry.Property(x => x.Specialty).HasMaxLength(200);
+            entry.Property(x => x.Status).HasMaxLength(20);
+            entry.Property(x => x.RemovedReason).HasMaxLength(1000);
+            entry.HasIndex(x => new { x.ClinicId, x.Status });
+        });
+
+        modelBuilder.Entity<WaitlistSlot>(slot =>
+        {
+            slot.ToTable("waitlist_slots");
+            slot.HasKey(x => x.Id);
+            slot.Property(x => x.ClinicId).HasMaxLength(200);
+            slot.Property(x => x.MisSlotId).HasMaxLength(200);
+            slot.Property(x => x.FreedByAppointmentId).HasMaxLength(200);
+            slot.Property(x => x.FreedByPatientId).HasMaxLength(200);
+            slot.Property(x => x.DoctorId).HasMaxLength(200);
+            slot.Property(x => x.DoctorName).HasMaxLength(200);
+            slot.Property(x => x.Specialty).HasMaxLength(200);
+            slot.Property(x => x.ServiceCode).HasMaxLength(200);
+            slot.Property(x => x.ServiceName).HasMaxLength(200);
+            slot.Property(x => x.TimeZone).HasMaxLength(64);
+            slot.Property(x => x.Status).HasMaxLength(20);
+            slot.Property(x => x.ClaimedEntryId).HasMaxLength(200);
+            slot.Property(x => x.ClaimedPatientId).HasMaxLength(200);
+            // One open offer of a doctor's time: a slot.freed and the cancellation that freed it are one slot.
+            slot.HasIndex(x => new { x.ClinicId, x.DoctorId, x.StartsAt }).IsUnique().HasFilter("\"Status\" = 'open'");
+            slot.HasIndex(x => new { x.Status, x.NextAt });
+        });
+
+        modelBuilder.Entity<WaitlistOffer>(offer =>
+        {
+            offer.ToTable("waitlist_offers");
+            offer.HasKey(x => x.MessageId);
+            offer.Property(x => x.ClinicId).HasMaxLength(200);
+            offer.Property(x => x.EntryId).HasMaxLength(200);
+            offer.Property(x => x.PatientId).HasMaxLength(200);
+            offer.Property(x => x.Channel).HasMaxLength(20);
+            offer.Property(x => x.State).HasMaxLength(20);
+            offer.HasIndex(x => new { x.SlotId, x.EntryId }).IsUnique();
+            offer.HasIndex(x => new { x.ClinicId, x.EntryId, x.State });
         });
 
         modelBuilder.AddStaffSignIn();

@@ -17,6 +17,9 @@ public static class TemplateSeed
     public const string RecallKey = "appointment.recall";
     public const string FeedbackRequestKey = "feedback.request";
     public const string FeedbackFollowUpKey = "feedback.followup";
+    public const string WaitlistOfferKey = "waitlist.offer";
+    public const string WaitlistClaimedKey = "waitlist.claimed";
+    public const string WaitlistTakenKey = "waitlist.taken";
     public const string SystemAuthor = "system";
     public const string DefaultLocale = "ru";
 
@@ -112,6 +115,68 @@ public static class TemplateSeed
         "{{ if appointment.date }} {{ appointment.date }}{{ end }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
         "{{ if feedback.link }}, по ссылке {{ feedback.link }}{{ else }}: выберите оценку ниже, от 1 (плохо) до 5 (отлично){{ end }}. Спасибо!";
 
+    /// <summary>
+    /// A freed slot from the waitlist (the patient asked for it: a service message). The first «1» wins, so the text says
+    /// until when; it names no doctor or service.
+    /// </summary>
+    public const string WaitlistOfferBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, освободилось{{ else }}Освободилось{{ end }} время " +
+        "{{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. " +
+        "Ответьте 1 до {{ offer.until }}, чтобы записаться; 2 — не нужно.";
+
+    public const string WaitlistOfferMaxBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, освободилось{{ else }}Освободилось{{ end }} время " +
+        "{{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}. " +
+        "Записаться — кнопкой ниже до {{ offer.until }}: время получит тот, кто ответит первым.";
+
+    public const string WaitlistClaimedBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} за вами" +
+        "{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Клиника оформит запись и пришлёт подтверждение.";
+
+    public const string WaitlistTakenBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }}" +
+        "{{ if clinic.name }}, {{ clinic.name }},{{ end }} уже занято. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.";
+
+    public const string WaitlistOfferEmailSubject = "Освободилось время {{ slot.date }} в {{ slot.time }}";
+
+    public const string WaitlistOfferEmailText =
+        "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\n" +
+        "Освободилось время {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}" +
+        "{{ if clinic.address }}, {{ clinic.address }}{{ end }} — вы просили сообщить о нём.\n\n" +
+        "Чтобы записаться, ответьте на это письмо цифрой 1 до {{ offer.until }}; цифрой 2 — если не нужно. " +
+        "Время получит тот, кто ответит первым.";
+
+    public const string WaitlistOfferEmailHtml =
+        "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n" +
+        "<p>Освободилось время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>" +
+        "{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }}{{ if clinic.address }}, {{ clinic.address | html.escape }}{{ end }} — вы просили сообщить о нём.</p>\n" +
+        "<p>Чтобы записаться, ответьте на это письмо цифрой 1 до {{ offer.until | html.escape }}; цифрой 2 — если не нужно. " +
+        "Время получит тот, кто ответит первым.</p>";
+
+    public const string WaitlistClaimedEmailSubject = "Время {{ slot.date }} в {{ slot.time }} за вами";
+
+    public const string WaitlistClaimedEmailText =
+        "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\n" +
+        "Время {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }} за вами. " +
+        "Клиника оформит запись и пришлёт подтверждение.";
+
+    public const string WaitlistClaimedEmailHtml =
+        "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n" +
+        "<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} за вами. " +
+        "Клиника оформит запись и пришлёт подтверждение.</p>";
+
+    public const string WaitlistTakenEmailSubject = "Время {{ slot.date }} в {{ slot.time }} уже занято";
+
+    public const string WaitlistTakenEmailText =
+        "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\n" +
+        "Время {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }} уже занято. " +
+        "Вы остаётесь в листе ожидания: сообщим, когда освободится другое.";
+
+    public const string WaitlistTakenEmailHtml =
+        "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n" +
+        "<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} уже занято. " +
+        "Вы остаётесь в листе ожидания: сообщим, когда освободится другое.</p>";
+
     private static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IReadOnlyList<MessageTemplate> All { get; } =
@@ -130,6 +195,15 @@ public static class TemplateSeed
         Text(new Guid("0193f5a0-0000-7000-8000-00000000000b"), Channels.Max, RecallKey, RecallBody),
         Text(new Guid("0193f5a0-0000-7000-8000-00000000000c"), Channels.Max, FeedbackRequestKey, FeedbackRequestMaxBody),
         Text(new Guid("0193f5a0-0000-7000-8000-00000000000e"), Channels.Max, FeedbackFollowUpKey, FeedbackFollowUpBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-00000000000f"), WaitlistOfferKey, WaitlistOfferBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-000000000010"), WaitlistClaimedKey, WaitlistClaimedBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-000000000011"), WaitlistTakenKey, WaitlistTakenBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-000000000012"), Channels.Max, WaitlistOfferKey, WaitlistOfferMaxBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-000000000013"), Channels.Max, WaitlistClaimedKey, WaitlistClaimedBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-000000000014"), Channels.Max, WaitlistTakenKey, WaitlistTakenBody),
+        Email(new Guid("0193f5a0-0000-7000-8000-000000000015"), WaitlistOfferKey, WaitlistOfferEmailSubject, WaitlistOfferEmailText, WaitlistOfferEmailHtml),
+        Email(new Guid("0193f5a0-0000-7000-8000-000000000016"), WaitlistClaimedKey, WaitlistClaimedEmailSubject, WaitlistClaimedEmailText, WaitlistClaimedEmailHtml),
+        Email(new Guid("0193f5a0-0000-7000-8000-000000000017"), WaitlistTakenKey, WaitlistTakenEmailSubject, WaitlistTakenEmailText, WaitlistTakenEmailHtml),
     ];
 
     private static MessageTemplate Sms(Guid id, string key, string body) => Text(id, Channels.Sms, key, body);

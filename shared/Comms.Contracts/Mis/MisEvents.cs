@@ -10,11 +10,14 @@ public static class MisEventTypes
     public const string AppointmentNoShow = "appointment.no_show";
     public const string PatientUpdated = "patient.updated";
     public const string PatientConsentChanged = "patient.consent_changed";
+    public const string WaitlistAdded = "waitlist.added";
+    public const string WaitlistRemoved = "waitlist.removed";
+    public const string SlotFreed = "slot.freed";
 
     public static readonly IReadOnlyList<string> All =
     [
         AppointmentBooked, AppointmentRescheduled, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow,
-        PatientUpdated, PatientConsentChanged,
+        PatientUpdated, PatientConsentChanged, WaitlistAdded, WaitlistRemoved, SlotFreed,
     ];
 }
 
@@ -79,7 +82,8 @@ public sealed record AppointmentClosedData(
     decimal? AmountPaid,
     IReadOnlyList<MisService>? Services,
     decimal? Discount = null,
-    string? CancelledBy = null);
+    string? CancelledBy = null,
+    bool OfferSlot = true);
 
 /// <summary>Who cancelled an appointment (<c>appointment.cancelled</c>'s optional <c>cancelledBy</c>).</summary>
 public static class CancelledBy
@@ -135,3 +139,29 @@ public static class ConsentMethods
         "mis_checkbox", "paper_form", "web_form", "reply", "email_link", "verbal_recorded", "carrier_stop_list", "admin",
     ];
 }
+
+/// <summary>
+/// Data of <c>waitlist.added</c>: the patient asked to be offered an earlier time with the doctor (or any doctor of
+/// the specialty) within the period. The same <c>entryId</c> again changes the entry.
+/// </summary>
+public sealed record WaitlistAddedData(
+    string EntryId,
+    MisClinic Clinic,
+    MisPatient Patient,
+    string? DoctorId,
+    string? Specialty,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    DateTimeOffset? AddedAt);
+
+/// <summary>Data of <c>waitlist.removed</c>: the entry is off the list (booked, no longer needed).</summary>
+public sealed record WaitlistRemovedData(string EntryId, MisClinic Clinic, string? Reason);
+
+/// <summary>Data of <c>slot.freed</c>: a doctor's time is free and may be offered to the waitlist.</summary>
+public sealed record SlotFreedData(
+    string? SlotId,
+    MisClinic Clinic,
+    MisDoctor Doctor,
+    DateTimeOffset StartsAt,
+    int DurationMinutes,
+    MisService? Service);

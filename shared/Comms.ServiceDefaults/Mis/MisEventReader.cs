@@ -83,6 +83,9 @@ public static partial class MisEventReader
                 MisEventTypes.AppointmentCancelled or MisEventTypes.AppointmentCompleted or MisEventTypes.AppointmentNoShow => ReadClosed(v, d),
                 MisEventTypes.PatientUpdated => ReadPatientUpdated(v, d),
                 MisEventTypes.PatientConsentChanged => ReadConsent(v, d),
+                MisEventTypes.WaitlistAdded => ReadWaitlistAdded(v, d),
+                MisEventTypes.WaitlistRemoved => ReadWaitlistRemoved(v, d),
+                MisEventTypes.SlotFreed => ReadSlotFreed(v, d),
                 _ => null,
             };
         }
@@ -131,6 +134,7 @@ public static partial class MisEventReader
         var amountPaid = v.Money(data, p, "amountPaid");
         var discount = v.Money(data, p, "discount");
         var cancelledBy = v.Enum(data, p, "cancelledBy", CancelledBy.All, required: false);
+        var offerSlot = v.Boolean(data, p, "offerSlot", required: false);
 
         List<MisService>? services = null;
         if (data.TryGetProperty("services", out var list) && list.ValueKind != JsonValueKind.Null)
@@ -159,7 +163,7 @@ public static partial class MisEventReader
 
         return appointmentId is null || version is null || clinic is null
             ? null
-            : new AppointmentClosedData(appointmentId, version.Value, clinic, reason, amountPaid, services, discount, cancelledBy);
+            : new AppointmentClosedData(appointmentId, version.Value, clinic, reason, amountPaid, services, discount, cancelledBy, offerSlot ?? true);
     }
 
     private static PatientUpdatedData? ReadPatientUpdated(Validator v, JsonElement data)
@@ -214,6 +218,78 @@ public static partial class MisEventReader
         return patientId is null || clinicId is null || contacts != 1 || channel is null || purpose is null || granted is null || method is null
             ? null
             : new ConsentChangedData(patientId, clinicId, phone, email, messengerId, channel, purpose, granted.Value, method, documentRef, capturedAt, capturedBy);
+    }
+
+    private static WaitlistAddedData? ReadWaitlistAdded(Validator v, JsonElement data)
+    {
+        const string p = "data";
+        var entryId = v.String(data, p, "entryId", required: true);
+        var clinic = ReadClinic(v, data, requireTimeZone: false);
+        var patient = ReadPatient(v, data);
+        string? doctorId = null;
+        if (v.Object(data, p, "doctor", required: false) is { } d)
+        {
+            doctorId = v.String(d, $"{p}.doctor", "doctorId", required: true);
+        }
+
+        var specialty = v.String(data, p, "specialty", required: false);
+        if (doctorId is null && specialty is null && !v.HasErrorAt($"{p}.doctor.doctorId"))
+        {
+            v.Error($"{p}.specialty", "a doctor (doctor.doctorId) or a specialty is required: what the patient waits for");
+        }
+
+        DateTimeOffset? from = null, to = null;
+        if (v.Object(data, p, "period", required: true) is { } period)
+        {
+            from = v.DateTime(period, $"{p}.period", "from", required: true);
+            to = v.DateTime(period, $"{p}.period", "to", required: true);
+            if (from is { } f && to is { } t && t <= f)
+            {
+                v.Error($"{p}.period.to", "must be later than period.from");
+                to = null;
+            }
+        }
+
+        var addedAt = v.DateTime(data, p, "addedAt", required: false);
+        return entryId is null || clinic is null || patient is null || (doctorId is null && specialty is null) || from is null || to is null
+            ? null
+            : new WaitlistAddedData(entryId, clinic, patient, doctorId, specialty, from.Value, to.Value, addedAt);
+    }
+
+    private static WaitlistRemovedData? ReadWaitlistRemoved(Validator v, JsonElement data)
+    {
+        const string p = "data";
+        var entryId = v.String(data, p, "entryId", required: true);
+        var clinic = ReadClinic(v, data, requireTimeZone: false);
+        var reason = v.String(data, p, "reason", required: false, maxLength: 1000);
+        return entryId is null || clinic is null ? null : new WaitlistRemovedData(entryId, clinic, reason);
+    }
+
+    private static SlotFreedData? ReadSlotFreed(Validator v, JsonElement data)
+    {
+        const string p = "data";
+        var slotId = v.String(data, p, "slotId", required: false);
+        var clinic = ReadClinic(v, data, requireTimeZone: true);
+        MisDoctor? doctor = null;
+        if (v.Object(data, p, "doctor", required: true) is { } d)
+        {
+            var doctorId = v.String(d, $"{p}.doctor", "doctorId", required: true);
+            doctor = doctorId is null
+                ? null
+                : new MisDoctor(doctorId, v.String(d, $"{p}.doctor", "name", required: false), v.String(d, $"{p}.doctor", "specialty", required: false));
+        }
+
+        var startsAt = v.DateTime(data, p, "startsAt", required: true);
+        var duration = (int?)v.Integer(data, p, "durationMinutes", required: true, min: 1, max: 24 * 60);
+        MisService? service = null;
+        if (v.Object(data, p, "service", required: false) is { } s)
+        {
+            service = new MisService(v.String(s, $"{p}.service", "code", required: false), v.String(s, $"{p}.service", "name", required: false));
+        }
+
+        return clinic is null || doctor is null || startsAt is null || duration is null
+            ? null
+            : new SlotFreedData(slotId, clinic, doctor, startsAt.Value, duration.Value, service);
     }
 
     private static MisClinic? ReadClinic(Validator v, JsonElement data, bool requireTimeZone)

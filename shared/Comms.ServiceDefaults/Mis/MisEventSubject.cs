@@ -13,6 +13,9 @@ public static class MisEventSubject
         AppointmentData booking => $"appointment|{booking.Clinic.ClinicId}|{booking.AppointmentId}",
         AppointmentClosedData closing => $"appointment|{closing.Clinic.ClinicId}|{closing.AppointmentId}",
         PatientUpdatedData patient => $"patient|{patient.ClinicId}|{patient.PatientId}",
+        WaitlistAddedData entry => $"waitlist|{entry.Clinic.ClinicId}|{entry.EntryId}",
+        WaitlistRemovedData entry => $"waitlist|{entry.Clinic.ClinicId}|{entry.EntryId}",
+        SlotFreedData slot => $"slot|{slot.Clinic.ClinicId}|{slot.Doctor.DoctorId}|{slot.StartsAt.UtcTicks}",
         _ => $"mis-event|{misEvent.Key}",
     };
 }

@@ -73,9 +73,9 @@ public sealed partial class JourneyRunner(
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>The campaigns' background work: the dispatcher's passes and the journey runner's, side by side.</summary>
-public sealed class CampaignBackground(CampaignDispatcher dispatcher, JourneyRunner journeys) : BackgroundService
+/// <summary>The campaigns' background work: the dispatcher's passes, the journey runner's and the waitlist's, side by side.</summary>
+public sealed class CampaignBackground(CampaignDispatcher dispatcher, JourneyRunner journeys, Waitlist.WaitlistRunner waitlist) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(dispatcher.LoopAsync(stoppingToken), journeys.LoopAsync(stoppingToken));
+        Task.WhenAll(dispatcher.LoopAsync(stoppingToken), journeys.LoopAsync(stoppingToken), waitlist.LoopAsync(stoppingToken));
 }

@@ -77,7 +77,7 @@ public sealed partial class HistoryProjection(AudienceDbContext db, TimeProvider
     }
 
     /// <summary>The name a campaign's text addresses the patient by (only what the event says is changed).</summary>
-    private Task ApplyAddresseeAsync(
+    public Task ApplyAddresseeAsync(
         string clinicId, string patientId, string? firstName, string? middleName, string? lastName, string? timeZone, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -94,7 +94,7 @@ public sealed partial class HistoryProjection(AudienceDbContext db, TimeProvider
     }
 
     /// <summary>The clinic's name, address and zone for campaigns' texts and send windows.</summary>
-    private Task ApplyClinicAsync(MisClinic clinic, CancellationToken cancellationToken)
+    public Task ApplyClinicAsync(MisClinic clinic, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return db.Database.ExecuteSqlInterpolatedAsync($"""

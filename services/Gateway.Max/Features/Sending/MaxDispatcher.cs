@@ -23,11 +23,12 @@ public sealed partial class MaxDispatcher(
 {
     public const string Provider = "max";
 
-    /// <summary>The reply buttons: a tap sends back the digit Scheduling and Feedback already read from SMS.</summary>
+    /// <summary>The reply buttons: a tap sends back the digit Scheduling, Feedback and Audience's waitlist already read from SMS.</summary>
     public static MaxContent ContentFor(string text, string? expectedReply) => expectedReply switch
     {
         "confirmation" => new MaxContent(text, [("1", "Подтверждаю"), ("2", "Отменить")]),
         "rating" => new MaxContent(text, [.. Enumerable.Range(1, 5).Select(n => (n.ToString(System.Globalization.CultureInfo.InvariantCulture), new string('★', n)))]),
+        "waitlist" => new MaxContent(text, [("1", "Записаться"), ("2", "Не нужно")]),
         _ => new MaxContent(text, []),
     };
 

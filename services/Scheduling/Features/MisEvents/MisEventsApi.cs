@@ -144,6 +144,9 @@ public static class MisEventsApi
         AppointmentClosedData c => c.Clinic.ClinicId,
         PatientUpdatedData p => p.ClinicId,
         ConsentChangedData c => c.ClinicId,
+        WaitlistAddedData w => w.Clinic.ClinicId,
+        WaitlistRemovedData w => w.Clinic.ClinicId,
+        SlotFreedData s => s.Clinic.ClinicId,
         _ => "",
     };
 }

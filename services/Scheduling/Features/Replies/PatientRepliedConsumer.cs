@@ -21,14 +21,15 @@ public sealed partial class PatientRepliedConsumer(
 {
     private const string FeedbackRating = "rating";
     private const string FeedbackReview = "review";
+    private const string WaitlistOffer = "waitlist";
 
     public async Task Consume(ConsumeContext<PatientReplied> context)
     {
         var reply = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (reply.ExpectedReply is FeedbackRating or FeedbackReview)
+        if (reply.ExpectedReply is FeedbackRating or FeedbackReview or WaitlistOffer)
         {
-            return; // an answer to Feedback's question: Feedback records it
+            return; // an answer to Feedback's question (Feedback records it) or to Audience's slot offer (Audience weighs it)
         }
 
         // A reply names the channel attempt it answers; the send is what the rest of Scheduling knows.

@@ -57,8 +57,8 @@ public sealed class TemplateModel
 }
 
 /// <summary>
-/// The catalog of template keys — the one place that names each in Russian — and their variables, as Scheduling (services/Scheduling/Features/Reminders/MessageModel.cs)
-/// and Feedback fill them. The authoring UI lists them; publishing and rendering refuse any other name.
+/// The catalog of template keys — the one place that names each in Russian — and their variables, as Scheduling (services/Scheduling/Features/Reminders/MessageModel.cs),
+/// Feedback and Audience fill them. The authoring UI lists them; publishing and rendering refuse any other name.
 /// </summary>
 public static class TemplateModels
 {
@@ -104,6 +104,25 @@ public static class TemplateModels
         new("feedback.reviewLink", "url", "Ссылка на отзыв о клинике на этом сайте", "https://yandex.ru/maps/org/1234567890/reviews"),
     ];
 
+    /// <summary>A freed slot offered from the waitlist (Audience, docs/waitlist.md), in the patient's zone.</summary>
+    private static readonly IReadOnlyList<ModelVariable> Slot =
+    [
+        new("slot.date", "date", "Дата освободившегося времени в зоне пациента, дд.ММ.гггг", "24.11.2026"),
+        new("slot.time", "time", "Время начала", "10:30"),
+        new("slot.weekday", "string", "День недели", "вторник"),
+        new("slot.startsAt", "datetime", "Начало, ISO 8601 со смещением пациента (для ru.date)", "2026-11-24T10:30:00+03:00"),
+        new("slot.durationMinutes", "number", "Длительность в минутах (пусто, если МИС её не передала)", "30"),
+        new("doctor.name", "string", "Врач (шаблоны по умолчанию его не называют: врачебная тайна)", "Петров П. П."),
+        new("doctor.specialty", "string", "Специальность врача (шаблоны по умолчанию её не называют)", "Стоматолог-терапевт"),
+        new("service.name", "string", "Услуга (шаблоны по умолчанию её не называют)", "Консультация"),
+    ];
+
+    private static readonly IReadOnlyList<ModelVariable> SlotOffer =
+    [
+        .. Slot,
+        new("offer.until", "string", "До какого времени ждём ответа: ЧЧ:мм, или дд.ММ ЧЧ:мм, если не сегодня", "12:30"),
+    ];
+
     private static readonly FrozenDictionary<string, TemplateModel> ByKey = new[]
     {
         Cataloged("appointment.confirmation", "Подтверждение записи", Appointment),
@@ -112,6 +131,9 @@ public static class TemplateModels
         Cataloged("appointment.recall", "Приглашение на плановый визит", Appointment),
         Cataloged("feedback.request", "Просьба оценить визит", Feedback),
         Cataloged("feedback.followup", "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
+        Cataloged("waitlist.offer", "Предложение освободившегося времени (лист ожидания)", SlotOffer),
+        Cataloged("waitlist.claimed", "Время за пациентом (лист ожидания)", Slot),
+        Cataloged("waitlist.taken", "Время уже занято (лист ожидания)", Slot),
         // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
         Marketing("campaign.offer", "Рекламная рассылка (кампания)"),
         Marketing("campaign.birthday", "Поздравление с днём рождения (сценарий)"),

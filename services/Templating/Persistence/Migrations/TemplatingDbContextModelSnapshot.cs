@@ -414,6 +414,129 @@ namespace Comms.Templating.Persistence.Migrations
                             PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Status = "published",
                             Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000000f"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, освободилось{{ else }}Освободилось{{ end }} время {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Ответьте 1 до {{ offer.until }}, чтобы записаться; 2 — не нужно.",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "waitlist.offer",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000010"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} за вами{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Клиника оформит запись и пришлёт подтверждение.",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "waitlist.claimed",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000011"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "waitlist.taken",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000012"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, освободилось{{ else }}Освободилось{{ end }} время {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }}. Записаться — кнопкой ниже до {{ offer.until }}: время получит тот, кто ответит первым.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "waitlist.offer",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000013"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} за вами{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Клиника оформит запись и пришлёт подтверждение.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "waitlist.claimed",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000014"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "waitlist.taken",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000015"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\nОсвободилось время {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}{{ if clinic.address }}, {{ clinic.address }}{{ end }} — вы просили сообщить о нём.\n\nЧтобы записаться, ответьте на это письмо цифрой 1 до {{ offer.until }}; цифрой 2 — если не нужно. Время получит тот, кто ответит первым.",
+                            Channel = "email",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Html = "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n<p>Освободилось время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }}{{ if clinic.address }}, {{ clinic.address | html.escape }}{{ end }} — вы просили сообщить о нём.</p>\n<p>Чтобы записаться, ответьте на это письмо цифрой 1 до {{ offer.until | html.escape }}; цифрой 2 — если не нужно. Время получит тот, кто ответит первым.</p>",
+                            Key = "waitlist.offer",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Subject = "Освободилось время {{ slot.date }} в {{ slot.time }}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000016"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\nВремя {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }} за вами. Клиника оформит запись и пришлёт подтверждение.",
+                            Channel = "email",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Html = "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} за вами. Клиника оформит запись и пришлёт подтверждение.</p>",
+                            Key = "waitlist.claimed",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Subject = "Время {{ slot.date }} в {{ slot.time }} за вами",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000017"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\nВремя {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
+                            Channel = "email",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Html = "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.</p>",
+                            Key = "waitlist.taken",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Subject = "Время {{ slot.date }} в {{ slot.time }} уже недоступно",
+                            Version = 1
                         });
                 });
 #pragma warning restore 612, 618
