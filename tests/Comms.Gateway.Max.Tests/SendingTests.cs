@@ -69,6 +69,19 @@ public sealed class SendingTests(GatewayMaxApp app) : IClassFixture<GatewayMaxAp
     }
 
     [Fact]
+    public async Task A_slot_offer_from_the_waitlist_carries_take_and_decline_buttons()
+    {
+        var (userId, patientId) = await app.LinkedPatientAsync();
+
+        var command = await app.SendAsync(GatewayMaxApp.Command(patientId, expectedReply: "waitlist"));
+
+        await app.WaitForStatusAsync(command.MessageId, "sent");
+        var sent = Assert.Single(await app.SimulatorMessagesAsync(userId), m => m.GetProperty("text").GetString() == command.Text);
+        var buttons = sent.GetProperty("buttons");
+        Assert.Equal(("Записаться", "Не нужно"), (buttons.GetProperty("1").GetString(), buttons.GetProperty("2").GetString()));
+    }
+
+    [Fact]
     public async Task A_message_past_its_deadline_expires_without_a_call_to_max()
     {
         var (userId, patientId) = await app.LinkedPatientAsync();

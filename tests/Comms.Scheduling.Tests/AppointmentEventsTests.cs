@@ -122,6 +122,41 @@ public sealed class AppointmentEventsTests(SchedulingApp app) : IClassFixture<Sc
         Assert.All(sends, s => Assert.Equal(SendStatuses.Dispatched, s.Status));
     }
 
+    [Fact]
+    public async Task The_waitlist_events_are_taken_over_http_for_the_keys_own_clinic_and_passed_on_to_mis_events()
+    {
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var passed = await broker.BindQueueAsync("mis.events", "waitlist.*");
+        var freed = await broker.BindQueueAsync("mis.events", "slot.freed");
+        var id = NewId();
+        var from = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(3));
+        object Entry(string clinicId) => new
+        {
+            entryId = "W-" + id,
+            clinic = new { clinicId, timeZone = "Europe/Moscow" },
+            patient = new { patientId = "P-" + id, phone = "+7 916 123-45-67" },
+            specialty = "Терапевт",
+            period = new { from = from.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), to = from.AddDays(14).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) },
+        };
+
+        await PostAsync(Event("waitlist.added", $"w-{id}", Entry("msk-1")));
+        await PostAsync(Event("slot.freed", $"s-{id}", new
+        {
+            clinic = new { clinicId = "msk-1", timeZone = "Europe/Moscow" },
+            doctor = new { doctorId = "D-5", specialty = "Терапевт" },
+            startsAt = from.AddDays(2).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            durationMinutes = 30,
+        }));
+        using var foreign = await SendAsync(Event("waitlist.added", $"f-{id}", Entry("spb-1")));
+        using var invalid = await SendAsync(Event("waitlist.removed", $"x-{id}", new { clinic = new { clinicId = "msk-1" } }));
+
+        Assert.Equal("W-" + id, (await broker.WaitForAsync(passed, e => e.GetProperty("id").GetString() == $"w-{id}", Patience, "waitlist.added")).GetProperty("data").GetProperty("entryId").GetString());
+        Assert.Equal("D-5", (await broker.WaitForAsync(freed, e => e.GetProperty("id").GetString() == $"s-{id}", Patience, "slot.freed")).GetProperty("data").GetProperty("doctor").GetProperty("doctorId").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("data.entryId", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static string NewId() => "A-" + Guid.NewGuid().ToString("N")[..10];
 
     private static object Booking(string id, int version, DateTimeOffset startsAt) => new
@@ -140,14 +175,19 @@ public sealed class AppointmentEventsTests(SchedulingApp app) : IClassFixture<Sc
 
     private async Task PostAsync(string cloudEvent)
     {
+        using var response = await SendAsync(cloudEvent);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string cloudEvent)
+    {
         using var client = app.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/mis/events")
         {
             Content = new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json"),
         };
         request.Headers.Add("X-Api-Key", SchedulingApp.ApiKey);
-        using var response = await client.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return await client.SendAsync(request);
     }
 
     private async Task<JsonElement?> GetAppointmentAsync(string id)

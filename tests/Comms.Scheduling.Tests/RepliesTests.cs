@@ -66,7 +66,7 @@ public sealed class RepliesTests(SchedulingApp app) : IClassFixture<SchedulingAp
     }
 
     [Fact]
-    public async Task An_answer_to_a_feedback_question_is_left_to_feedback()
+    public async Task An_answer_to_a_feedback_question_or_a_slot_offer_is_left_to_its_service()
     {
         var (id, question) = await BookAsync();
         await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
@@ -75,8 +75,11 @@ public sealed class RepliesTests(SchedulingApp app) : IClassFixture<SchedulingAp
 
         await app.Services.GetRequiredService<IBus>().Publish(new PatientReplied(
             Guid.CreateVersion7(), "sms", "+79161234567", "5", Guid.CreateVersion7(), "rating", "msk-1", "P-" + id, id, DateTimeOffset.UtcNow));
+        // Audience's waitlist weighs a «1» to its offer (and forwards what is no answer): not a confirmation, not a message.
+        await app.Services.GetRequiredService<IBus>().Publish(new PatientReplied(
+            Guid.CreateVersion7(), "sms", "+79161234567", "1", Guid.CreateVersion7(), "waitlist", "msk-1", "P-" + id, id, DateTimeOffset.UtcNow));
         await ReplyAsync(id, question, "Можно перенести?");
-        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished("scheduling-patient-replied") >= finished + 2), Patience, "both replies consumed");
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished("scheduling-patient-replied") >= finished + 3), Patience, "the three replies consumed");
         await Eventually.TrueAsync(async () =>
         {
             await using var scope = app.Services.CreateAsyncScope();

@@ -18,6 +18,23 @@ public sealed class MisEventReaderTests
            "service":{"code":"DENT-HYG","name":"Профессиональная гигиена"}}}
         """;
 
+    // The waitlist's examples of docs/mis-integration.md (3.6, 3.7), verbatim.
+    private const string WaitlistAdded = """
+        {"specversion":"1.0","id":"evt-000150","source":"mis/clinic-msk-1","type":"waitlist.added","time":"2026-11-20T08:00:00Z",
+         "data":{"entryId":"W-31","clinic":{"clinicId":"msk-1","name":"Клиника на Ленина","timeZone":"Europe/Moscow"},
+           "patient":{"patientId":"P-77","firstName":"Анна","phone":"+7 916 123-45-67"},
+           "doctor":{"doctorId":"D-5"},"specialty":"Стоматолог-терапевт",
+           "period":{"from":"2026-11-21T00:00:00+03:00","to":"2026-12-05T00:00:00+03:00"},
+           "addedAt":"2026-11-20T10:55:00+03:00"}}
+        """;
+
+    private const string SlotFreed = """
+        {"specversion":"1.0","id":"evt-000151","source":"mis/clinic-msk-1","type":"slot.freed","time":"2026-11-24T08:40:00Z",
+         "data":{"slotId":"SL-D5-202611251030","clinic":{"clinicId":"msk-1","name":"Клиника на Ленина","timeZone":"Europe/Moscow"},
+           "doctor":{"doctorId":"D-5","name":"Петров Павел Петрович","specialty":"Стоматолог-терапевт"},
+           "startsAt":"2026-11-25T10:30:00+03:00","durationMinutes":30}}
+        """;
+
     private static MisEventReadResult Read(string json) => MisEventReader.Read(Encoding.UTF8.GetBytes(json));
 
     [Fact]
@@ -217,5 +234,71 @@ public sealed class MisEventReaderTests
 
         Assert.False(result.IsValid);
         Assert.Contains("data.phone", result.Errors.Keys);
+    }
+
+    [Fact]
+    public void The_waitlist_examples_are_read()
+    {
+        var added = Read(WaitlistAdded);
+        var freed = Read(SlotFreed);
+
+        Assert.True(added.IsValid, added.Describe());
+        var entry = Assert.IsType<WaitlistAddedData>(added.Event!.Data);
+        Assert.Equal(("W-31", "P-77", "+79161234567", "D-5", "Стоматолог-терапевт"), (entry.EntryId, entry.Patient.PatientId, entry.Patient.Phone, entry.DoctorId, entry.Specialty));
+        Assert.Equal((new DateTimeOffset(2026, 11, 20, 21, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 20, 7, 55, 0, TimeSpan.Zero)), (entry.From.ToUniversalTime(), entry.AddedAt!.Value.ToUniversalTime()));
+        Assert.True(freed.IsValid, freed.Describe());
+        var slot = Assert.IsType<SlotFreedData>(freed.Event!.Data);
+        Assert.Equal(("SL-D5-202611251030", "D-5", 30, new DateTimeOffset(2026, 11, 25, 7, 30, 0, TimeSpan.Zero)), (slot.SlotId, slot.Doctor.DoctorId, slot.DurationMinutes, slot.StartsAt.ToUniversalTime()));
+    }
+
+    [Theory]
+    [InlineData("\"doctor\":{\"doctorId\":\"D-5\"},\"specialty\":\"Стоматолог-терапевт\",", "", "data.specialty")]
+    [InlineData("\"to\":\"2026-12-05T00:00:00+03:00\"", "\"to\":\"2026-11-20T00:00:00+03:00\"", "data.period.to")]
+    [InlineData("\"period\":{\"from\":\"2026-11-21T00:00:00+03:00\",\"to\":\"2026-12-05T00:00:00+03:00\"},", "", "data.period")]
+    [InlineData("\"entryId\":\"W-31\",", "", "data.entryId")]
+    [InlineData("\"phone\":\"+7 916 123-45-67\"", "\"phone\":\"12\"", "data.patient.phone")]
+    [InlineData("\"addedAt\":\"2026-11-20T10:55:00+03:00\"", "\"addedAt\":\"вчера\"", "data.addedAt")]
+    public void Each_bad_field_of_a_waitlist_entry_is_named(string good, string bad, string field)
+    {
+        Assert.Contains(good, WaitlistAdded, StringComparison.Ordinal);
+        var result = Read(WaitlistAdded.Replace(good, bad, StringComparison.Ordinal));
+
+        Assert.False(result.IsValid);
+        Assert.True(result.Errors.ContainsKey(field), result.Describe());
+    }
+
+    [Theory]
+    [InlineData("\"doctorId\":\"D-5\",", "", "data.doctor.doctorId")]
+    [InlineData("\"durationMinutes\":30", "\"durationMinutes\":0", "data.durationMinutes")]
+    [InlineData("\"startsAt\":\"2026-11-25T10:30:00+03:00\"", "\"startsAt\":\"2026-11-25T10:30:00\"", "data.startsAt")]
+    [InlineData("\"timeZone\":\"Europe/Moscow\"", "\"name\":\"без зоны\"", "data.clinic.timeZone")]
+    public void Each_bad_field_of_a_freed_slot_is_named(string good, string bad, string field)
+    {
+        Assert.Contains(good, SlotFreed, StringComparison.Ordinal);
+        var result = Read(SlotFreed.Replace(good, bad, StringComparison.Ordinal));
+
+        Assert.False(result.IsValid);
+        Assert.True(result.Errors.ContainsKey(field), result.Describe());
+    }
+
+    [Fact]
+    public void A_cancellation_may_say_its_slot_is_not_to_be_offered()
+    {
+        var cancelled = Read("""
+            {"specversion":"1.0","id":"evt-000152","source":"mis/clinic-msk-1","type":"appointment.cancelled",
+             "data":{"appointmentId":"A-1001","version":3,"clinic":{"clinicId":"msk-1"},"offerSlot":false}}
+            """);
+        var plain = Read("""
+            {"specversion":"1.0","id":"evt-000153","source":"mis/clinic-msk-1","type":"appointment.cancelled",
+             "data":{"appointmentId":"A-1001","version":3,"clinic":{"clinicId":"msk-1"}}}
+            """);
+        var wrong = Read("""
+            {"specversion":"1.0","id":"evt-000154","source":"mis/clinic-msk-1","type":"appointment.cancelled",
+             "data":{"appointmentId":"A-1001","version":3,"clinic":{"clinicId":"msk-1"},"offerSlot":"нет"}}
+            """);
+
+        Assert.False(Assert.IsType<AppointmentClosedData>(cancelled.Event!.Data).OfferSlot);
+        Assert.True(Assert.IsType<AppointmentClosedData>(plain.Event!.Data).OfferSlot);
+        Assert.True(wrong.Errors.ContainsKey("data.offerSlot"), wrong.Describe());
     }
 }

@@ -12,6 +12,10 @@ public sealed class TemplatePackTests
         ["patient.firstName"] = "Анна",
         ["appointment.date"] = "25.11.2026",
         ["appointment.time"] = "10:30",
+        // A slot of the waitlist, and until when its offer waits for an answer (a day ahead: the longer form).
+        ["slot.date"] = "25.11.2026",
+        ["slot.time"] = "10:30",
+        ["offer.until"] = "24.11 18:30",
         ["clinic.name"] = "Клиника на Ленина",
         ["clinic.address"] = "ул. Ленина, 5",
         ["clinic.phone"] = "+7 495 123-45-67",

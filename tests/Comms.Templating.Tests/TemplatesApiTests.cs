@@ -20,7 +20,10 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
             .Select(t => t.GetProperty("key").GetString())
             .ToList();
         Assert.Equal(
-            ["appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.followup", "feedback.request"],
+            [
+                "appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.followup", "feedback.request",
+                "waitlist.claimed", "waitlist.offer", "waitlist.taken",
+            ],
             keys.Order().ToList());
         var names = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "sms")
             .ToDictionary(t => t.GetProperty("key").GetString()!, t => t.GetProperty("name").GetString());
@@ -28,7 +31,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal("Подтверждение записи", names["appointment.confirmation"]);
         Assert.All(names.Values, name => Assert.False(string.IsNullOrEmpty(name)));
         var emails = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "email").Select(t => t.GetProperty("key").GetString());
-        Assert.Equal(["appointment.confirmation", "appointment.reminder"], emails.Order().ToList());
+        Assert.Equal(["appointment.confirmation", "appointment.reminder", "waitlist.claimed", "waitlist.offer", "waitlist.taken"], emails.Order().ToList());
     }
 
     [Fact]

@@ -445,7 +445,7 @@ namespace Comms.Templating.Persistence.Migrations
                         {
                             Id = new Guid("0193f5a0-0000-7000-8000-000000000011"),
                             Author = "system",
-                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }},{{ end }} уже занято. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
                             Channel = "sms",
                             CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Key = "waitlist.taken",
@@ -484,7 +484,7 @@ namespace Comms.Templating.Persistence.Migrations
                         {
                             Id = new Guid("0193f5a0-0000-7000-8000-000000000014"),
                             Author = "system",
-                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, время{{ else }}Время{{ end }} {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }},{{ end }} уже занято. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
                             Channel = "max",
                             CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Key = "waitlist.taken",
@@ -527,15 +527,15 @@ namespace Comms.Templating.Persistence.Migrations
                         {
                             Id = new Guid("0193f5a0-0000-7000-8000-000000000017"),
                             Author = "system",
-                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\nВремя {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}\n\nВремя {{ slot.date }} в {{ slot.time }}{{ if clinic.name }}, {{ clinic.name }}{{ end }} уже занято. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.",
                             Channel = "email",
                             CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
-                            Html = "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} уже недоступно. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.</p>",
+                            Html = "<p>{{ if patient.firstName }}{{ patient.firstName | html.escape }}, здравствуйте!{{ else }}Здравствуйте!{{ end }}</p>\n<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} уже занято. Вы остаётесь в листе ожидания: сообщим, когда освободится другое.</p>",
                             Key = "waitlist.taken",
                             Locale = "ru",
                             PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Status = "published",
-                            Subject = "Время {{ slot.date }} в {{ slot.time }} уже недоступно",
+                            Subject = "Время {{ slot.date }} в {{ slot.time }} уже занято",
                             Version = 1
                         });
                 });
