@@ -88,6 +88,8 @@ public sealed class WaitlistTests(CampaignsApp app)
         Assert.Equal((winner, 1), (slot.GetProperty("claimedPatientId").GetString(), slot.GetProperty("offers").EnumerateArray().Count(o => o.GetProperty("state").GetString() == "won")));
         var entries = (await WaitlistAsync(clinic)).GetProperty("entries").EnumerateArray().ToDictionary(e => e.GetProperty("patientId").GetString()!, e => e.GetProperty("status").GetString());
         Assert.Equal("claimed", entries[winner]);
+        var channels = (await WaitlistAsync(clinic)).GetProperty("entries").EnumerateArray().ToDictionary(e => e.GetProperty("patientId").GetString()!, e => e.GetProperty("offerChannel"));
+        Assert.Equal(("sms", JsonValueKind.Null), (channels["WL-A"].GetString(), channels["WL-E"].ValueKind));
         Assert.All(entries.Where(e => e.Key != winner), e => Assert.Equal("waiting", e.Value));
         await probe.DisposeAsync();
     }

@@ -140,6 +140,9 @@ public sealed class CommsSystem : IAsyncLifetime
         {
             ["Audience__Watch__Interval"] = "00:00:01",
             ["Audience__Campaigns__DispatchInterval"] = "00:00:00.500",
+            // Waitlist offers at any time of day, so the test does not depend on when it runs.
+            ["Audience__Waitlist__WindowFrom"] = "00:00",
+            ["Audience__Waitlist__WindowTo"] = "00:00",
             // The campaign preview's texts and cost, from this run's Templating with the run's operator key.
             ["Audience__Campaigns__Templating__BaseUrl"] = Templating.Http.BaseAddress!.ToString(),
             ["Audience__Campaigns__Templating__ApiKey"] = TestKeys.Operator,

@@ -1,6 +1,8 @@
 using Comms.Audience.Persistence;
+using Comms.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Comms.Audience.Features.Waitlist;
 
@@ -21,7 +23,7 @@ public static class WaitlistApi
     }
 
     private static async Task<Results<Ok<WaitlistAnswerBody>, ValidationProblem>> WaitlistAsync(
-        string clinicId, string? status, AudienceDbContext db, CancellationToken cancellationToken)
+        string clinicId, string? status, AudienceDbContext db, IOptionsMonitor<WaitlistOptions> options, CancellationToken cancellationToken)
     {
         string[] statuses = [WaitlistSlotStatuses.Open, WaitlistSlotStatuses.Claimed, WaitlistSlotStatuses.Unfilled];
         if (status is not null && !statuses.Contains(status))
@@ -29,9 +31,16 @@ public static class WaitlistApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"must be one of {string.Join(", ", statuses)}"] });
         }
 
-        var entries = await db.WaitlistEntries.AsNoTracking().Where(e => e.ClinicId == clinicId).OrderBy(e => e.AddedAt)
-            .Select(e => new WaitlistEntryBody(e.EntryId, e.PatientId, e.DoctorId, e.Specialty, e.WantedFrom, e.WantedTo, e.AddedAt, e.Status))
-            .ToListAsync(cancellationToken);
+        var rows = await db.WaitlistEntries.AsNoTracking().Where(e => e.ClinicId == clinicId).OrderBy(e => e.AddedAt).ToListAsync(cancellationToken);
+        var patientIds = rows.Select(e => e.PatientId).Distinct().ToArray();
+        var consents = (await db.ChannelConsents.AsNoTracking()
+                .Where(c => c.ClinicId == clinicId && patientIds.Contains(c.PatientId) && c.Purpose == Purposes.Service && c.Granted && c.Contact != null)
+                .Select(c => new { c.PatientId, c.Channel }).ToListAsync(cancellationToken))
+            .ToLookup(c => c.PatientId, c => c.Channel, StringComparer.Ordinal);
+        var order = options.CurrentValue.ChannelOrder;
+        var entries = rows.Select(e => new WaitlistEntryBody(
+            e.EntryId, e.PatientId, e.DoctorId, e.Specialty, e.WantedFrom, e.WantedTo, e.AddedAt, e.Status,
+            order.FirstOrDefault(channel => consents[e.PatientId].Contains(channel, StringComparer.Ordinal)))).ToList();
         var slots = await db.WaitlistSlots.AsNoTracking().Where(s => s.ClinicId == clinicId && (status == null || s.Status == status))
             .OrderByDescending(s => s.CreatedAt).Take(MaxSlots).ToListAsync(cancellationToken);
         var ids = slots.Select(s => s.Id).ToArray();
@@ -46,8 +55,11 @@ public static class WaitlistApi
 
 public sealed record WaitlistAnswerBody(string ClinicId, IReadOnlyList<WaitlistEntryBody> Entries, IReadOnlyList<WaitlistSlotBody> Slots);
 
+/// <param name="OfferChannel">The channel an offer would go by now: the first of <c>Audience:Waitlist:Channels</c> the patient
+/// has a service consent on; null when there is none (the patient is passed over).</param>
 public sealed record WaitlistEntryBody(
-    string EntryId, string PatientId, string? DoctorId, string? Specialty, DateTimeOffset WantedFrom, DateTimeOffset WantedTo, DateTimeOffset AddedAt, string Status);
+    string EntryId, string PatientId, string? DoctorId, string? Specialty, DateTimeOffset WantedFrom, DateTimeOffset WantedTo, DateTimeOffset AddedAt, string Status,
+    string? OfferChannel);
 
 public sealed record WaitlistSlotBody(
     Guid Id, string? SlotId, string? FreedByAppointmentId, string DoctorId, string? Specialty, DateTimeOffset StartsAt, int? DurationMinutes,
