@@ -64,7 +64,7 @@ public sealed class AskedOnceTests(FeedbackApp app) : IClassFixture<FeedbackApp>
 
     /// <summary>
     /// Two completed visits of one new patient whose requests are both pending, as two completions planned at the same
-    /// moment leave them (each planner saw no other request yet); the first is due now.
+    /// moment leave them (each planner saw no other request yet); the first is due now, and before the second.
     /// </summary>
     private async Task<(string First, string Second)> PlannedSideBySideAsync(Visits visits, DateTimeOffset secondDue)
     {
@@ -77,7 +77,9 @@ public sealed class AskedOnceTests(FeedbackApp app) : IClassFixture<FeedbackApp>
         var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
         await db.Requests.Where(r => r.ClinicId == FeedbackApp.ClinicId && r.AppointmentId == second)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RequestStatuses.Pending).SetProperty(r => r.StatusReason, (string?)null), Ct);
-        await MoveDueAsync(first, DateTimeOffset.UtcNow.AddSeconds(-2));
+        // The first is due before the second whatever time the completions took (secondDue was read before them).
+        var firstDue = DateTimeOffset.UtcNow.AddSeconds(-2);
+        await MoveDueAsync(first, firstDue < secondDue ? firstDue : secondDue.AddSeconds(-1));
         await MoveDueAsync(second, secondDue);
         return (first, second);
     }
