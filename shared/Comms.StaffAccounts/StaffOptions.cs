@@ -60,5 +60,8 @@ public static class StaffRoles
     /// <summary>Audience: approves and launches campaigns that someone else made, pauses, resumes and stops them (38-ФЗ ст. 18 ч. 2).</summary>
     public const string Approver = "approver";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Marketer, Viewer, Manager, Approver };
+    /// <summary>Inbox: the front desk's conversations with patients — reads them, replies, assigns, notes; for their clinics.</summary>
+    public const string Reception = "reception";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Marketer, Viewer, Manager, Approver, Reception };
 }

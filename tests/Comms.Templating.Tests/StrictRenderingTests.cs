@@ -51,6 +51,7 @@ public sealed class StrictRenderingTests
     [InlineData("waitlist.offer")]
     [InlineData("waitlist.claimed")]
     [InlineData("waitlist.taken")]
+    [InlineData("inbox.reply")]
     public void Seeded_templates_are_valid_for_their_key(string key)
     {
         var seeded = TemplateSeed.All.Where(t => t.Key == key).ToList();

@@ -45,7 +45,8 @@ public sealed class TemplatePackTests
     {
         var model = new Dictionary<string, string?>(Anna) { ["clinic.name"] = "Клиника <Здоровье> & Co" };
 
-        foreach (var template in TemplateSeed.All.Where(t => t.Channel == "email"))
+        // The inbox's reply is the person's own words (tested below); every other email names the date and the clinic.
+        foreach (var template in TemplateSeed.All.Where(t => t.Channel == "email" && t.Key != TemplateSeed.InboxReplyKey))
         {
             var subject = _renderer.Render(template.Subject!, model);
             var text = _renderer.Render(template.Body, model);
@@ -72,6 +73,17 @@ public sealed class TemplatePackTests
 
         // The buttons are Gateway.Email's, not the template's: a marketer's edit cannot lose or break them.
         Assert.DoesNotContain("href", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_inbox_reply_goes_as_written_and_is_escaped_in_html()
+    {
+        var model = new Dictionary<string, string?>(Anna) { ["reply.text"] = "Вход со двора <левее> & выше" };
+        var email = TemplateSeed.All.Single(t => t is { Channel: "email", Key: TemplateSeed.InboxReplyKey });
+
+        Assert.Equal("Вход со двора <левее> & выше", _renderer.Render(TemplateSeed.InboxReplyBody, model).Text);
+        Assert.Equal("<p>Вход со двора &lt;левее&gt; &amp; выше</p>", _renderer.Render(email.Html!, model).Text);
+        Assert.Equal("Ответ на ваше сообщение — Клиника на Ленина", _renderer.Render(email.Subject!, model).Text);
     }
 
     [Fact]

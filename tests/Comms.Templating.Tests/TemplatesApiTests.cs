@@ -22,7 +22,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal(
             [
                 "appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.followup", "feedback.request",
-                "waitlist.claimed", "waitlist.offer", "waitlist.taken",
+                "inbox.reply", "waitlist.claimed", "waitlist.offer", "waitlist.taken",
             ],
             keys.Order().ToList());
         var names = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "sms")
@@ -31,7 +31,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal("Подтверждение записи", names["appointment.confirmation"]);
         Assert.All(names.Values, name => Assert.False(string.IsNullOrEmpty(name)));
         var emails = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "email").Select(t => t.GetProperty("key").GetString());
-        Assert.Equal(["appointment.confirmation", "appointment.reminder", "waitlist.claimed", "waitlist.offer", "waitlist.taken"], emails.Order().ToList());
+        Assert.Equal(["appointment.confirmation", "appointment.reminder", "inbox.reply", "waitlist.claimed", "waitlist.offer", "waitlist.taken"], emails.Order().ToList());
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public static class TemplateSeed
     public const string WaitlistOfferKey = "waitlist.offer";
     public const string WaitlistClaimedKey = "waitlist.claimed";
     public const string WaitlistTakenKey = "waitlist.taken";
+    public const string InboxReplyKey = "inbox.reply";
     public const string SystemAuthor = "system";
     public const string DefaultLocale = "ru";
 
@@ -177,6 +178,13 @@ public static class TemplateSeed
         "<p>Время <b>{{ slot.date | html.escape }} в {{ slot.time | html.escape }}</b>{{ if clinic.name }}, {{ clinic.name | html.escape }}{{ end }} уже занято. " +
         "Вы остаётесь в листе ожидания: сообщим, когда освободится другое.</p>";
 
+    /// <summary>A person's reply from the inbox goes as they wrote it.</summary>
+    public const string InboxReplyBody = "{{ reply.text }}";
+
+    public const string InboxReplyEmailSubject = "Ответ на ваше сообщение{{ if clinic.name }} — {{ clinic.name }}{{ end }}";
+
+    public const string InboxReplyEmailHtml = "<p>{{ reply.text | html.escape }}</p>";
+
     private static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IReadOnlyList<MessageTemplate> All { get; } =
@@ -204,6 +212,9 @@ public static class TemplateSeed
         Email(new Guid("0193f5a0-0000-7000-8000-000000000015"), WaitlistOfferKey, WaitlistOfferEmailSubject, WaitlistOfferEmailText, WaitlistOfferEmailHtml),
         Email(new Guid("0193f5a0-0000-7000-8000-000000000016"), WaitlistClaimedKey, WaitlistClaimedEmailSubject, WaitlistClaimedEmailText, WaitlistClaimedEmailHtml),
         Email(new Guid("0193f5a0-0000-7000-8000-000000000017"), WaitlistTakenKey, WaitlistTakenEmailSubject, WaitlistTakenEmailText, WaitlistTakenEmailHtml),
+        Sms(new Guid("0193f5a0-0000-7000-8000-000000000018"), InboxReplyKey, InboxReplyBody),
+        Text(new Guid("0193f5a0-0000-7000-8000-000000000019"), Channels.Max, InboxReplyKey, InboxReplyBody),
+        Email(new Guid("0193f5a0-0000-7000-8000-00000000001a"), InboxReplyKey, InboxReplyEmailSubject, InboxReplyBody, InboxReplyEmailHtml),
     ];
 
     private static MessageTemplate Sms(Guid id, string key, string body) => Text(id, Channels.Sms, key, body);

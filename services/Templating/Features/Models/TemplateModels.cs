@@ -58,7 +58,7 @@ public sealed class TemplateModel
 
 /// <summary>
 /// The catalog of template keys — the one place that names each in Russian — and their variables, as Scheduling (services/Scheduling/Features/Reminders/MessageModel.cs),
-/// Feedback and Audience fill them. The authoring UI lists them; publishing and rendering refuse any other name.
+/// Feedback, Audience and Inbox fill them. The authoring UI lists them; publishing and rendering refuse any other name.
 /// </summary>
 public static class TemplateModels
 {
@@ -123,6 +123,12 @@ public static class TemplateModels
         new("offer.until", "string", "До какого времени ждём ответа: ЧЧ:мм, или дд.ММ ЧЧ:мм, если не сегодня", "12:30"),
     ];
 
+    /// <summary>A person of the front desk answers the patient from the inbox (Inbox, docs/inbox.md).</summary>
+    private static readonly IReadOnlyList<ModelVariable> InboxReply =
+    [
+        new("reply.text", "string", "Текст ответа, как его написал администратор", "Анна, здравствуйте! Клиника на Ленина — ул. Ленина, 5, вход со двора."),
+    ];
+
     private static readonly FrozenDictionary<string, TemplateModel> ByKey = new[]
     {
         Cataloged("appointment.confirmation", "Подтверждение записи", Appointment),
@@ -134,6 +140,7 @@ public static class TemplateModels
         Cataloged("waitlist.offer", "Предложение освободившегося времени (лист ожидания)", SlotOffer),
         Cataloged("waitlist.claimed", "Время за пациентом (лист ожидания)", Slot),
         Cataloged("waitlist.taken", "Время уже занято (лист ожидания)", Slot),
+        Cataloged("inbox.reply", "Ответ администратора на сообщение пациента", InboxReply),
         // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
         Marketing("campaign.offer", "Рекламная рассылка (кампания)"),
         Marketing("campaign.birthday", "Поздравление с днём рождения (сценарий)"),

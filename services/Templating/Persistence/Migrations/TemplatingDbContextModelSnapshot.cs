@@ -537,6 +537,47 @@ namespace Comms.Templating.Persistence.Migrations
                             Status = "published",
                             Subject = "Время {{ slot.date }} в {{ slot.time }} уже занято",
                             Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000018"),
+                            Author = "system",
+                            Body = "{{ reply.text }}",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "inbox.reply",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-000000000019"),
+                            Author = "system",
+                            Body = "{{ reply.text }}",
+                            Channel = "max",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "inbox.reply",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000001a"),
+                            Author = "system",
+                            Body = "{{ reply.text }}",
+                            Channel = "email",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Html = "<p>{{ reply.text | html.escape }}</p>",
+                            Key = "inbox.reply",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Subject = "Ответ на ваше сообщение{{ if clinic.name }} — {{ clinic.name }}{{ end }}",
+                            Version = 1
                         });
                 });
 #pragma warning restore 612, 618

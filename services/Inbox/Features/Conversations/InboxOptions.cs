@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Comms.Inbox.Features.Conversations;
+
+/// <summary>The front desk's inbox (<c>Inbox</c>, docs/inbox.md).</summary>
+public sealed class InboxOptions : IValidatableObject
+{
+    public const string Section = "Inbox";
+
+    /// <summary>
+    /// Where a reply goes when the channel the patient last wrote on cannot take it (no consent there, WhatsApp's 24
+    /// hours passed): the first of these the patient has a service consent on.
+    /// </summary>
+    public string[]? Channels { get; set; }
+
+    public int MaxReplyLength { get; set; } = 1000;
+
+    /// <summary>Texts (the patients' and the replies) are removed this many days after they were written (323-ФЗ ст. 13).</summary>
+    public int RetentionDays { get; set; } = 365;
+
+    /// <summary>How often texts past their retention are looked for.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>WhatsApp takes free text only within this long after the patient's last message there.</summary>
+    public TimeSpan WhatsAppWindow { get; set; } = TimeSpan.FromHours(24);
+
+    public IReadOnlyList<string> ChannelOrder => Channels is { Length: > 0 } given ? given : [Contracts.Channels.Max, Contracts.Channels.Sms, Contracts.Channels.Email];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxReplyLength is < 1 or > 4000)
+        {
+            yield return new ValidationResult("must be 1–4000", [$"{Section}:MaxReplyLength"]);
+        }
+
+        if (RetentionDays is < 1 or > 3650)
+        {
+            yield return new ValidationResult("must be 1–3650", [$"{Section}:RetentionDays"]);
+        }
+
+        if (RetentionInterval < TimeSpan.FromSeconds(1) || RetentionInterval > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("must be 00:00:01–1.00:00:00", [$"{Section}:RetentionInterval"]);
+        }
+
+        foreach (var channel in Channels ?? [])
+        {
+            if (!Contracts.Channels.All.Contains(channel))
+            {
+                yield return new ValidationResult($"'{channel}' is not a channel (sms, whatsapp, email, max)", [$"{Section}:Channels"]);
+            }
+        }
+    }
+}
