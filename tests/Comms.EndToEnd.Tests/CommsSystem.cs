@@ -39,6 +39,9 @@ public sealed class CommsSystem : IAsyncLifetime
 
     public ServiceProcess Audience { get; private set; } = null!;
 
+    /// <summary>The front desk's inbox (its development receptionist: reception / reception-dev-password).</summary>
+    public ServiceProcess Inbox { get; private set; } = null!;
+
     /// <summary>The SMTP sink Gateway.Email delivers to.</summary>
     public MailDev MailDev { get; private set; } = null!;
 
@@ -150,7 +153,8 @@ public sealed class CommsSystem : IAsyncLifetime
         Audience.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var feedback = Feedback;
         GatewayEmail = email;
-        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback, Audience];
+        Inbox = await ServiceAsync("inbox", "services/Inbox", "Comms.Inbox", ServiceProcess.FreePort(), []);
+        Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback, Audience, Inbox];
         foreach (var gateway in new[] { GatewaySms, whatsApp, GatewayMax, email })
         {
             gateway.Http.AsOperator(); // the gateways' APIs (messages, consents, MAX links) take an operator key

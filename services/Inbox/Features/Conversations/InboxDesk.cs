@@ -34,10 +34,11 @@ public sealed partial class InboxDesk(
     /// <summary>An action refused: the field it is about and the reason, in Russian; <c>null</c> field for the conversation itself.</summary>
     public sealed record Refusal(int Status, string? Field, string Reason);
 
-    /// <summary>The person's conversations: the waiting ones first (the longest waiting on top), then the others, newest first.</summary>
+    /// <summary>The person's conversations with patients who wrote: the waiting ones first (the longest waiting on top), then the others, newest first.</summary>
     public async Task<IReadOnlyList<Summary>> ListAsync(StaffUser staff, string? clinicId, int limit, CancellationToken cancellationToken)
     {
-        var query = db.Conversations.AsNoTracking().AsQueryable();
+        // The patients who wrote: what Comms alone sent (every reminder's patient) is in their threads, not in the list.
+        var query = db.Conversations.AsNoTracking().Where(c => c.LastInboundAt != null);
         if (clinicId is not null)
         {
             query = query.Where(c => c.ClinicId == clinicId);
