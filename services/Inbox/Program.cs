@@ -2,8 +2,10 @@ using Comms.Inbox.Features.Conversations;
 using Comms.Inbox.Persistence;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
+using Comms.ServiceDefaults.Mis;
 using Comms.ServiceDefaults.Persistence;
 using Comms.StaffAccounts;
+using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,8 +18,15 @@ builder.AddServiceMessaging<InboxDbContext>(
         bus.AddConsumer<PatientMessagesConsumer>();
         bus.AddConsumer<SentMessagesConsumer>();
         bus.AddConsumer<ChannelConsentsConsumer>();
+        bus.AddConsumer<MisCardsConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<ConfirmationAnswersConsumer>().ExcludeFromConfigureEndpoints();
     },
-    (_, _) => { });
+    (context, cfg) =>
+    {
+        cfg.ReceiveMisEvents<MisCardsConsumer>(context, MisCardsConsumer.QueueName, MisCardsConsumer.RoutingKeys);
+        cfg.ReceiveRawCloudEvents<ConfirmationAnswersConsumer, RawCommsEvent>(context, MessagingExtensions.CommsEventsExchange, ConfirmationAnswersConsumer.QueueName,
+            ConfirmationAnswersConsumer.Confirmed, ConfirmationAnswersConsumer.CancellationRequested);
+    });
 
 var app = builder.Build();
 

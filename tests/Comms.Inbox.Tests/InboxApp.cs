@@ -21,6 +21,8 @@ public sealed class InboxApp() : ServiceApp<Program>("inbox")
     public const string RepliesQueue = "inbox-patient-messages";
     public const string SentQueue = "inbox-sent-messages";
     public const string ConsentsQueue = "inbox-channel-consents";
+    public const string MisQueue = "inbox-mis-events";
+    public const string AnswersQueue = "inbox-answers";
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private long _sequence = 5000;

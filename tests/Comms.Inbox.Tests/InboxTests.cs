@@ -169,6 +169,47 @@ public sealed class InboxTests(InboxApp app)
         Assert.Equal($"data: {id}", line);
     }
 
+    [Fact]
+    public async Task The_thread_shows_who_the_patient_is_and_their_next_visit_with_its_confirmation()
+    {
+        var patient = NewPatient();
+        var appointment = "A-" + Guid.NewGuid().ToString("N")[..8];
+        var startsAt = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(3).UtcDateTime.Date.AddHours(7).AddMinutes(30), TimeSpan.Zero);
+        await using var mis = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var before = app.Received.Finished(InboxApp.MisQueue);
+        await mis.PublishAsync("mis.events", "appointment.booked", JsonSerializer.Serialize(new
+        {
+            specversion = "1.0", id = "b-" + appointment, source = "mis/test", type = "appointment.booked",
+            data = new
+            {
+                appointmentId = appointment, version = 1, startsAt,
+                clinic = new { clinicId = "msk-1", timeZone = "Europe/Moscow" },
+                patient = new { patientId = patient, lastName = "Иванова", firstName = "Анна", phone = "+7 916 555-01-02" },
+            },
+        }));
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished(InboxApp.MisQueue) > before), InboxApp.Patience, "the booking taken");
+        before = app.Received.Finished(InboxApp.AnswersQueue);
+        await mis.PublishAsync("comms.events", "appointment.confirmed", JsonSerializer.Serialize(new
+        {
+            specversion = "1.0", id = Guid.NewGuid().ToString(), source = "comms/scheduling", type = "appointment.confirmed",
+            data = new { appointmentId = appointment, clinicId = "msk-1", patientId = patient, version = 1, messageId = Guid.NewGuid(), channel = "sms", reply = "1", answeredAt = DateTimeOffset.UtcNow },
+        }));
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished(InboxApp.AnswersQueue) > before), InboxApp.Patience, "the answer taken");
+        await app.WritesAsync("msk-1", patient, "А парковка у вас есть?");
+        using var desk = await app.SignInAsync(InboxApp.Reception);
+
+        var listed = await ConversationOfAsync(desk, patient);
+        var thread = await GetAsync(desk, $"/api/v1/inbox/conversations/{listed.GetProperty("id").GetGuid()}");
+        using var page = await desk.GetAsync($"/inbox/{listed.GetProperty("id").GetGuid()}");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal("Иванова Анна", listed.GetProperty("patientName").GetString());
+        Assert.Equal(("Анна", "+79165550102"), (thread.GetProperty("patient").GetProperty("firstName").GetString(), thread.GetProperty("patient").GetProperty("phone").GetString()));
+        Assert.Equal((appointment, "confirmed"), (thread.GetProperty("nextAppointment").GetProperty("appointmentId").GetString(), thread.GetProperty("nextAppointment").GetProperty("confirmation").GetString()));
+        Assert.Equal(startsAt, thread.GetProperty("nextAppointment").GetProperty("startsAt").GetDateTimeOffset());
+        Assert.Contains($"Ближайший приём: {startsAt.ToOffset(TimeSpan.FromHours(3)):dd.MM.yyyy} 10:30 — подтверждён", html, StringComparison.Ordinal);
+    }
+
     private static string NewPatient() => "P-" + Guid.NewGuid().ToString("N")[..10];
 
     private static async Task<JsonElement> ConversationOfAsync(HttpClient desk, string patient) =>

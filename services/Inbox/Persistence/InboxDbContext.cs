@@ -16,6 +16,10 @@ public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : S
 
     public DbSet<PatientChannel> Channels => Set<PatientChannel>();
 
+    public DbSet<PatientCard> Patients => Set<PatientCard>();
+
+    public DbSet<PatientAppointment> Appointments => Set<PatientAppointment>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
@@ -84,6 +88,32 @@ public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : S
             channel.Property(x => x.Channel).HasMaxLength(20);
             channel.Property(x => x.Contact).HasMaxLength(320);
             channel.Property(x => x.Method).HasMaxLength(40);
+        });
+
+        modelBuilder.Entity<PatientCard>(patient =>
+        {
+            patient.ToTable("patients");
+            patient.HasKey(x => new { x.ClinicId, x.PatientId });
+            patient.Property(x => x.ClinicId).HasMaxLength(200);
+            patient.Property(x => x.PatientId).HasMaxLength(200);
+            patient.Property(x => x.LastName).HasMaxLength(200);
+            patient.Property(x => x.FirstName).HasMaxLength(200);
+            patient.Property(x => x.MiddleName).HasMaxLength(200);
+            patient.Property(x => x.Phone).HasMaxLength(40);
+            patient.Property(x => x.Email).HasMaxLength(320);
+        });
+
+        modelBuilder.Entity<PatientAppointment>(appointment =>
+        {
+            appointment.ToTable("appointments");
+            appointment.HasKey(x => new { x.ClinicId, x.AppointmentId });
+            appointment.Property(x => x.ClinicId).HasMaxLength(200);
+            appointment.Property(x => x.AppointmentId).HasMaxLength(200);
+            appointment.Property(x => x.PatientId).HasMaxLength(200);
+            appointment.Property(x => x.TimeZone).HasMaxLength(64);
+            appointment.Property(x => x.Status).HasMaxLength(20);
+            appointment.Property(x => x.Confirmation).HasMaxLength(40);
+            appointment.HasIndex(x => new { x.ClinicId, x.PatientId, x.StartsAt });
         });
     }
 }

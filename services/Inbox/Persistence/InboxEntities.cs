@@ -144,3 +144,47 @@ public sealed class PatientChannel
 
     public DateTimeOffset ChangedAt { get; set; }
 }
+
+/// <summary>Who the patient is, as the MIS's events say (only what an event gives is changed).</summary>
+public sealed class PatientCard
+{
+    public required string ClinicId { get; set; }
+
+    public required string PatientId { get; set; }
+
+    public string? LastName { get; set; }
+
+    public string? FirstName { get; set; }
+
+    public string? MiddleName { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Email { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>An appointment as the MIS's events describe it, and the patient's answer to its confirmation request.</summary>
+public sealed class PatientAppointment
+{
+    public required string ClinicId { get; set; }
+
+    public required string AppointmentId { get; set; }
+
+    public string? PatientId { get; set; }
+
+    public DateTimeOffset? StartsAt { get; set; }
+
+    public string? TimeZone { get; set; }
+
+    /// <summary><c>booked</c>, <c>cancelled</c>, <c>completed</c> or <c>no_show</c>.</summary>
+    public string Status { get; set; } = "booked";
+
+    public long Version { get; set; } = -1;
+
+    /// <summary><c>confirmed</c> or <c>cancellation_requested</c> once the patient answered; null before.</summary>
+    public string? Confirmation { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

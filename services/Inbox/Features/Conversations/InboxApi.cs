@@ -43,7 +43,7 @@ public static class InboxApi
         var list = await desk.ListAsync(Staff(http), clinicId, 200, cancellationToken);
         return TypedResults.Ok(list.Select(s => new
         {
-            id = s.Conversation.Id, clinicId = s.Conversation.ClinicId, patientId = s.Conversation.PatientId, status = s.Conversation.Status,
+            id = s.Conversation.Id, clinicId = s.Conversation.ClinicId, patientId = s.Conversation.PatientId, patientName = s.PatientName, status = s.Conversation.Status,
             assignedTo = s.Conversation.AssignedTo, waitingSince = s.Conversation.WaitingSince,
             waitingMinutes = s.Conversation.WaitingSince is { } since ? (int?)(now - since).TotalMinutes : null,
             lastInboundChannel = s.Conversation.LastInboundChannel, lastMessageAt = s.Conversation.LastMessageAt, rescheduleHint = s.RescheduleHint,
@@ -64,6 +64,8 @@ public static class InboxApi
                 notes = thread.Notes.Select(n => new { author = n.Author, text = n.Text, at = n.At }),
                 channels = thread.Channels.Select(c => new { channel = c.Channel, contact = c.Contact, granted = c.Granted }),
                 audit = thread.Audit.Select(a => new { actor = a.Actor, action = a.Action, detail = a.Detail, at = a.At }),
+                patient = thread.Patient is { } p ? new { lastName = p.LastName, firstName = p.FirstName, middleName = p.MiddleName, phone = p.Phone, email = p.Email } : null,
+                nextAppointment = thread.NextAppointment is { } a2 ? new { appointmentId = a2.AppointmentId, startsAt = a2.StartsAt, confirmation = a2.Confirmation } : null,
             })
             : NotFound();
 

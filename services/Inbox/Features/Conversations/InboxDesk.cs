@@ -26,10 +26,10 @@ public sealed partial class InboxDesk(
     public const string ReplyTemplateKey = "inbox.reply";
     public const string RescheduleRequested = "appointment.reschedule_requested";
 
-    public sealed record Summary(Conversation Conversation, string? LastText, string? LastDirection, bool RescheduleHint);
+    public sealed record Summary(Conversation Conversation, string? LastText, string? LastDirection, bool RescheduleHint, string? PatientName);
 
     public sealed record Thread(Conversation Conversation, IReadOnlyList<ThreadEntry> Entries, IReadOnlyList<ConversationNote> Notes,
-        IReadOnlyList<PatientChannel> Channels, IReadOnlyList<InboxAuditEntry> Audit);
+        IReadOnlyList<PatientChannel> Channels, IReadOnlyList<InboxAuditEntry> Audit, PatientCard? Patient, PatientAppointment? NextAppointment);
 
     /// <summary>An action refused: the field it is about and the reason, in Russian; <c>null</c> field for the conversation itself.</summary>
     public sealed record Refusal(int Status, string? Field, string Reason);
@@ -67,7 +67,11 @@ public sealed partial class InboxDesk(
                 .Where(x => x.WaitingSince != null && x.At >= x.WaitingSince)
                 .Select(x => x.ConversationId).Distinct().ToListAsync(cancellationToken))
             .ToHashSet();
-        return [.. conversations.Select(c => new Summary(c, latest.GetValueOrDefault(c.Id)?.Text, latest.GetValueOrDefault(c.Id)?.Direction, hinted.Contains(c.Id)))];
+        var patientIds = conversations.Select(c => c.PatientId).Distinct().ToArray();
+        var names = (await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.PatientId)).ToListAsync(cancellationToken))
+            .ToDictionary(p => (p.ClinicId, p.PatientId), p => string.Join(' ', new[] { p.LastName, p.FirstName, p.MiddleName }.Where(n => !string.IsNullOrWhiteSpace(n))));
+        return [.. conversations.Select(c => new Summary(c, latest.GetValueOrDefault(c.Id)?.Text, latest.GetValueOrDefault(c.Id)?.Direction, hinted.Contains(c.Id),
+            names.GetValueOrDefault((c.ClinicId, c.PatientId)) is { Length: > 0 } name ? name : null))];
     }
 
     /// <summary>The thread, its notes and the patient's channels; the opening is audited. Null: no such conversation the person may see.</summary>
@@ -86,7 +90,11 @@ public sealed partial class InboxDesk(
             await db.Entries.AsNoTracking().Where(e => e.ConversationId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken),
             await db.Notes.AsNoTracking().Where(n => n.ConversationId == id).OrderBy(n => n.At).ToListAsync(cancellationToken),
             await db.Channels.AsNoTracking().Where(c => c.ClinicId == conversation.ClinicId && c.PatientId == conversation.PatientId).OrderBy(c => c.Channel).ToListAsync(cancellationToken),
-            await db.Audit.AsNoTracking().Where(a => a.ConversationId == id).OrderByDescending(a => a.At).Take(50).ToListAsync(cancellationToken));
+            await db.Audit.AsNoTracking().Where(a => a.ConversationId == id).OrderByDescending(a => a.At).Take(50).ToListAsync(cancellationToken),
+            await db.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.ClinicId == conversation.ClinicId && p.PatientId == conversation.PatientId, cancellationToken),
+            await db.Appointments.AsNoTracking()
+                .Where(a => a.ClinicId == conversation.ClinicId && a.PatientId == conversation.PatientId && a.Status == "booked" && a.StartsAt > time.GetUtcNow())
+                .OrderBy(a => a.StartsAt).FirstOrDefaultAsync(cancellationToken));
     }
 
     /// <summary>Sends the person's reply; a refusal changes nothing.</summary>

@@ -59,7 +59,7 @@ public static class InboxPages
 
         var tokens = antiforgery.GetAndStoreTokens(http);
         var html = new StringBuilder();
-        Header(html, $"Пациент {thread.Conversation.PatientId}", staff.DisplayName, InboxSignIn.Site.SignOutPath);
+        Header(html, NameOf(thread), staff.DisplayName, InboxSignIn.Site.SignOutPath);
         html.Append("<p><a href=\"/inbox\">← Все разговоры</a></p>");
         if (!string.IsNullOrEmpty(error))
         {
@@ -184,7 +184,8 @@ public static class InboxPages
         foreach (var s in list)
         {
             var c = s.Conversation;
-            html.Append("<tr data-conversation=\"").Append(c.Id).Append("\"><td class=\"lead\"><a href=\"/inbox/").Append(c.Id).Append("\">").Append(E(c.PatientId)).Append("</a>")
+            html.Append("<tr data-conversation=\"").Append(c.Id).Append("\"><td class=\"lead\"><a href=\"/inbox/").Append(c.Id).Append("\">").Append(E(s.PatientName ?? c.PatientId)).Append("</a>")
+                .Append(s.PatientName is null ? "" : $" <span class=\"muted\">{E(c.PatientId)}</span>")
                 .Append(s.RescheduleHint ? " <span class=\"error\" data-hint=\"reschedule\">просит перенести</span>" : "").Append("</td>")
                 .Append("<td data-label=\"Клиника\">").Append(E(c.ClinicId)).Append("</td>")
                 .Append("<td data-label=\"Последнее\">").Append(s.LastDirection == Directions.In ? "пациент: " : "мы: ").Append(E(Short(s.LastText))).Append("</td>")
@@ -198,7 +199,18 @@ public static class InboxPages
     private static string ThreadHtml(InboxDesk.Thread thread, string tokenName, string token, DateTimeOffset now)
     {
         var c = thread.Conversation;
-        var html = new StringBuilder("<div class=\"panel\"><p>");
+        var html = new StringBuilder("<div class=\"panel\" id=\"card\"><p>");
+        html.Append("<b>").Append(E(NameOf(thread))).Append("</b>");
+        if (thread.Patient is { } patient && (patient.Phone ?? patient.Email) is { } contact)
+        {
+            html.Append(" · <span id=\"contact\">").Append(E(contact)).Append("</span>");
+        }
+
+        html.Append("</p><p id=\"next-appointment\">");
+        html.Append(thread.NextAppointment is { StartsAt: { } startsAt } next
+            ? $"Ближайший приём: {E(Local(startsAt, next.TimeZone))} — {E(next.Confirmation switch { "confirmed" => "подтверждён", "cancellation_requested" => "пациент просит отменить", _ => "не подтверждён" })}"
+            : "Ближайших приёмов нет.");
+        html.Append("</p><p>");
         html.Append("Клиника ").Append(E(c.ClinicId)).Append(" · ").Append(c.Status == ConversationStatuses.Done ? "готово" : c.WaitingSince is { } since ? $"ждёт ответа {E(Waited(now - since))}" : "отвечено")
             .Append(" · ведёт: ").Append(E(c.AssignedTo ?? "никто")).Append("</p><p class=\"muted\">Каналы: ");
         html.Append(thread.Channels.Count == 0 ? "согласий нет" : string.Join(", ", thread.Channels.Select(ch => $"{E(ChannelName(ch.Channel))} {E(ch.Contact)} ({(ch.Granted ? "согласие есть" : "отказ")})")));
@@ -251,7 +263,13 @@ public static class InboxPages
         : span.TotalDays < 1 ? $"{(int)span.TotalHours} ч {span.Minutes} мин"
         : $"{(int)span.TotalDays} дн";
 
-    private static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Moscow).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture);
+    private static string Local(DateTimeOffset at, string? zone = null) =>
+        TimeZoneInfo.ConvertTime(at, zone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var own) ? own : Moscow).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture);
+
+    private static string NameOf(InboxDesk.Thread thread) =>
+        thread.Patient is { } p && string.Join(' ', new[] { p.LastName, p.FirstName, p.MiddleName }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } name
+            ? name
+            : $"Пациент {thread.Conversation.PatientId}";
 
     private static string ChannelName(string? channel) => channel switch
     {
