@@ -28,6 +28,7 @@ app.MapAccountsApi();
 app.MapAuthoringApi();
 app.MapTemplatesApi();
 app.MapRenderApi();
+app.MapQuickRepliesApi();
 app.MapMarketerUi();
 
 app.Run();

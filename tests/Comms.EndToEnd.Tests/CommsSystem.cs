@@ -153,7 +153,11 @@ public sealed class CommsSystem : IAsyncLifetime
         Audience.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var feedback = Feedback;
         GatewayEmail = email;
-        Inbox = await ServiceAsync("inbox", "services/Inbox", "Comms.Inbox", ServiceProcess.FreePort(), []);
+        Inbox = await ServiceAsync("inbox", "services/Inbox", "Comms.Inbox", ServiceProcess.FreePort(), new()
+        {
+            ["Inbox__Templating__BaseUrl"] = Templating.Http.BaseAddress!.ToString(),
+            ["Inbox__Templating__ApiKey"] = TestKeys.Operator,
+        });
         Services = [Scheduling, Templating, Consent, GatewaySms, whatsApp, GatewayMax, email, feedback, Audience, Inbox];
         foreach (var gateway in new[] { GatewaySms, whatsApp, GatewayMax, email })
         {

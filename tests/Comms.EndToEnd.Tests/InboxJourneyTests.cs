@@ -58,6 +58,10 @@ public sealed class InboxJourneyTests(CommsSystem system)
             await Assertions.Expect(desk.Locator("li[data-direction=in]")).ToContainTextAsync("Можно перенести на пятницу?");
             await Assertions.Expect(desk.Locator("li[data-direction=out]").First).ToContainTextAsync("Ответьте 1");
             await Assertions.Expect(desk.Locator("button[data-action=reschedule]")).ToHaveCountAsync(1);
+            // A saved answer from Templating, rendered for this patient and clinic, goes into the box to edit.
+            await desk.SelectOptionAsync("#quick-reply", "inbox.quick.address");
+            await desk.ClickAsync("#quick-insert");
+            await Assertions.Expect(desk.Locator("#reply-text")).ToHaveValueAsync("Анна, мы находимся по адресу: ул. Ленина, 5 (Клиника на Ленина). Ждём вас!");
             await desk.FillAsync("#reply-text", "Да, конечно: в пятницу есть время в 15:00 — позвоните нам, и мы перенесём.");
             await desk.ClickAsync("#send");
             await Assertions.Expect(desk.Locator("li[data-direction=out]").Last).ToContainTextAsync("в пятницу есть время");

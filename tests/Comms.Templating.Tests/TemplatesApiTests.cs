@@ -22,7 +22,7 @@ public sealed class TemplatesApiTests(TemplatingApp app) : IClassFixture<Templat
         Assert.Equal(
             [
                 "appointment.confirmation", "appointment.missed", "appointment.recall", "appointment.reminder", "feedback.followup", "feedback.request",
-                "inbox.reply", "waitlist.claimed", "waitlist.offer", "waitlist.taken",
+                "inbox.quick.address", "inbox.quick.phone", "inbox.reply", "waitlist.claimed", "waitlist.offer", "waitlist.taken",
             ],
             keys.Order().ToList());
         var names = templates.EnumerateArray().Where(t => t.GetProperty("channel").GetString() == "sms")

@@ -20,6 +20,8 @@ public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : S
 
     public DbSet<PatientAppointment> Appointments => Set<PatientAppointment>();
 
+    public DbSet<ClinicCard> Clinics => Set<ClinicCard>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
@@ -114,6 +116,15 @@ public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : S
             appointment.Property(x => x.Status).HasMaxLength(20);
             appointment.Property(x => x.Confirmation).HasMaxLength(40);
             appointment.HasIndex(x => new { x.ClinicId, x.PatientId, x.StartsAt });
+        });
+
+        modelBuilder.Entity<ClinicCard>(clinic =>
+        {
+            clinic.ToTable("clinics");
+            clinic.HasKey(x => x.ClinicId);
+            clinic.Property(x => x.ClinicId).HasMaxLength(200);
+            clinic.Property(x => x.Name).HasMaxLength(200);
+            clinic.Property(x => x.Address).HasMaxLength(1000);
         });
     }
 }

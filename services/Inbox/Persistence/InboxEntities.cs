@@ -188,3 +188,15 @@ public sealed class PatientAppointment
 
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>A clinic as its MIS events describe it: the name and address a quick reply names.</summary>
+public sealed class ClinicCard
+{
+    public required string ClinicId { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Address { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -21,6 +21,8 @@ public static class TemplateSeed
     public const string WaitlistClaimedKey = "waitlist.claimed";
     public const string WaitlistTakenKey = "waitlist.taken";
     public const string InboxReplyKey = "inbox.reply";
+    public const string QuickAddressKey = "inbox.quick.address";
+    public const string QuickPhoneKey = "inbox.quick.phone";
     public const string SystemAuthor = "system";
     public const string DefaultLocale = "ru";
 
@@ -185,6 +187,16 @@ public static class TemplateSeed
 
     public const string InboxReplyEmailHtml = "<p>{{ reply.text | html.escape }}</p>";
 
+    /// <summary>The front desk's saved answers (Inbox's quick replies), for a clinic to make its own.</summary>
+    public const string QuickAddressBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, мы{{ else }}Мы{{ end }} находимся по адресу: " +
+        "{{ if clinic.address }}{{ clinic.address }}{{ else }}уточните у администратора{{ end }}{{ if clinic.name }} ({{ clinic.name }}){{ end }}. Ждём вас!";
+
+    public const string QuickPhoneBody =
+        "{{ if patient.firstName }}{{ patient.firstName }}, {{ end }}{{ if clinic.phone }}{{ if patient.firstName }}наш{{ else }}Наш{{ end }} телефон: {{ clinic.phone }}" +
+        "{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Звоните, будем рады помочь!" +
+        "{{ else }}{{ if patient.firstName }}позвоните{{ else }}Позвоните{{ end }} нам в регистратуру{{ if clinic.name }} ({{ clinic.name }}){{ end }}: будем рады помочь!{{ end }}";
+
     private static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IReadOnlyList<MessageTemplate> All { get; } =
@@ -215,6 +227,8 @@ public static class TemplateSeed
         Sms(new Guid("0193f5a0-0000-7000-8000-000000000018"), InboxReplyKey, InboxReplyBody),
         Text(new Guid("0193f5a0-0000-7000-8000-000000000019"), Channels.Max, InboxReplyKey, InboxReplyBody),
         Email(new Guid("0193f5a0-0000-7000-8000-00000000001a"), InboxReplyKey, InboxReplyEmailSubject, InboxReplyBody, InboxReplyEmailHtml),
+        Sms(new Guid("0193f5a0-0000-7000-8000-00000000001b"), QuickAddressKey, QuickAddressBody),
+        Sms(new Guid("0193f5a0-0000-7000-8000-00000000001c"), QuickPhoneKey, QuickPhoneBody),
     ];
 
     private static MessageTemplate Sms(Guid id, string key, string body) => Text(id, Channels.Sms, key, body);

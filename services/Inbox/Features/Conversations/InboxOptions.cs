@@ -24,6 +24,9 @@ public sealed class InboxOptions : IValidatableObject
     /// <summary>WhatsApp takes free text only within this long after the patient's last message there.</summary>
     public TimeSpan WhatsAppWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Templating, for the saved answers (<c>inbox.quick.*</c>): its address and an operator key it knows.</summary>
+    public InboxTemplatingOptions Templating { get; set; } = new();
+
     public IReadOnlyList<string> ChannelOrder => Channels is { Length: > 0 } given ? given : [Contracts.Channels.Max, Contracts.Channels.Sms, Contracts.Channels.Email];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -41,6 +44,16 @@ public sealed class InboxOptions : IValidatableObject
         if (RetentionInterval < TimeSpan.FromSeconds(1) || RetentionInterval > TimeSpan.FromDays(1))
         {
             yield return new ValidationResult("must be 00:00:01–1.00:00:00", [$"{Section}:RetentionInterval"]);
+        }
+
+        if (Templating.BaseUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult($"'{url}' is not an http(s) address (http://templating:8080)", [$"{Section}:Templating:BaseUrl"]);
+        }
+
+        if (Templating.BaseUrl is { Length: > 0 } && string.IsNullOrWhiteSpace(Templating.ApiKey))
+        {
+            yield return new ValidationResult("is required with Templating:BaseUrl: an operator key of Templating (Operators:ApiKeys)", [$"{Section}:Templating:ApiKey"]);
         }
 
         foreach (var channel in Channels ?? [])

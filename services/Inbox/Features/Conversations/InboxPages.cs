@@ -49,7 +49,9 @@ public static class InboxPages
     private static async Task<IResult> ListFragmentAsync(HttpContext http, InboxDesk desk, TimeProvider time, string? clinicId, CancellationToken cancellationToken) =>
         Fragment(http, ListHtml(await desk.ListAsync(Staff(http), clinicId, 200, cancellationToken), time.GetUtcNow()));
 
-    private static async Task<IResult> ThreadAsync(HttpContext http, InboxDesk desk, IAntiforgery antiforgery, TimeProvider time, Guid id, string? error, CancellationToken cancellationToken)
+    private static async Task<IResult> ThreadAsync(
+        HttpContext http, InboxDesk desk, QuickReplies quick, Persistence.InboxDbContext db, IAntiforgery antiforgery, TimeProvider time, Guid id, string? error, string? reply,
+        CancellationToken cancellationToken)
     {
         var staff = Staff(http);
         if (await desk.OpenAsync(staff, id, cancellationToken) is not { } thread)
@@ -67,9 +69,30 @@ public static class InboxPages
         }
 
         html.Append("<div id=\"thread\" data-id=\"").Append(id).Append("\">").Append(ThreadHtml(thread, tokens.FormFieldName, tokens.RequestToken ?? "", time.GetUtcNow())).Append("</div>");
+        // The saved answers, rendered for this patient and clinic: one is put in the box, to edit before sending.
+        var clinic = await db.Clinics.FindAsync([thread.Conversation.ClinicId], cancellationToken);
+        var (replies, problem) = await quick.ListAsync(thread.Conversation.ClinicId, new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["patient.firstName"] = thread.Patient?.FirstName, ["patient.middleName"] = thread.Patient?.MiddleName, ["patient.lastName"] = thread.Patient?.LastName,
+            ["clinic.id"] = thread.Conversation.ClinicId, ["clinic.name"] = clinic?.Name, ["clinic.address"] = clinic?.Address,
+        }, cancellationToken);
+        var prefill = replies.FirstOrDefault(r => r.Key == reply)?.Text;
+        html.Append("<form class=\"panel filters\" method=\"get\" action=\"/inbox/").Append(id).Append("\" id=\"quick\"><label>Быстрый ответ<select name=\"reply\" id=\"quick-reply\">");
+        foreach (var r in replies)
+        {
+            Option(html, r.Key, r.Name, reply);
+        }
+
+        html.Append("</select></label><button type=\"submit\" id=\"quick-insert\"").Append(replies.Count == 0 ? " disabled" : "").Append(">Вставить</button>");
+        if (problem is not null)
+        {
+            html.Append("<span class=\"muted\" id=\"quick-problem\">").Append(E(problem)).Append("</span>");
+        }
+
+        html.Append("</form>");
         html.Append("<form class=\"panel stack\" method=\"post\" action=\"/inbox/").Append(id).Append("/reply\" id=\"reply\">")
             .Append(TokenField(tokens.FormFieldName, tokens.RequestToken))
-            .Append("<label for=\"reply-text\">Ответ пациенту</label><textarea id=\"reply-text\" name=\"text\" rows=\"4\" maxlength=\"4000\" required></textarea>")
+            .Append("<label for=\"reply-text\">Ответ пациенту</label><textarea id=\"reply-text\" name=\"text\" rows=\"4\" maxlength=\"4000\" required>").Append(E(prefill)).Append("</textarea>")
             .Append("<label for=\"reply-channel\">Канал</label><select id=\"reply-channel\" name=\"channel\"><option value=\"\">последний, где писал пациент</option>");
         foreach (var channel in thread.Channels.Where(c => c.Granted))
         {

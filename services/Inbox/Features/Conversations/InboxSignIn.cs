@@ -28,6 +28,7 @@ public static class InboxSignIn
         builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ConversationBook>();
         builder.Services.AddScoped<InboxDesk>();
+        builder.Services.AddHttpClient<QuickReplies>();
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddHostedService<Retention>();

@@ -32,6 +32,11 @@ public sealed class MisCardsConsumer(InboxDbContext db, TimeProvider clock, ILog
             {
                 await CardAsync(booking.Clinic.ClinicId, booking.Patient.PatientId, booking.Patient.LastName, booking.Patient.FirstName, booking.Patient.MiddleName,
                     booking.Patient.Phone, booking.Patient.Email, cancellationToken);
+                await _db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO clinics ("ClinicId", "Name", "Address", "UpdatedAt") VALUES ({booking.Clinic.ClinicId}, {booking.Clinic.Name}, {booking.Clinic.Address}, {now})
+                    ON CONFLICT ("ClinicId") DO UPDATE SET "Name" = COALESCE(EXCLUDED."Name", clinics."Name"),
+                        "Address" = COALESCE(EXCLUDED."Address", clinics."Address"), "UpdatedAt" = EXCLUDED."UpdatedAt"
+                    """, cancellationToken);
                 var appointment = await AppointmentAsync(booking.Clinic.ClinicId, booking.AppointmentId, cancellationToken);
                 if (appointment.Version >= booking.Version)
                 {

@@ -22,6 +22,28 @@ namespace Comms.Inbox.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Comms.Inbox.Persistence.ClinicCard", b =>
+                {
+                    b.Property<string>("ClinicId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ClinicId");
+
+                    b.ToTable("clinics", (string)null);
+                });
+
             modelBuilder.Entity("Comms.Inbox.Persistence.Conversation", b =>
                 {
                     b.Property<Guid>("Id")

@@ -141,6 +141,9 @@ public static class TemplateModels
         Cataloged("waitlist.claimed", "Время за пациентом (лист ожидания)", Slot),
         Cataloged("waitlist.taken", "Время уже занято (лист ожидания)", Slot),
         Cataloged("inbox.reply", "Ответ администратора на сообщение пациента", InboxReply),
+        // The front desk's saved answers (any key inbox.quick.*: the common variables); these are shipped.
+        Cataloged("inbox.quick.address", "Быстрый ответ: адрес и как добраться", []),
+        Cataloged("inbox.quick.phone", "Быстрый ответ: телефон клиники", []),
         // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
         Marketing("campaign.offer", "Рекламная рассылка (кампания)"),
         Marketing("campaign.birthday", "Поздравление с днём рождения (сценарий)"),

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Comms.Templating.Persistence.Migrations
 {
     [DbContext(typeof(TemplatingDbContext))]
-    [Migration("20261207153141_InboxReplyTemplates")]
-    partial class InboxReplyTemplates
+    [Migration("20261207154328_InboxTemplates")]
+    partial class InboxTemplates
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -580,6 +580,32 @@ namespace Comms.Templating.Persistence.Migrations
                             PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Status = "published",
                             Subject = "Ответ на ваше сообщение{{ if clinic.name }} — {{ clinic.name }}{{ end }}",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000001b"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, мы{{ else }}Мы{{ end }} находимся по адресу: {{ if clinic.address }}{{ clinic.address }}{{ else }}уточните у администратора{{ end }}{{ if clinic.name }} ({{ clinic.name }}){{ end }}. Ждём вас!",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "inbox.quick.address",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("0193f5a0-0000-7000-8000-00000000001c"),
+                            Author = "system",
+                            Body = "{{ if patient.firstName }}{{ patient.firstName }}, {{ end }}{{ if clinic.phone }}{{ if patient.firstName }}наш{{ else }}Наш{{ end }} телефон: {{ clinic.phone }}{{ if clinic.name }}, {{ clinic.name }}{{ end }}. Звоните, будем рады помочь!{{ else }}{{ if patient.firstName }}позвоните{{ else }}Позвоните{{ end }} нам в регистратуру{{ if clinic.name }} ({{ clinic.name }}){{ end }}: будем рады помочь!{{ end }}",
+                            Channel = "sms",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Key = "inbox.quick.phone",
+                            Locale = "ru",
+                            PublishedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Status = "published",
                             Version = 1
                         });
                 });
