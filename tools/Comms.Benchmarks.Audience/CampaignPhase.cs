@@ -43,14 +43,7 @@ public static partial class CampaignPhase
     private const string FreezeBaselineTable = "bench_freeze_baseline";
 
     /// <summary>A password for this run only, and its hash in the format Staff:Accounts takes (PBKDF2-SHA256).</summary>
-    public static (string Password, string Hash) Credentials()
-    {
-        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var salt = RandomNumberGenerator.GetBytes(16);
-        const int iterations = 100_000;
-        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, 32);
-        return (password, $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
-    }
+    public static (string Password, string Hash) Credentials() => StaffSession.Credentials();
 
     public static async Task<CampaignResult> RunAsync(
         AudienceDatabase database, AudienceClient client, Uri baseAddress, string password, string clinicId, int patients, Action<string> say,
@@ -241,35 +234,8 @@ public static partial class CampaignPhase
         return (reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
     }
 
-    /// <summary>Signs in through the staff sign-in page as a browser does: its antiforgery token, then the form.</summary>
-    private static async Task<HttpClient> SignInAsync(Uri baseAddress, string name, string password, CancellationToken cancellationToken)
-    {
-        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromMinutes(10),
-        };
-        var page = await http.GetStringAsync("analytics/sign-in", cancellationToken);
-        var token = HiddenToken().Match(page);
-        if (!token.Success)
-        {
-            throw new InvalidOperationException("the sign-in page carries no antiforgery token");
-        }
-
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [token.Groups[1].Value] = WebUtility.HtmlDecode(token.Groups[2].Value),
-            ["userName"] = name,
-            ["password"] = password,
-        });
-        using var answer = await http.PostAsync("analytics/sign-in", form, cancellationToken);
-        if (answer.StatusCode != HttpStatusCode.Redirect)
-        {
-            throw new InvalidOperationException($"signing in as {name} answered {(int)answer.StatusCode}");
-        }
-
-        return http;
-    }
+    private static Task<HttpClient> SignInAsync(Uri baseAddress, string name, string password, CancellationToken cancellationToken) =>
+        StaffSession.SignInAsync(baseAddress, "analytics/sign-in", name, password, cancellationToken);
 
     private static async Task<TimedAnswer> SendAsync(HttpClient http, HttpMethod method, string path, string? json, CancellationToken cancellationToken)
     {
@@ -282,6 +248,4 @@ public static partial class CampaignPhase
         return await TimedAnswer.SendAsync(http, request, cancellationToken);
     }
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
-    private static partial Regex HiddenToken();
 }

@@ -9,9 +9,10 @@ namespace Comms.Benchmarks.Audience;
 /// <summary>
 /// Where PostgreSQL and RabbitMQ are: localhost with comms/comms unless the COMMS_TEST_* variables the test fixtures
 /// read (<c>tools/lib/infra.sh</c> exports them) say otherwise. The benchmark's own database and virtual host are
-/// created afresh for each run, so it never touches the services' or the tests' data.
+/// created afresh for each run, so it never touches the services' or the tests' data. Each benchmark names them in its
+/// own part of this record (<c>Database</c>, <c>VirtualHost</c>): the Inbox's benchmark shares this file.
 /// </summary>
-public sealed record InfrastructureSettings(
+public sealed partial record InfrastructureSettings(
     string PostgresAdmin,
     string RabbitHost,
     int RabbitPort,
@@ -19,9 +20,6 @@ public sealed record InfrastructureSettings(
     string RabbitPassword,
     Uri RabbitManagement)
 {
-    public const string Database = "comms_bench_audience";
-    public const string VirtualHost = "comms-bench-audience";
-
     public static InfrastructureSettings FromEnvironment() => new(
         Env("COMMS_TEST_POSTGRES") ?? "Host=localhost;Port=5432;Username=comms;Password=comms",
         Env("COMMS_TEST_RABBITMQ_HOST") ?? "localhost",
