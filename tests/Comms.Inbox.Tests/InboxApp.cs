@@ -43,8 +43,13 @@ public sealed class InboxApp() : ServiceApp<Program>("inbox")
             }
         }
 
+        settings["Inbox:Notify:Clinics:spb-9:0"] = DeskEmail;
+        settings["Inbox:Notify:PublicBaseUrl"] = "https://inbox.clinic.example";
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Told by email when a conversation of clinic <c>spb-9</c> starts to wait.</summary>
+    public const string DeskEmail = "desk@clinic-spb.example";
 
     public static string Password(string name) => $"{name}-test-password";
 

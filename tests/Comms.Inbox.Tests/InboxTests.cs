@@ -4,6 +4,7 @@ using System.Text.Json;
 using Comms.Contracts.Delivery;
 using Comms.Contracts.Templating;
 using Comms.Inbox.Features.Conversations;
+using Comms.ServiceDefaults.Messaging;
 using Comms.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -208,6 +209,33 @@ public sealed class InboxTests(InboxApp app)
         Assert.Equal((appointment, "confirmed"), (thread.GetProperty("nextAppointment").GetProperty("appointmentId").GetString(), thread.GetProperty("nextAppointment").GetProperty("confirmation").GetString()));
         Assert.Equal(startsAt, thread.GetProperty("nextAppointment").GetProperty("startsAt").GetDateTimeOffset());
         Assert.Contains($"Ближайший приём: {startsAt.ToOffset(TimeSpan.FromHours(3)):dd.MM.yyyy} 10:30 — подтверждён", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_desk_is_told_by_email_once_a_conversation_starts_to_wait_without_a_word_of_the_patients()
+    {
+        var patient = NewPatient();
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var emails = await broker.BindQueueAsync("Comms.Contracts.Templating:SendEmail", "", "fanout");
+        await app.ConsentAsync("spb-9", patient, "sms", granted: true);
+        var first = await app.WritesAsync("spb-9", patient, "У меня болит зуб, можно сегодня?");
+        await app.WritesAsync("spb-9", patient, "Очень нужно");
+        using var desk = await app.SignInAsync(InboxApp.OtherClinicReception);
+        var id = (await ConversationOfAsync(desk, patient)).GetProperty("id").GetGuid();
+
+        var told = await broker.WaitForMessageAsync(emails, m => m.GetProperty("email").GetString() == InboxApp.DeskEmail, InboxApp.Patience, "the desk's email");
+        Assert.Equal(MessageIds.Derived(first.ReplyId, $"staff|{InboxApp.DeskEmail}"), told.GetProperty("messageId").GetGuid());
+        Assert.Contains($"https://inbox.clinic.example/inbox/{id}", told.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("зуб", told.GetProperty("text").GetString() + told.GetProperty("html").GetString() + told.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("service", "inbox.staff-notification"), (told.GetProperty("purpose").GetString(), told.GetProperty("templateKey").GetString()));
+
+        // Answered, the next message makes it wait again: told again (each email its own id).
+        using var reply = await desk.PostAsJsonAsync($"/api/v1/inbox/conversations/{id}/replies", new { text = "Приходите к 18:00." });
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var again = await app.WritesAsync("spb-9", patient, "Спасибо, приду");
+        // The next email the desk gets is for the message after the answer: none came for "Очень нужно", which found it waiting.
+        var second = await broker.WaitForMessageAsync(emails, m => m.GetProperty("email").GetString() == InboxApp.DeskEmail, InboxApp.Patience, "the desk's second email");
+        Assert.Equal(MessageIds.Derived(again.ReplyId, $"staff|{InboxApp.DeskEmail}"), second.GetProperty("messageId").GetGuid());
     }
 
     private static string NewPatient() => "P-" + Guid.NewGuid().ToString("N")[..10];

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Comms.Audience.Features.Campaigns;
 using Comms.Audience.Persistence;
 using Comms.Contracts;
@@ -179,7 +177,7 @@ public sealed partial class WaitlistOffers(
         var now = time.GetUtcNow();
         var addressee = await db.Addressees.AsNoTracking().FirstOrDefaultAsync(a => a.ClinicId == offer.ClinicId && a.PatientId == offer.PatientId, cancellationToken);
         var card = await db.ClinicCards.AsNoTracking().FirstOrDefaultAsync(c => c.ClinicId == offer.ClinicId, cancellationToken);
-        offer.FollowUpMessageId = Derived(offer.MessageId, templateKey);
+        offer.FollowUpMessageId = MessageIds.Derived(offer.MessageId, templateKey);
         var model = Model(slot, addressee, card, ZoneOf(slot.TimeZone));
         db.Publish(Message(offer.FollowUpMessageId.Value, templateKey, offer, consent.Contact, addressee, model, null, now, null), time);
     }
@@ -259,15 +257,6 @@ public sealed partial class WaitlistOffers(
 
     public TimeZoneInfo ZoneOf(string? told) =>
         told is not null && TimeZoneInfo.TryFindSystemTimeZoneById(told, out var zone) ? zone : TimeZoneInfo.FindSystemTimeZoneById(campaignOptions.CurrentValue.DefaultTimeZone);
-
-    /// <summary>A follow-up's id, the same every time for the same offer: a retried pass cannot send it twice.</summary>
-    public static Guid Derived(Guid messageId, string purpose)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{messageId:N}|{purpose}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
 
     private static DateTimeOffset Earliest(params DateTimeOffset[] times) => times.Min();
 

@@ -19,11 +19,5 @@ public static class FeedbackLinks
     public static string Url(string publicBaseUrl, string token) => publicBaseUrl.TrimEnd('/') + PathPrefix + token;
 
     /// <summary>A stable message id derived from another and a purpose (a follow-up, an alert to one address).</summary>
-    public static Guid Derived(Guid messageId, string purpose)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{messageId:N}|{purpose}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: custom
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    public static Guid Derived(Guid messageId, string purpose) => Comms.ServiceDefaults.Messaging.MessageIds.Derived(messageId, purpose);
 }

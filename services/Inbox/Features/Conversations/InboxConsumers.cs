@@ -3,9 +3,11 @@ using Comms.Contracts.Consent;
 using Comms.Contracts.Delivery;
 using Comms.Contracts.Templating;
 using Comms.Inbox.Persistence;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Comms.Inbox.Features.Conversations;
 
@@ -14,7 +16,8 @@ namespace Comms.Inbox.Features.Conversations;
 /// under the conversation of the clinic and patient the gateway resolved; a text Comms itself reads (a «1» to a question)
 /// waits for nobody. Words from a contact Comms never wrote to name no clinic and are not filed (docs/inbox.md).
 /// </summary>
-public sealed partial class PatientMessagesConsumer(InboxDbContext db, ConversationBook book, TimeProvider time, ILogger<PatientMessagesConsumer> logger)
+public sealed partial class PatientMessagesConsumer(
+    InboxDbContext db, ConversationBook book, IOptionsMonitor<InboxOptions> options, TimeProvider time, ILogger<PatientMessagesConsumer> logger)
     : IConsumer<PatientReplied>
 {
     public async Task Consume(ConsumeContext<PatientReplied> context)
@@ -47,6 +50,11 @@ public sealed partial class PatientMessagesConsumer(InboxDbContext db, Conversat
         conversation.LastMessageAt = conversation.LastMessageAt > at ? conversation.LastMessageAt : at;
         if (!automatic)
         {
+            if (conversation.WaitingSince is null)
+            {
+                NotifyStaff(conversation, reply);
+            }
+
             conversation.WaitingSince ??= at;
             if (conversation.Status == ConversationStatuses.Done)
             {
@@ -59,6 +67,27 @@ public sealed partial class PatientMessagesConsumer(InboxDbContext db, Conversat
         await book.SaveAndTellAsync(conversation, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The staff's email that the conversation now waits (once per waiting: the next comes after an answer). It carries no
+    /// word of the patient's, nor their name: only where to open it (323-ФЗ ст. 13).
+    /// </summary>
+    private void NotifyStaff(Conversation conversation, PatientReplied reply)
+    {
+        var settings = options.CurrentValue.Notify;
+        var link = settings.PublicBaseUrl is { Length: > 0 } baseUrl ? $"{baseUrl.TrimEnd('/')}/inbox/{conversation.Id}" : null;
+        var text = $"Пациент ({conversation.PatientId}) написал через {reply.Channel} и ждёт ответа.\n\n" +
+                   (link is null ? "Откройте «Сообщения пациентов»." : $"Открыть разговор: {link}");
+        var html = $"<p>Пациент ({System.Net.WebUtility.HtmlEncode(conversation.PatientId)}) написал через {System.Net.WebUtility.HtmlEncode(reply.Channel)} и ждёт ответа.</p>" +
+                   (link is null ? "<p>Откройте «Сообщения пациентов».</p>" : $"<p><a href=\"{System.Net.WebUtility.HtmlEncode(link)}\">Открыть разговор</a></p>");
+        foreach (var email in settings.For(conversation.ClinicId).Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal))
+        {
+            db.Publish(new SendEmail(MessageIds.Derived(reply.ReplyId, $"staff|{email}"), conversation.ClinicId, null, null, email,
+                $"Новое сообщение пациента — {conversation.ClinicId}", html, text, Purposes.Service, StaffNotificationKey, 1, null, time.GetUtcNow()), time);
+        }
+    }
+
+    public const string StaffNotificationKey = "inbox.staff-notification";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reply {ReplyId} on {Channel} names no clinic or patient: not filed")]
     private static partial void LogUnfiled(ILogger logger, Guid replyId, string channel);

@@ -24,6 +24,9 @@ public sealed class InboxOptions : IValidatableObject
     /// <summary>WhatsApp takes free text only within this long after the patient's last message there.</summary>
     public TimeSpan WhatsAppWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Who of the staff is told by email that a patient waits for an answer.</summary>
+    public InboxNotifyOptions Notify { get; set; } = new();
+
     /// <summary>Templating, for the saved answers (<c>inbox.quick.*</c>): its address and an operator key it knows.</summary>
     public InboxTemplatingOptions Templating { get; set; } = new();
 
@@ -56,6 +59,15 @@ public sealed class InboxOptions : IValidatableObject
             yield return new ValidationResult("is required with Templating:BaseUrl: an operator key of Templating (Operators:ApiKeys)", [$"{Section}:Templating:ApiKey"]);
         }
 
+        foreach (var (where, email) in (Notify.Emails ?? []).Select(e => ("Notify:Emails", e))
+                     .Concat(Notify.Clinics.SelectMany(c => c.Value.Select(e => ($"Notify:Clinics:{c.Key}", e)))))
+        {
+            if (!System.Net.Mail.MailAddress.TryCreate(email, out _))
+            {
+                yield return new ValidationResult($"'{email}' is not an email address", [$"{Section}:{where}"]);
+            }
+        }
+
         foreach (var channel in Channels ?? [])
         {
             if (!Contracts.Channels.All.Contains(channel))
@@ -64,4 +76,19 @@ public sealed class InboxOptions : IValidatableObject
             }
         }
     }
+}
+
+/// <summary><c>Inbox:Notify</c>: the staff told of a conversation that starts to wait (its first unanswered message).</summary>
+public sealed class InboxNotifyOptions
+{
+    /// <summary>Addresses told for every clinic (each needs its service consent on email, as any address Comms writes to).</summary>
+    public List<string>? Emails { get; set; }
+
+    /// <summary>A clinic's own addresses, instead of <see cref="Emails"/>: <c>Inbox:Notify:Clinics:msk-1:0</c>.</summary>
+    public Dictionary<string, List<string>> Clinics { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where the staff open the inbox (<c>https://inbox.clinic.example</c>): the email links the conversation.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public IReadOnlyList<string> For(string clinicId) => Clinics.TryGetValue(clinicId, out var own) && own.Count > 0 ? own : Emails ?? [];
 }
