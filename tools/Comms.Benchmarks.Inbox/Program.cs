@@ -201,7 +201,7 @@ internal static class Bench
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT * FROM conversations WHERE \"ClinicId\" = @c AND \"LastInboundAt\" IS NOT NULL AND \"WaitingSince\" IS NOT NULL AND \"Status\" = 'open' ORDER BY \"WaitingSince\" LIMIT 200", connection);
+            "SELECT * FROM conversations WHERE \"ClinicId\" = @c AND \"LastInboundAt\" IS NOT NULL AND \"WaitingSince\" IS NOT NULL AND \"Status\" = 'open' ORDER BY \"LastInboundAt\" DESC LIMIT 200", connection);
         command.Parameters.AddWithValue("c", Clinic);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -42,6 +42,7 @@ public sealed class InboxDbContext(DbContextOptions<InboxDbContext> options) : S
             conversation.Property(x => x.AssignedTo).HasMaxLength(200);
             conversation.HasIndex(x => new { x.ClinicId, x.PatientId }).IsUnique();
             conversation.HasIndex(x => new { x.ClinicId, x.LastMessageAt });
+            conversation.HasIndex(x => new { x.ClinicId, x.LastInboundAt }).HasFilter("\"WaitingSince\" IS NOT NULL");
         });
 
         modelBuilder.Entity<ThreadEntry>(entry =>

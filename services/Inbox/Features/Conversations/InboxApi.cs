@@ -14,7 +14,7 @@ public static class InboxApi
     {
         var api = routes.MapGroup("/api/v1/inbox").RequireAuthorization(InboxSignIn.Policy).WithTags("Inbox");
         api.MapGet("/conversations", ListAsync).WithName("ListConversations")
-            .WithSummary("The person's conversations: those waiting for an answer first (the longest waiting on top), then the others, newest first");
+            .WithSummary("The person's conversations: those waiting for an answer first, newest on top, then the others, newest first");
         api.MapGet("/conversations/{id:guid}", GetAsync).WithName("GetConversation")
             .WithSummary("A conversation's thread, notes, the patient's channels and the latest of its audit; the opening is audited");
         api.MapPost("/conversations/{id:guid}/replies", ReplyAsync).WithName("ReplyInConversation")

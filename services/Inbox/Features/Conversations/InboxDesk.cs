@@ -34,7 +34,7 @@ public sealed partial class InboxDesk(
     /// <summary>An action refused: the field it is about and the reason, in Russian; <c>null</c> field for the conversation itself.</summary>
     public sealed record Refusal(int Status, string? Field, string Reason);
 
-    /// <summary>The person's conversations with patients who wrote: the waiting ones first (the longest waiting on top), then the others, newest first.</summary>
+    /// <summary>The person's conversations with patients who wrote: the unanswered ones first, newest on top (each shows how long it waits), then the others, newest first.</summary>
     public async Task<IReadOnlyList<Summary>> ListAsync(StaffUser staff, string? clinicId, int limit, CancellationToken cancellationToken)
     {
         // The patients who wrote: what Comms alone sent (every reminder's patient) is in their threads, not in the list.
@@ -50,7 +50,7 @@ public sealed partial class InboxDesk(
             query = query.Where(c => clinics.Contains(c.ClinicId));
         }
 
-        var waiting = await query.Where(c => c.WaitingSince != null && c.Status == ConversationStatuses.Open).OrderBy(c => c.WaitingSince).Take(limit).ToListAsync(cancellationToken);
+        var waiting = await query.Where(c => c.WaitingSince != null && c.Status == ConversationStatuses.Open).OrderByDescending(c => c.LastInboundAt).Take(limit).ToListAsync(cancellationToken);
         var others = waiting.Count >= limit
             ? []
             : await query.Where(c => c.WaitingSince == null || c.Status != ConversationStatuses.Open).OrderByDescending(c => c.LastMessageAt).Take(limit - waiting.Count).ToListAsync(cancellationToken);

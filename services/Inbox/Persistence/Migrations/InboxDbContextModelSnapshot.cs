@@ -87,6 +87,9 @@ namespace Comms.Inbox.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClinicId", "LastInboundAt")
+                        .HasFilter("\"WaitingSince\" IS NOT NULL");
+
                     b.HasIndex("ClinicId", "LastMessageAt");
 
                     b.HasIndex("ClinicId", "PatientId")
