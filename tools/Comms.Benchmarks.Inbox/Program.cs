@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -78,6 +79,7 @@ internal static class Bench
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         var live = await LiveLatencyAsync(desk, connection, samples, cancellationToken);
         var broker = await BrokerRoundTripAsync(connection, samples, cancellationToken);
+        var webhook = await WebhookLatencyAsync(infrastructure, environment, desk, connection, samples, work, cancellationToken);
 
         Console.WriteLine();
         Console.WriteLine($"Inbox benchmark: {conversations:N0} conversations, {messages:N0} messages; {Environment.ProcessorCount} cores; environment {environment}");
@@ -86,13 +88,158 @@ internal static class Bench
         Console.WriteLine($"    baseline: GET /health/live (the HTTP floor)           p50 {Ms(floor.P50)}  p95 {Ms(floor.P95)}");
         Console.WriteLine($"    baseline: the list's waiting query alone (SQL)        p50 {Ms(query.P50)}  p95 {Ms(query.P95)}");
         Console.WriteLine($"  a patient's message to the open page (PatientReplied → server-sent event)  p50 {Ms(live.P50)}  p95 {Ms(live.P95)}  max {Ms(live.Max)}   target < 2000 ms");
+        Console.WriteLine($"  a patient's SMS to the open page (the provider's inbound webhook → server-sent event)  p50 {Ms(webhook.P50)}  p95 {Ms(webhook.P95)}  max {Ms(webhook.Max)}   target < 2000 ms");
         Console.WriteLine($"    baseline: the raw broker, publish → consume              p50 {Ms(broker.P50)}  p95 {Ms(broker.P95)}");
         await infrastructure.DropDatabaseAsync(cancellationToken);
         await infrastructure.DeleteVirtualHostAsync(cancellationToken);
-        return list.P95 < 1 && live.P95 < 2 ? 0 : 1;
+        return list.P95 < 1 && live.P95 < 2 && webhook.P95 < 2 ? 0 : 1;
     }
 
-    private static string BuiltInbox()
+    /// <summary>
+    /// From the webhook: the provider simulator and Gateway.Sms beside the Inbox. Each sample patient first gets an SMS
+    /// reminder from the clinic (no consent here, so it ends blocked — the gateway still knows whom it was for), then
+    /// their reply is posted by the simulator to the gateway's SMS.ru inbound callback; timed from that POST to the page's
+    /// event: the webhook, the gateway's routing, PatientReplied, the Inbox, LISTEN/NOTIFY, the stream.
+    /// </summary>
+    private static async Task<LagStatistics> WebhookLatencyAsync(
+        InfrastructureSettings infrastructure, string environment, HttpClient desk, IConnection connection, int samples, string work, CancellationToken cancellationToken)
+    {
+        var gatewayDatabase = InfrastructureSettings.Database + "_sms";
+        await MaintenanceAsync(infrastructure, $"DROP DATABASE IF EXISTS \"{gatewayDatabase}\" WITH (FORCE)", cancellationToken);
+        await MaintenanceAsync(infrastructure, $"CREATE DATABASE \"{gatewayDatabase}\"", cancellationToken);
+        var (simulatorPort, gatewayPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        var token = Guid.NewGuid().ToString("N");
+        const string apiId = "bench-inbox-api-id";
+        await using var simulator = ServiceProcess.Start("simulator", Built("tools", "Comms.ProviderSimulator"), simulatorPort, new Dictionary<string, string>
+        {
+            ["Simulator__SmsRu__ApiId"] = apiId,
+            ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{gatewayPort}/webhooks/sms/smsru?token={token}",
+            ["Simulator__SmsRu__Balance"] = "100000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, Path.Combine(work, "simulator.log"));
+        await using var gateway = ServiceProcess.Start("gateway-sms", Built("services", "Comms.Gateway.Sms", "Gateway.Sms"), gatewayPort, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+            ["DOTNET_ENVIRONMENT"] = environment,
+            ["ConnectionStrings__Database"] = new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = gatewayDatabase }.ConnectionString,
+            ["RabbitMq__Host"] = infrastructure.RabbitHost,
+            ["RabbitMq__Port"] = infrastructure.RabbitPort.ToString(Invariant),
+            ["RabbitMq__Username"] = infrastructure.RabbitUser,
+            ["RabbitMq__Password"] = infrastructure.RabbitPassword,
+            ["RabbitMq__VirtualHost"] = InfrastructureSettings.VirtualHost,
+            ["Sms__Accounts__smsru__Provider"] = "smsru",
+            ["Sms__Accounts__smsru__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsru",
+            ["Sms__Accounts__smsru__ApiId"] = apiId,
+            ["Sms__Accounts__smsru__CallbackToken"] = token,
+            ["Sms__Accounts__smsru__Sender"] = "CLINIC",
+            ["Sms__Routing__Default__Accounts__0"] = "smsru",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, Path.Combine(work, "gateway-sms.log"));
+        await simulator.WaitReadyAsync("health/live", TimeSpan.FromMinutes(1), cancellationToken);
+        await gateway.WaitReadyAsync("health/ready", TimeSpan.FromMinutes(2), cancellationToken);
+
+        var phones = Enumerable.Range(0, samples).Select(i => "+7916" + (1_000_000 + i).ToString(Invariant)).ToArray();
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken))
+        {
+            for (var i = 0; i < samples; i++)
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    messageId = Guid.NewGuid(),
+                    messageType = new[] { "urn:message:Comms.Contracts.Templating:SendSms" },
+                    message = new
+                    {
+                        messageId = Guid.CreateVersion7(), clinicId = Clinic, patientId = $"P-W{i:0000}", appointmentId = (string?)null, phone = phones[i],
+                        text = "Анна, напоминаем о приёме 25.11.2026 в 10:30, Клиника на Ленина.", purpose = "service", templateKey = "appointment.reminder",
+                        templateVersion = 1, expectedReply = (string?)null, requestedAt = DateTimeOffset.UtcNow,
+                    },
+                });
+                await channel.BasicPublishAsync("Comms.Contracts.Templating:SendSms", "", true,
+                    new BasicProperties { ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent }, body, cancellationToken);
+            }
+        }
+
+        // Every reminder recorded by the gateway (blocked: no consent), so a reply from the phone names its clinic and patient.
+        var recorded = Stopwatch.StartNew();
+        await using (var check = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = gatewayDatabase }.ConnectionString))
+        {
+            await check.OpenAsync(cancellationToken);
+            while (true)
+            {
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM messages WHERE \"ClinicId\" = @c AND \"Status\" = 'blocked'", check);
+                count.Parameters.AddWithValue("c", Clinic);
+                if ((long)(await count.ExecuteScalarAsync(cancellationToken))! >= samples)
+                {
+                    break;
+                }
+
+                if (recorded.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new TimeoutException("the gateway did not record the reminders: " + gateway.Tail());
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+
+        // And the Inbox has filed them with their status: no change of theirs is still on its way to the page's stream.
+        await using (var check = new NpgsqlConnection(infrastructure.DatabaseConnectionString))
+        {
+            await check.OpenAsync(cancellationToken);
+            while (true)
+            {
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM thread_entries e JOIN conversations c ON c.\"Id\" = e.\"ConversationId\" WHERE c.\"PatientId\" LIKE 'P-W%' AND e.\"Status\" = 'blocked' AND e.\"Text\" IS NOT NULL", check);
+                if ((long)(await count.ExecuteScalarAsync(cancellationToken))! >= samples)
+                {
+                    break;
+                }
+
+                if (recorded.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new TimeoutException("the Inbox did not file the reminders");
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+
+        using var stream = await desk.GetAsync("inbox/live", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
+        await reader.ReadLineAsync(cancellationToken);
+        var lags = new List<TimeSpan>(samples);
+        foreach (var phone in phones)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var posted = await simulator.Http.PostAsJsonAsync("sim/replies", new { from = phone, text = "Подскажите, пожалуйста, где у вас парковка?", provider = "smsru" }, cancellationToken);
+            posted.EnsureSuccessStatusCode();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            string? line;
+            do
+            {
+                line = await reader.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.StartsWith("data: ", StringComparison.Ordinal));
+
+            lags.Add(Stopwatch.GetElapsedTime(started));
+        }
+
+        await MaintenanceAsync(infrastructure, $"DROP DATABASE IF EXISTS \"{gatewayDatabase}\" WITH (FORCE)", CancellationToken.None);
+        return LagStatistics.Of(lags)!;
+    }
+
+    private static async Task MaintenanceAsync(InfrastructureSettings infrastructure, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string BuiltInbox() => Built("services", "Comms.Inbox", "Inbox");
+
+    /// <summary>A service or tool built with this one (same configuration): <c>&lt;root&gt;/&lt;folder&gt;/&lt;directory&gt;/bin/…/&lt;assembly&gt;.dll</c>.</summary>
+    private static string Built(string folder, string assembly, string? directory = null)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = output.Name;
@@ -105,7 +252,7 @@ internal static class Bench
 
         return root is null
             ? throw new InvalidOperationException("Comms.sln not found above this tool: pass --inbox-dll.")
-            : Path.Combine(root.FullName, "services", "Inbox", "bin", configuration, framework, "Comms.Inbox.dll");
+            : Path.Combine(root.FullName, folder, directory ?? assembly, "bin", configuration, framework, assembly + ".dll");
     }
 
     /// <summary>Conversations of one clinic, every fifth waiting; messages spread over them, alternating patient and clinic, texts of a usual length.</summary>
