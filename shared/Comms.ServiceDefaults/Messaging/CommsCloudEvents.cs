@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Comms.Contracts.Delivery;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Hosting;
 
@@ -27,4 +28,21 @@ public sealed class CommsCloudEvents(IHostEnvironment environment, TimeProvider 
         }, Outbox.SerializerOptions);
         db.PublishCloudEvent(MessagingExtensions.CommsEventsExchange, type, json, time);
     }
+
+    /// <summary>
+    /// <c>patient.message_received</c>: the patient's words that no service reads as an answer, for the clinic to read
+    /// (docs/mis-integration.md, section 8); the clinic, patient and appointment are the reply's unless the caller knows better.
+    /// </summary>
+    public void PublishPatientMessage(ServiceDbContext db, PatientReplied reply, string? clinicId = null, string? patientId = null, string? appointmentId = null) =>
+        Publish(db, "patient.message_received", new
+        {
+            clinicId = clinicId ?? reply.ClinicId,
+            patientId = patientId ?? reply.PatientId,
+            appointmentId = appointmentId ?? reply.AppointmentId,
+            channel = reply.Channel,
+            contact = reply.Contact,
+            text = reply.Text,
+            inReplyToMessageId = reply.InReplyToMessageId,
+            receivedAt = reply.ReceivedAt,
+        });
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using Comms.ServiceDefaults.Contacts;
 
 namespace Comms.Audience.Features.Waitlist;
 
@@ -30,21 +29,11 @@ public static class WaitlistReply
 
     public static WaitlistAnswer Read(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 40)
+        if (ReplyWords.Key(text) is not { } word)
         {
             return WaitlistAnswer.Unrecognised;
         }
 
-        var key = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                key.Append(c is 'ё' or 'Ё' ? 'Е' : char.ToUpper(c, CultureInfo.InvariantCulture));
-            }
-        }
-
-        var word = key.ToString();
         return Claim.Contains(word) ? WaitlistAnswer.Claim
             : Decline.Contains(word) ? WaitlistAnswer.Decline
             : WaitlistAnswer.Unrecognised;

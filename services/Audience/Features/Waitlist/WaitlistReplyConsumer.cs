@@ -34,7 +34,7 @@ public sealed partial class WaitlistReplyConsumer(
         var answer = WaitlistReply.Read(reply.Text);
         if (offer is null || answer == WaitlistAnswer.Unrecognised)
         {
-            Forward(reply);
+            commsEvents.PublishPatientMessage(db, reply);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogForwarded(logger, reply.ReplyId);
@@ -79,19 +79,6 @@ public sealed partial class WaitlistReplyConsumer(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-
-    private void Forward(PatientReplied reply) =>
-        commsEvents.Publish(db, "patient.message_received", new
-        {
-            clinicId = reply.ClinicId,
-            patientId = reply.PatientId,
-            appointmentId = reply.AppointmentId,
-            channel = reply.Channel,
-            contact = reply.Contact,
-            text = reply.Text,
-            inReplyToMessageId = reply.InReplyToMessageId,
-            receivedAt = reply.ReceivedAt,
-        });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reply {ReplyId} to a slot offer is not an answer; forwarded to the clinic")]
     private static partial void LogForwarded(ILogger logger, Guid replyId);

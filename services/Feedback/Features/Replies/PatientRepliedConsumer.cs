@@ -110,17 +110,7 @@ public sealed partial class PatientRepliedConsumer(
             Text = reply.Text.Length <= 4000 ? reply.Text : reply.Text[..4000],
             ReceivedAt = reply.ReceivedAt,
         });
-        events.Publish(db, "patient.message_received", new
-        {
-            clinicId = request.ClinicId,
-            patientId = request.PatientId,
-            appointmentId = request.AppointmentId,
-            channel = reply.Channel,
-            contact = reply.Contact,
-            text = reply.Text,
-            inReplyToMessageId = reply.InReplyToMessageId,
-            receivedAt = reply.ReceivedAt,
-        });
+        events.PublishPatientMessage(db, reply, request.ClinicId, request.PatientId, request.AppointmentId);
         LogUnrecognised(logger, reply.ReplyId, request.AppointmentId);
     }
 

@@ -74,8 +74,11 @@ public sealed partial class InboxDesk(
             names.GetValueOrDefault((c.ClinicId, c.PatientId)) is { Length: > 0 } name ? name : null))];
     }
 
-    /// <summary>The thread, its notes and the patient's channels; the opening is audited. Null: no such conversation the person may see.</summary>
-    public async Task<Thread?> OpenAsync(StaffUser staff, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The thread, its notes and the patient's channels; the opening is audited (not the open page's live refresh,
+    /// <paramref name="audited"/> false). Null: no such conversation the person may see.
+    /// </summary>
+    public async Task<Thread?> OpenAsync(StaffUser staff, Guid id, CancellationToken cancellationToken, bool audited = true)
     {
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (conversation is null || !staff.MaySee(conversation.ClinicId))
@@ -83,8 +86,12 @@ public sealed partial class InboxDesk(
             return null;
         }
 
-        db.Audit.Add(new InboxAuditEntry { ConversationId = id, ClinicId = conversation.ClinicId, Actor = staff.Name, Action = InboxActions.Opened, At = time.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
+        if (audited)
+        {
+            db.Audit.Add(new InboxAuditEntry { ConversationId = id, ClinicId = conversation.ClinicId, Actor = staff.Name, Action = InboxActions.Opened, At = time.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return new Thread(
             conversation,
             await db.Entries.AsNoTracking().Where(e => e.ConversationId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken),

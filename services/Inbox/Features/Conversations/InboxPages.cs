@@ -112,7 +112,8 @@ public static class InboxPages
 
     private static async Task<IResult> ThreadFragmentAsync(HttpContext http, InboxDesk desk, IAntiforgery antiforgery, TimeProvider time, Guid id, CancellationToken cancellationToken)
     {
-        var thread = await desk.OpenAsync(Staff(http), id, cancellationToken);
+        // The page already open, refreshed in place: the opening was audited when the page was.
+        var thread = await desk.OpenAsync(Staff(http), id, cancellationToken, audited: false);
         if (thread is null)
         {
             return TypedResults.NotFound();

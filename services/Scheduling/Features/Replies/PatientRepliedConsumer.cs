@@ -46,17 +46,7 @@ public sealed partial class PatientRepliedConsumer(
 
         if (answer == ConfirmationAnswer.Unrecognised)
         {
-            misEvents.Publish(db, "patient.message_received", new
-            {
-                clinicId = reply.ClinicId,
-                patientId = reply.PatientId,
-                appointmentId = reply.AppointmentId,
-                channel = reply.Channel,
-                contact = reply.Contact,
-                text = reply.Text,
-                inReplyToMessageId = reply.InReplyToMessageId,
-                receivedAt = reply.ReceivedAt,
-            });
+            misEvents.PublishPatientMessage(db, reply);
             await db.SaveChangesAsync(cancellationToken);
             LogForwarded(logger, reply.ReplyId);
             return;
