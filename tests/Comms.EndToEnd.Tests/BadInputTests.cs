@@ -166,6 +166,7 @@ public sealed class BadInputTests(CommsSystem system)
             "templating" => ("account/sign-in", "marketer", "marketer-dev-password"),
             "feedback" => ("manager/sign-in", "manager", "manager-dev-password"),
             "audience" => ("analytics/sign-in", "marketer", "marketer-dev-password"),
+            "inbox" => ("inbox/sign-in", "reception", "reception-dev-password"),
             _ => null,
         };
         if (account is { } a)
