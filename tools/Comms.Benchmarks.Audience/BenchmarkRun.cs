@@ -430,18 +430,9 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
         return ok;
     }
 
-    /// <summary>
-    /// Testing when the broker's or the database's password is a development default (the service refuses those in any
-    /// other environment, DevelopmentSecrets); else Production. Nothing else in the service depends on it.
-    /// </summary>
-    private (string Name, string Note) EnvironmentName()
-    {
-        string[] defaults = ["", "comms", "guest", "postgres"];
-        return defaults.Contains(infrastructure.DatabasePassword.Trim(), StringComparer.OrdinalIgnoreCase)
-               || defaults.Contains(infrastructure.RabbitPassword.Trim(), StringComparer.OrdinalIgnoreCase)
-            ? ("Testing", "environment Testing: the local servers use the development passwords, which Production refuses")
-            : ("Production", "environment Production");
-    }
+    private (string Name, string Note) EnvironmentName() => infrastructure.ServiceEnvironment == "Testing"
+        ? ("Testing", "environment Testing: the local servers use the development passwords, which Production refuses")
+        : ("Production", "environment Production");
 
     /// <summary>The service's whole configuration, as a deployment would give it: one clinic with its key.</summary>
     private Dictionary<string, string> ServiceEnvironment(string apiKey, string staffHash, string environment)

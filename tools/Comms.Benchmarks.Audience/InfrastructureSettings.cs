@@ -37,17 +37,35 @@ public sealed partial record InfrastructureSettings(
     private string MaintenanceConnectionString =>
         new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = "postgres", Pooling = false }.ConnectionString;
 
-    /// <summary>Drops the benchmark database and creates it empty (the service's migrations fill in the schema).</summary>
-    public async Task RecreateDatabaseAsync(CancellationToken cancellationToken)
+    /// <summary>Drops the benchmark database (or another of the run's, by name) and creates it empty (the service's migrations fill in the schema).</summary>
+    public async Task RecreateDatabaseAsync(CancellationToken cancellationToken, string name = Database)
     {
-        await DropDatabaseAsync(cancellationToken);
-        await MaintenanceAsync($"CREATE DATABASE \"{Database}\"", cancellationToken);
+        await DropDatabaseAsync(cancellationToken, name);
+        await MaintenanceAsync($"CREATE DATABASE \"{name}\"", cancellationToken);
     }
 
-    public async Task DropDatabaseAsync(CancellationToken cancellationToken)
+    public async Task DropDatabaseAsync(CancellationToken cancellationToken, string name = Database)
     {
         NpgsqlConnection.ClearAllPools();
-        await MaintenanceAsync($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", cancellationToken);
+        await MaintenanceAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", cancellationToken);
+    }
+
+    /// <summary>A connection string to one of the run's databases.</summary>
+    public string ConnectionStringOf(string database) => new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = database }.ConnectionString;
+
+    /// <summary>
+    /// Testing when the broker's or the database's password is a development default (the services refuse those in any
+    /// other environment, DevelopmentSecrets); else Production. Nothing else in the services depends on it.
+    /// </summary>
+    public string ServiceEnvironment
+    {
+        get
+        {
+            string[] defaults = ["", "comms", "guest", "postgres"];
+            return defaults.Contains(DatabasePassword.Trim(), StringComparer.OrdinalIgnoreCase) || defaults.Contains(RabbitPassword.Trim(), StringComparer.OrdinalIgnoreCase)
+                ? "Testing"
+                : "Production";
+        }
     }
 
     /// <summary>Deletes the benchmark virtual host and creates it afresh, with full permissions for the user.</summary>

@@ -29,16 +29,13 @@ internal static class EndToEnd
     {
         var infrastructure = InfrastructureSettings.FromEnvironment();
         var work = Path.Combine(Path.GetTempPath(), "comms-bench-e2e");
-        string[] defaults = ["", "comms", "guest", "postgres"];
-        var environment = defaults.Contains(infrastructure.DatabasePassword, StringComparer.OrdinalIgnoreCase) || defaults.Contains(infrastructure.RabbitPassword, StringComparer.OrdinalIgnoreCase)
-            ? "Testing" : "Production";
+        var environment = infrastructure.ServiceEnvironment;
         Say($"virtual host {InfrastructureSettings.VirtualHost} and databases {InfrastructureSettings.Database}_*: recreating; environment {environment}");
         await infrastructure.RecreateVirtualHostAsync(cancellationToken);
         string[] services = ["scheduling", "templating", "consent", "sms"];
         foreach (var service in services)
         {
-            await MaintenanceAsync(infrastructure, $"DROP DATABASE IF EXISTS \"{Db(service)}\" WITH (FORCE)", cancellationToken);
-            await MaintenanceAsync(infrastructure, $"CREATE DATABASE \"{Db(service)}\"", cancellationToken);
+            await infrastructure.RecreateDatabaseAsync(cancellationToken, Db(service));
         }
 
         var ports = services.ToDictionary(s => s, _ => ServiceProcess.FreePort());
@@ -49,7 +46,7 @@ internal static class EndToEnd
         {
             ["ASPNETCORE_ENVIRONMENT"] = environment,
             ["DOTNET_ENVIRONMENT"] = environment,
-            ["ConnectionStrings__Database"] = new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = Db(service) }.ConnectionString,
+            ["ConnectionStrings__Database"] = infrastructure.ConnectionStringOf(Db(service)),
             ["RabbitMq__Host"] = infrastructure.RabbitHost,
             ["RabbitMq__Port"] = infrastructure.RabbitPort.ToString(Invariant),
             ["RabbitMq__Username"] = infrastructure.RabbitUser,
@@ -61,7 +58,7 @@ internal static class EndToEnd
         var processes = new List<ServiceProcess>();
         try
         {
-            processes.Add(ServiceProcess.Start("simulator", Built("tools", "Comms.ProviderSimulator"), simulatorPort, new Dictionary<string, string>
+            processes.Add(ServiceProcess.Start("simulator", BuiltServices.Dll("tools", "Comms.ProviderSimulator"), simulatorPort, new Dictionary<string, string>
             {
                 ["Simulator__SmsRu__ApiId"] = apiId,
                 ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{ports["sms"]}/webhooks/sms/smsru?token={token}",
@@ -77,13 +74,13 @@ internal static class EndToEnd
             sms["Sms__Accounts__smsru__Sender"] = "CLINIC";
             sms["Sms__Accounts__smsru__PricePerSegment"] = "3.5";
             sms["Sms__Routing__Default__Accounts__0"] = "smsru";
-            processes.Add(ServiceProcess.Start("gateway-sms", Built("services", "Comms.Gateway.Sms", "Gateway.Sms"), ports["sms"], sms, Path.Combine(work, "gateway-sms.log")));
-            processes.Add(ServiceProcess.Start("consent", Built("services", "Comms.Consent", "Consent"), ports["consent"], Common("consent"), Path.Combine(work, "consent.log")));
-            processes.Add(ServiceProcess.Start("templating", Built("services", "Comms.Templating", "Templating"), ports["templating"], Common("templating"), Path.Combine(work, "templating.log")));
+            processes.Add(ServiceProcess.Start("gateway-sms", BuiltServices.Dll("services", "Comms.Gateway.Sms", "Gateway.Sms"), ports["sms"], sms, Path.Combine(work, "gateway-sms.log")));
+            processes.Add(ServiceProcess.Start("consent", BuiltServices.Dll("services", "Comms.Consent", "Consent"), ports["consent"], Common("consent"), Path.Combine(work, "consent.log")));
+            processes.Add(ServiceProcess.Start("templating", BuiltServices.Dll("services", "Comms.Templating", "Templating"), ports["templating"], Common("templating"), Path.Combine(work, "templating.log")));
             var scheduling = Common("scheduling");
             scheduling["Reminders__Defaults__SendWindow__Start"] = "00:00";
             scheduling["Reminders__Defaults__SendWindow__End"] = "00:00";
-            processes.Add(ServiceProcess.Start("scheduling", Built("services", "Comms.Scheduling", "Scheduling"), ports["scheduling"], scheduling, Path.Combine(work, "scheduling.log")));
+            processes.Add(ServiceProcess.Start("scheduling", BuiltServices.Dll("services", "Comms.Scheduling", "Scheduling"), ports["scheduling"], scheduling, Path.Combine(work, "scheduling.log")));
             foreach (var process in processes)
             {
                 await process.WaitReadyAsync(process.Name == "simulator" ? "health/live" : "health/ready", TimeSpan.FromMinutes(3), cancellationToken);
@@ -97,6 +94,13 @@ internal static class EndToEnd
             {
                 await process.DisposeAsync();
             }
+
+            foreach (var service in services)
+            {
+                await infrastructure.DropDatabaseAsync(CancellationToken.None, Db(service));
+            }
+
+            await infrastructure.DeleteVirtualHostAsync(CancellationToken.None);
         }
     }
 
@@ -125,7 +129,7 @@ internal static class EndToEnd
         }
 
         var waited = Stopwatch.StartNew();
-        await using (var gate = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = Db("sms") }.ConnectionString))
+        await using (var gate = new NpgsqlConnection(infrastructure.ConnectionStringOf(Db("sms"))))
         {
             await gate.OpenAsync(cancellationToken);
             while (true)
@@ -194,7 +198,7 @@ internal static class EndToEnd
 
         // Exactness from the gateway's own record: one message per patient, delivered with consent, blocked without.
         var problems = new List<string>();
-        await using (var gate = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = Db("sms") }.ConnectionString))
+        await using (var gate = new NpgsqlConnection(infrastructure.ConnectionStringOf(Db("sms"))))
         {
             await gate.OpenAsync(cancellationToken);
             await using var rows = new NpgsqlCommand("SELECT \"PatientId\", count(*), string_agg(\"Status\", ',') FROM messages GROUP BY \"PatientId\"", gate);
@@ -273,30 +277,6 @@ internal static class EndToEnd
     }
 
     private static string Db(string service) => $"{InfrastructureSettings.Database}_{service}";
-
-    private static async Task MaintenanceAsync(InfrastructureSettings infrastructure, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = "postgres", Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static string Built(string folder, string assembly, string? directory = null)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = output.Name;
-        var configuration = output.Parent?.Name ?? "Release";
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Comms.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return root is null
-            ? throw new InvalidOperationException("Comms.sln not found above this tool")
-            : Path.Combine(root.FullName, folder, directory ?? assembly, "bin", configuration, framework, assembly + ".dll");
-    }
 
     private static void Say(string text) => Console.WriteLine($"e2e bench: {text}");
 }

@@ -38,9 +38,7 @@ internal static class Bench
         await infrastructure.RecreateDatabaseAsync(cancellationToken);
         await infrastructure.RecreateVirtualHostAsync(cancellationToken);
         var (password, hash) = StaffSession.Credentials();
-        string[] defaults = ["", "comms", "guest", "postgres"];
-        var environment = defaults.Contains(infrastructure.DatabasePassword, StringComparer.OrdinalIgnoreCase) || defaults.Contains(infrastructure.RabbitPassword, StringComparer.OrdinalIgnoreCase)
-            ? "Testing" : "Production";
+        var environment = infrastructure.ServiceEnvironment;
         var port = ServiceProcess.FreePort();
         await using var inbox = ServiceProcess.Start("inbox", inboxDll ?? BuiltInbox(), port, new Dictionary<string, string>
         {
@@ -105,23 +103,22 @@ internal static class Bench
         InfrastructureSettings infrastructure, string environment, HttpClient desk, IConnection connection, int samples, string work, CancellationToken cancellationToken)
     {
         var gatewayDatabase = InfrastructureSettings.Database + "_sms";
-        await MaintenanceAsync(infrastructure, $"DROP DATABASE IF EXISTS \"{gatewayDatabase}\" WITH (FORCE)", cancellationToken);
-        await MaintenanceAsync(infrastructure, $"CREATE DATABASE \"{gatewayDatabase}\"", cancellationToken);
+        await infrastructure.RecreateDatabaseAsync(cancellationToken, gatewayDatabase);
         var (simulatorPort, gatewayPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
         var token = Guid.NewGuid().ToString("N");
         const string apiId = "bench-inbox-api-id";
-        await using var simulator = ServiceProcess.Start("simulator", Built("tools", "Comms.ProviderSimulator"), simulatorPort, new Dictionary<string, string>
+        await using var simulator = ServiceProcess.Start("simulator", BuiltServices.Dll("tools", "Comms.ProviderSimulator"), simulatorPort, new Dictionary<string, string>
         {
             ["Simulator__SmsRu__ApiId"] = apiId,
             ["Simulator__SmsRu__CallbackUrl"] = $"http://127.0.0.1:{gatewayPort}/webhooks/sms/smsru?token={token}",
             ["Simulator__SmsRu__Balance"] = "100000000",
             ["Logging__LogLevel__Default"] = "Warning",
         }, Path.Combine(work, "simulator.log"));
-        await using var gateway = ServiceProcess.Start("gateway-sms", Built("services", "Comms.Gateway.Sms", "Gateway.Sms"), gatewayPort, new Dictionary<string, string>
+        await using var gateway = ServiceProcess.Start("gateway-sms", BuiltServices.Dll("services", "Comms.Gateway.Sms", "Gateway.Sms"), gatewayPort, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = environment,
             ["DOTNET_ENVIRONMENT"] = environment,
-            ["ConnectionStrings__Database"] = new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = gatewayDatabase }.ConnectionString,
+            ["ConnectionStrings__Database"] = infrastructure.ConnectionStringOf(gatewayDatabase),
             ["RabbitMq__Host"] = infrastructure.RabbitHost,
             ["RabbitMq__Port"] = infrastructure.RabbitPort.ToString(Invariant),
             ["RabbitMq__Username"] = infrastructure.RabbitUser,
@@ -161,7 +158,7 @@ internal static class Bench
 
         // Every reminder recorded by the gateway (blocked: no consent), so a reply from the phone names its clinic and patient.
         var recorded = Stopwatch.StartNew();
-        await using (var check = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = gatewayDatabase }.ConnectionString))
+        await using (var check = new NpgsqlConnection(infrastructure.ConnectionStringOf(gatewayDatabase)))
         {
             await check.OpenAsync(cancellationToken);
             while (true)
@@ -224,36 +221,11 @@ internal static class Bench
             lags.Add(Stopwatch.GetElapsedTime(started));
         }
 
-        await MaintenanceAsync(infrastructure, $"DROP DATABASE IF EXISTS \"{gatewayDatabase}\" WITH (FORCE)", CancellationToken.None);
+        await infrastructure.DropDatabaseAsync(CancellationToken.None, gatewayDatabase);
         return LagStatistics.Of(lags)!;
     }
 
-    private static async Task MaintenanceAsync(InfrastructureSettings infrastructure, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(infrastructure.PostgresAdmin) { Database = "postgres", Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static string BuiltInbox() => Built("services", "Comms.Inbox", "Inbox");
-
-    /// <summary>A service or tool built with this one (same configuration): <c>&lt;root&gt;/&lt;folder&gt;/&lt;directory&gt;/bin/…/&lt;assembly&gt;.dll</c>.</summary>
-    private static string Built(string folder, string assembly, string? directory = null)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = output.Name;
-        var configuration = output.Parent?.Name ?? "Release";
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Comms.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return root is null
-            ? throw new InvalidOperationException("Comms.sln not found above this tool: pass --inbox-dll.")
-            : Path.Combine(root.FullName, folder, directory ?? assembly, "bin", configuration, framework, assembly + ".dll");
-    }
+    private static string BuiltInbox() => BuiltServices.Dll("services", "Comms.Inbox", "Inbox");
 
     /// <summary>Conversations of one clinic, every fifth waiting; messages spread over them, alternating patient and clinic, texts of a usual length.</summary>
     private static async Task<(Guid Some, int Waiting)> SeedAsync(string connectionString, int conversations, int messages, CancellationToken cancellationToken)

@@ -62,11 +62,12 @@ public sealed partial class InboxDesk(
                 .Select(g => g.OrderByDescending(e => e.At).First())
                 .ToListAsync(cancellationToken))
             .ToDictionary(e => e.ConversationId);
-        var hinted = (await db.Entries.AsNoTracking().Where(e => ids.Contains(e.ConversationId) && e.RescheduleHint)
-                .Join(db.Conversations.AsNoTracking(), e => e.ConversationId, c => c.Id, (e, c) => new { e.ConversationId, e.At, c.WaitingSince })
-                .Where(x => x.WaitingSince != null && x.At >= x.WaitingSince)
-                .Select(x => x.ConversationId).Distinct().ToListAsync(cancellationToken))
-            .ToHashSet();
+        // Flagged while it waits: a hint among the messages since the conversation began to wait (the conversations are in hand).
+        var waitingSince = conversations.Where(c => c.WaitingSince is not null).ToDictionary(c => c.Id, c => c.WaitingSince!.Value);
+        var waitingIds = waitingSince.Keys.ToArray();
+        var hinted = (await db.Entries.AsNoTracking().Where(e => waitingIds.Contains(e.ConversationId) && e.RescheduleHint)
+                .Select(e => new { e.ConversationId, e.At }).ToListAsync(cancellationToken))
+            .Where(e => e.At >= waitingSince[e.ConversationId]).Select(e => e.ConversationId).ToHashSet();
         var patientIds = conversations.Select(c => c.PatientId).Distinct().ToArray();
         var names = (await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.PatientId)).ToListAsync(cancellationToken))
             .ToDictionary(p => (p.ClinicId, p.PatientId), p => string.Join(' ', new[] { p.LastName, p.FirstName, p.MiddleName }.Where(n => !string.IsNullOrWhiteSpace(n))));
