@@ -10,14 +10,16 @@ using RabbitMQ.Client.Events;
 
 var patients = new Option<int>("--patients") { Description = "Patients booked 3 h ahead (5 % of them without consent, which must end blocked).", DefaultValueFactory = _ => 2_000 };
 var timeout = new Option<int>("--timeout") { Description = "Seconds the run may take after the first booking.", DefaultValueFactory = _ => 600 };
+var set = new Option<string[]>("--set") { Description = "More configuration for every service as KEY=VALUE environment variables (repeatable), e.g. --set DOTNET_gcServer=0.", AllowMultipleArgumentsPerToken = true };
 var root = new RootCommand(
     "Measures a reminder end to end with every real process: consents and bookings on mis.events as a non-.NET MIS publishes them, " +
     "through Scheduling → Templating → Gateway.Sms → the provider simulator → receipts → message.status_changed on comms.events; " +
     "beside the raw broker's rate in the same run. Exits 1 on any lost, doubled or unexpected message.")
 {
-    patients, timeout,
+    patients, timeout, set,
 };
-root.SetAction(async (result, cancellationToken) => await EndToEnd.RunAsync(result.GetValue(patients), TimeSpan.FromSeconds(result.GetValue(timeout)), cancellationToken));
+root.SetAction(async (result, cancellationToken) => await EndToEnd.RunAsync(
+    result.GetValue(patients), TimeSpan.FromSeconds(result.GetValue(timeout)), EndToEnd.Pairs(result.GetValue(set) ?? []), cancellationToken));
 return await root.Parse(args).InvokeAsync();
 
 internal static class EndToEnd
@@ -25,7 +27,12 @@ internal static class EndToEnd
     private const string Clinic = "bench-e2e";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static async Task<int> RunAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Dictionary<string, string> Pairs(string[] pairs) => pairs.Select(pair => pair.Split('=', 2) is [var key, var value] && key.Length > 0
+            ? (key, value)
+            : throw new ArgumentException($"--set expects KEY=VALUE, got '{pair}'"))
+        .ToDictionary(p => p.key, p => p.value, StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(int count, TimeSpan timeout, Dictionary<string, string> extra, CancellationToken cancellationToken)
     {
         var infrastructure = InfrastructureSettings.FromEnvironment();
         var work = Path.Combine(Path.GetTempPath(), "comms-bench-e2e");
@@ -42,7 +49,7 @@ internal static class EndToEnd
         var simulatorPort = ServiceProcess.FreePort();
         var token = Guid.NewGuid().ToString("N");
         const string apiId = "bench-e2e-api-id";
-        Dictionary<string, string> Common(string service) => new()
+        Dictionary<string, string> Common(string service) => new(extra.Concat(new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = environment,
             ["DOTNET_ENVIRONMENT"] = environment,
@@ -53,7 +60,7 @@ internal static class EndToEnd
             ["RabbitMq__Password"] = infrastructure.RabbitPassword,
             ["RabbitMq__VirtualHost"] = InfrastructureSettings.VirtualHost,
             ["Logging__LogLevel__Default"] = "Warning",
-        };
+        }.Where(p => !extra.ContainsKey(p.Key))));
 
         var processes = new List<ServiceProcess>();
         try
@@ -67,19 +74,23 @@ internal static class EndToEnd
                 ["Logging__LogLevel__Default"] = "Warning",
             }, Path.Combine(work, "simulator.log")));
             var sms = Common("sms");
-            sms["Sms__Accounts__smsru__Provider"] = "smsru";
-            sms["Sms__Accounts__smsru__BaseUrl"] = $"http://127.0.0.1:{simulatorPort}/smsru";
-            sms["Sms__Accounts__smsru__ApiId"] = apiId;
-            sms["Sms__Accounts__smsru__CallbackToken"] = token;
-            sms["Sms__Accounts__smsru__Sender"] = "CLINIC";
-            sms["Sms__Accounts__smsru__PricePerSegment"] = "3.5";
-            sms["Sms__Routing__Default__Accounts__0"] = "smsru";
+            sms.TryAdd("Sms__Accounts__smsru__Provider", "smsru");
+            sms.TryAdd("Sms__Accounts__smsru__BaseUrl", $"http://127.0.0.1:{simulatorPort}/smsru");
+            sms.TryAdd("Sms__Accounts__smsru__ApiId", apiId);
+            sms.TryAdd("Sms__Accounts__smsru__CallbackToken", token);
+            sms.TryAdd("Sms__Accounts__smsru__Sender", "CLINIC");
+            sms.TryAdd("Sms__Accounts__smsru__PricePerSegment", "3.5");
+            sms.TryAdd("Sms__Routing__Default__Accounts__0", "smsru");
+            // The provider's contract, not the gateway, sets an account's pace: the most the gateway accepts, so the
+            // pipeline is measured rather than the account's limiter (30/s by default).
+            sms.TryAdd("Sms__Accounts__smsru__RatePerSecond", "10000");
+            sms.TryAdd("Sms__MaxParallelSends", "32");
             processes.Add(ServiceProcess.Start("gateway-sms", BuiltServices.Dll("services", "Comms.Gateway.Sms", "Gateway.Sms"), ports["sms"], sms, Path.Combine(work, "gateway-sms.log")));
             processes.Add(ServiceProcess.Start("consent", BuiltServices.Dll("services", "Comms.Consent", "Consent"), ports["consent"], Common("consent"), Path.Combine(work, "consent.log")));
             processes.Add(ServiceProcess.Start("templating", BuiltServices.Dll("services", "Comms.Templating", "Templating"), ports["templating"], Common("templating"), Path.Combine(work, "templating.log")));
             var scheduling = Common("scheduling");
-            scheduling["Reminders__Defaults__SendWindow__Start"] = "00:00";
-            scheduling["Reminders__Defaults__SendWindow__End"] = "00:00";
+            scheduling.TryAdd("Reminders__Defaults__SendWindow__Start", "00:00");
+            scheduling.TryAdd("Reminders__Defaults__SendWindow__End", "00:00");
             processes.Add(ServiceProcess.Start("scheduling", BuiltServices.Dll("services", "Comms.Scheduling", "Scheduling"), ports["scheduling"], scheduling, Path.Combine(work, "scheduling.log")));
             foreach (var process in processes)
             {
@@ -150,32 +161,44 @@ internal static class EndToEnd
         }
 
         Say($"consents at the gate in {waited.Elapsed.TotalSeconds:0.0} s; booking {count:N0} appointments 3 h ahead on mis.events");
-        var statuses = new ConcurrentDictionary<string, ConcurrentQueue<(string Status, long At)>>(StringComparer.Ordinal);
+        var statuses = new ConcurrentDictionary<string, ConcurrentQueue<(string Status, DateTimeOffset At)>>(StringComparer.Ordinal);
         var heard = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var queue = (await heard.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)).QueueName;
         await heard.QueueBindAsync(queue, "comms.events", "message.status_changed", cancellationToken: cancellationToken);
         var consumer = new AsyncEventingBasicConsumer(heard);
         consumer.ReceivedAsync += (_, delivery) =>
         {
+            var at = DateTimeOffset.UtcNow;
             using var document = JsonDocument.Parse(delivery.Body);
             var data = document.RootElement.GetProperty("data");
             var patient = data.GetProperty("patientId").GetString() ?? "";
-            statuses.GetOrAdd(patient, _ => new()).Enqueue((data.GetProperty("status").GetString() ?? "", Stopwatch.GetTimestamp()));
+            statuses.GetOrAdd(patient, _ => new()).Enqueue((data.GetProperty("status").GetString() ?? "", at));
             return Task.CompletedTask;
         };
         await heard.BasicConsumeAsync(queue, autoAck: true, consumer, cancellationToken);
 
+        // Idle: every process started, the consents in, nothing booked yet.
+        var idle = processes.ToDictionary(p => p.Name, p => RssSampler.ResidentBytes(p.Id) ?? 0);
+        var samplers = processes.ToDictionary(p => p.Name, p => RssSampler.Start(p.Id, TimeSpan.FromMilliseconds(100)));
+        var cpuStart = CpuSnapshot.TakeIfSupported();
+
         var startsAt = DateTimeOffset.UtcNow.AddHours(3).ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", Invariant);
+        var publishedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var firstBooking = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         // As an MIS with an outbox would: many in flight, each confirmed by the broker.
         foreach (var batch in people.Chunk(256))
         {
-            await Task.WhenAll(batch.Select(person => PublishAsync(channel, "appointment.booked", new
+            await Task.WhenAll(batch.Select(async person =>
             {
-                appointmentId = "A-" + person.Patient, version = 1, startsAt, durationMinutes = 30,
-                clinic = new { clinicId = Clinic, name = "Клиника на Ленина", timeZone = "Europe/Moscow" },
-                patient = new { patientId = person.Patient, firstName = "Анна", phone = person.Phone },
-            }, cancellationToken).AsTask()));
+                publishedAt[person.Patient] = DateTimeOffset.UtcNow;
+                await PublishAsync(channel, "appointment.booked", new
+                {
+                    appointmentId = "A-" + person.Patient, version = 1, startsAt, durationMinutes = 30,
+                    clinic = new { clinicId = Clinic, name = "Клиника на Ленина", timeZone = "Europe/Moscow" },
+                    patient = new { patientId = person.Patient, firstName = "Анна", phone = person.Phone },
+                }, cancellationToken);
+            }));
         }
 
         var published = Stopwatch.GetElapsedTime(started);
@@ -191,24 +214,43 @@ internal static class EndToEnd
             await Task.Delay(250, cancellationToken);
         }
 
+        var cpuEnd = CpuSnapshot.TakeIfSupported();
+        var memory = new Dictionary<string, MemoryUsage>();
+        foreach (var (name, sampler) in samplers)
+        {
+            memory[name] = await sampler.StopAsync();
+        }
+
         var finished = Done();
-        long Last(string status) => statuses.Values.SelectMany(s => s).Where(x => x.Status == status).Select(x => x.At).DefaultIfEmpty(started).Max();
-        var accepted = TimeSpan.FromTicks((long)((Last("accepted") - started) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
-        var delivered = TimeSpan.FromTicks((long)((Last("delivered") - started) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
+        DateTimeOffset? Heard(string patient, string status) =>
+            statuses.TryGetValue(patient, out var s) && s.Where(x => x.Status == status).Select(x => x.At).DefaultIfEmpty().Min() is var at && at != default ? at : null;
+        DateTimeOffset LastHeard(string status) => statuses.Values.SelectMany(s => s).Where(x => x.Status == status).Select(x => x.At).DefaultIfEmpty(firstBooking).Max();
+        var accepted = LastHeard("accepted") - firstBooking;
+        var delivered = LastHeard("delivered") - firstBooking;
 
         // Exactness from the gateway's own record: one message per patient, delivered with consent, blocked without.
         var problems = new List<string>();
+        var atGateway = new Dictionary<string, (DateTimeOffset Created, DateTimeOffset? Accepted, DateTimeOffset? Delivered)>(StringComparer.Ordinal);
         await using (var gate = new NpgsqlConnection(infrastructure.ConnectionStringOf(Db("sms"))))
         {
             await gate.OpenAsync(cancellationToken);
-            await using var rows = new NpgsqlCommand("SELECT \"PatientId\", count(*), string_agg(\"Status\", ',') FROM messages GROUP BY \"PatientId\"", gate);
+            await using var rows = new NpgsqlCommand("""
+                SELECT m."PatientId", count(*), string_agg(m."Status", ','), min(m."CreatedAt"), min(m."AcceptedAt"),
+                       min(h."OccurredAt") FILTER (WHERE h."Status" = 'delivered')
+                FROM messages m LEFT JOIN message_status_history h ON h."MessageId" = m."MessageId" AND h."Status" = 'delivered'
+                GROUP BY m."PatientId"
+                """, gate);
             await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
             var seen = new Dictionary<string, (long Count, string Statuses)>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))
             {
-                seen[reader.IsDBNull(0) ? "" : reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+                var patient = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                seen[patient] = (reader.GetInt64(1), reader.GetString(2));
+                atGateway[patient] = (reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
             }
 
+            var known = people.Select(p => p.Patient).ToHashSet(StringComparer.Ordinal);
             foreach (var person in people)
             {
                 var expected = person.Consented ? "delivered" : "blocked";
@@ -222,8 +264,39 @@ internal static class EndToEnd
                 }
             }
 
-            problems.AddRange(seen.Keys.Where(k => !people.Any(p => p.Patient == k)).Select(k => $"{k}: unexpected message"));
+            problems.AddRange(seen.Keys.Where(k => !known.Contains(k)).Select(k => $"{k}: unexpected message"));
         }
+
+        // Scheduling's record: when each booking was planned and its first message dispatched.
+        var atScheduling = new Dictionary<string, (DateTimeOffset Planned, DateTimeOffset? Dispatched)>(StringComparer.Ordinal);
+        await using (var scheduling = new NpgsqlConnection(infrastructure.ConnectionStringOf(Db("scheduling"))))
+        {
+            await scheduling.OpenAsync(cancellationToken);
+            await using var rows = new NpgsqlCommand("""SELECT "AppointmentId", min("CreatedAt"), min("DispatchedAt") FROM scheduled_sends GROUP BY "AppointmentId" """, scheduling);
+            await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                atScheduling[reader.GetString(0)] = (reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+            }
+        }
+
+        var stages = new List<(string Name, LagStatistics? Lags)>();
+        void Stage(string name, Func<(string Patient, bool Consented), (DateTimeOffset? From, DateTimeOffset? To)> span, bool consentedOnly = true) =>
+            stages.Add((name, LagStatistics.Of(people.Where(p => !consentedOnly || p.Consented)
+                .Select(p => span((p.Patient, p.Consented))).Where(x => x.From is not null && x.To is not null).Select(x => x.To!.Value - x.From!.Value))));
+        (DateTimeOffset Planned, DateTimeOffset? Dispatched)? Planned(string patient) => atScheduling.TryGetValue("A-" + patient, out var x) ? x : null;
+        (DateTimeOffset Created, DateTimeOffset? Accepted, DateTimeOffset? Delivered)? Gateway(string patient) => atGateway.TryGetValue(patient, out var x) ? x : null;
+        DateTimeOffset? Published(string patient) => publishedAt.TryGetValue(patient, out var x) ? x : null;
+        Stage("booking published → planned by Scheduling", p => (Published(p.Patient), Planned(p.Patient)?.Planned), consentedOnly: false);
+        Stage("planned → dispatched (ComposeMessage)", p => (Planned(p.Patient)?.Planned, Planned(p.Patient)?.Dispatched), consentedOnly: false);
+        Stage("dispatched → at Gateway.Sms (Templating)", p => (Planned(p.Patient)?.Dispatched, Gateway(p.Patient)?.Created), consentedOnly: false);
+        Stage("at Gateway.Sms → accepted by the provider", p => (Gateway(p.Patient)?.Created, Gateway(p.Patient)?.Accepted));
+        Stage("accepted → delivered (receipt at the gateway)", p => (Gateway(p.Patient)?.Accepted, Gateway(p.Patient)?.Delivered));
+        Stage("delivered at the gateway → heard by the MIS", p => (Gateway(p.Patient)?.Delivered, Heard(p.Patient, "delivered")));
+        Stage("booking published → accepted", p => (Published(p.Patient), Gateway(p.Patient)?.Accepted));
+        Stage("booking published → delivered heard by the MIS", p => (Published(p.Patient), Heard(p.Patient, "delivered")));
+        Stage("booking published → blocked heard by the MIS", p => (Published(p.Patient), p.Consented ? null : Heard(p.Patient, "blocked")), consentedOnly: false);
+        var lastDeliveredAtGateway = atGateway.Values.Select(x => x.Delivered).Where(x => x is not null).DefaultIfEmpty(firstBooking).Max()!.Value;
 
         var raw = await RawBrokerRateAsync(connection, count, cancellationToken);
         Console.WriteLine();
@@ -231,11 +304,41 @@ internal static class EndToEnd
         Console.WriteLine($"  bookings published on mis.events            {published.TotalSeconds,7:0.0} s");
         Console.WriteLine($"  first booking → last SMS accepted           {accepted.TotalSeconds,7:0.0} s   {consented / Math.Max(accepted.TotalSeconds, 0.001),8:0} reminders/s");
         Console.WriteLine($"  first booking → last delivered at the MIS   {delivered.TotalSeconds,7:0.0} s");
+        Console.WriteLine($"  last delivered at the gateway → the MIS     {(LastHeard("delivered") - lastDeliveredAtGateway).TotalSeconds,7:0.0} s");
         Console.WriteLine($"  baseline: raw RabbitMQ publish → consume    {raw,8:0} msg/s");
         Console.WriteLine($"  {(finished ? "finished" : "NOT finished within the timeout")}; exactness: {(problems.Count == 0 ? "every patient one message, as expected" : $"{problems.Count} problem(s)")}");
         foreach (var problem in problems.Take(20))
         {
             Console.WriteLine($"    {problem}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"  {"stage (seconds)",-50} {"n",6} {"p50",8} {"p95",8} {"p99",8} {"max",8}");
+        foreach (var (name, lags) in stages)
+        {
+            Console.WriteLine(lags is null
+                ? $"  {name,-50} {0,6}"
+                : $"  {name,-50} {lags.Count,6} {lags.P50,8:0.000} {lags.P95,8:0.000} {lags.P99,8:0.000} {lags.Max,8:0.000}");
+        }
+
+        Console.WriteLine();
+        var seconds = cpuStart is null || cpuEnd is null ? 0 : (cpuEnd.At - cpuStart.At).TotalSeconds;
+        double Cores(Func<int, string, bool> which) => cpuStart is null || cpuEnd is null ? 0 : cpuEnd.Processes
+            .Where(p => which(p.Key, p.Value.Name))
+            .Sum(p => p.Value.Ticks - (cpuStart.Processes.TryGetValue(p.Key, out var before) && before.Name == p.Value.Name ? before.Ticks : 0)) / 100.0 / seconds;
+        Console.WriteLine($"  {"process",-14} {"CPU (cores)",12} {"RSS idle MiB",13} {"RSS peak MiB",13}");
+        foreach (var process in processes)
+        {
+            Console.WriteLine($"  {process.Name,-14} {Cores((pid, _) => pid == process.Id),12:0.00} {idle[process.Name] / 1048576.0,13:0} {memory[process.Name].PeakBytes / 1048576.0,13:0}");
+        }
+
+        Console.WriteLine($"  {"postgres",-14} {Cores((_, name) => name == "postgres"),12:0.00}");
+        Console.WriteLine($"  {"rabbitmq",-14} {Cores((_, name) => name == "beam.smp"),12:0.00}");
+        var self = Environment.ProcessId;
+        Console.WriteLine($"  {"this tool",-14} {Cores((pid, _) => pid == self),12:0.00}");
+        if (cpuStart is not null && cpuEnd is not null)
+        {
+            Console.WriteLine($"  {"machine",-14} {(cpuEnd.MachineBusyTicks - cpuStart.MachineBusyTicks) / 100.0 / seconds,12:0.00}   over {seconds:0.0} s");
         }
 
         return finished && problems.Count == 0 ? 0 : 1;
