@@ -25,6 +25,9 @@ public abstract partial class MisEventConsumer(ServiceDbContext db, TimeProvider
         }
 
         var cancellationToken = context.CancellationToken;
+        // One transaction for the whole event, retried whole when it fails: no savepoint per SaveChanges (two round
+        // trips each) is needed to resume it halfway.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.LockSubjectAsync(MisEventSubject.SubjectOf(misEvent), cancellationToken);
         if (!await db.TryBeginAsync(misEvent.Key, context, time))

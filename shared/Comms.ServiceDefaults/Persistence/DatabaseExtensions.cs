@@ -32,6 +32,7 @@ public static partial class DatabaseExtensions
             new NpgsqlConnectionStringBuilder(connectionString).Password,
             "k8s: the comms-postgres Secret, k8s/overlays/production/secrets/postgres.env");
 
+        connectionString = Tuned(connectionString);
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxSignalInterceptor>();
         builder.Services.AddDbContext<TDbContext>((services, options) => options
@@ -41,6 +42,30 @@ public static partial class DatabaseExtensions
         builder.Services.AddHostedService<MigrationHostedService<TDbContext>>();
         builder.Services.AddHealthChecks().AddDbContextCheck<TDbContext>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
+    }
+
+    /// <summary>
+    /// The pool settings the services' hot paths are measured with (docs/performance.md), unless the connection string
+    /// names them itself: a connection handed back to the pool keeps its session (no <c>DISCARD ALL</c>, which also
+    /// dropped every prepared statement), and the statements a service runs over and over are prepared once per
+    /// connection. No service keeps session state on a pooled connection (temporary tables drop on commit, locks are
+    /// per transaction; the inbox's LISTEN has a connection of its own).
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            tuned.NoResetOnClose = true;
+        }
+
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            tuned.MaxAutoPrepare = 100;
+        }
+
+        return tuned.ConnectionString;
     }
 }
 

@@ -99,6 +99,7 @@ public sealed partial class OutboxRelay<TDbContext>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        db.Database.AutoSavepointsEnabled = false; // one SaveChanges per batch; a failed batch is tried again whole
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         var rows = await (setAside

@@ -38,6 +38,7 @@ public sealed partial class MessageStatusChangedConsumer(
         at = at.AddTicks(-(at.Ticks % 10));
         var final = MessageStatuses.IsFinal(change.Status);
 
+        db.Database.AutoSavepointsEnabled = false; // retried whole when it fails (see MisEventConsumer)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var sendId = await db.ChannelAttempts.AsNoTracking()
             .Where(a => a.MessageId == change.MessageId)
