@@ -27,6 +27,36 @@ public sealed class RoutingTests(RoutingGatewaySmsApp app) : IClassFixture<Routi
     }
 
     [Fact]
+    public async Task The_mis_hears_queued_only_when_the_first_call_did_not_take_the_message()
+    {
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var statuses = await broker.BindQueueAsync("comms.events", "message.status_changed");
+
+        var direct = await _sms.SendAsync(await _sms.PatientWithConsentAsync(), "cost-clinic");
+        var failedOver = await _sms.SendAsync(await _sms.PatientWithConsentAsync(), "failover-clinic");
+        await _sms.WaitForStatusAsync(direct, "accepted");
+        await _sms.WaitForStatusAsync(failedOver, "accepted");
+
+        var heard = new List<(Guid Id, string Status)>();
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var received in await broker.DrainAsync(statuses))
+            {
+                var data = JsonDocument.Parse(received.Body).RootElement.GetProperty("data");
+                heard.Add((data.GetProperty("messageId").GetGuid(), data.GetProperty("status").GetString()!));
+            }
+
+            return heard.Count(h => h.Status == "accepted" && (h.Id == direct || h.Id == failedOver)) == 2;
+        }, SmsDriver.Patience, "both messages accepted on comms.events");
+
+        // Taken at the first call: accepted is the first word the MIS hears; the gateway's history keeps queued.
+        Assert.DoesNotContain((direct, "queued"), heard);
+        Assert.Equal(["queued", "accepted"], SmsDriver.History(await _sms.WaitForStatusAsync(direct, "accepted")).Take(2));
+        // The first account did not take it and the message waited for the next one: the MIS heard it queued.
+        Assert.Contains((failedOver, "queued"), heard);
+    }
+
+    [Fact]
     public async Task A_failing_account_is_degraded_moved_to_the_back_and_comes_back_when_its_errors_age_out()
     {
         for (var i = 0; i < 3; i++)

@@ -79,5 +79,7 @@ public sealed class SmsDriver(GatewaySmsApp app)
 
     public static string[] Accounts(JsonElement[] attempts) => [.. attempts.Select(a => a.GetProperty("account").GetString()!)];
 
+    public static string[] History(JsonElement message) => [.. message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()!)];
+
     public static string[] Outcomes(JsonElement[] attempts) => [.. attempts.Select(a => a.GetProperty("outcome").GetString()!)];
 }

@@ -84,6 +84,7 @@ public sealed partial class EmailDispatcher(
                 ResolveAfter = now + options.Value.Resolution.InFlightGrace,
             };
             db.SendAttempts.Add(sendAttempt);
+            recorder.CallFollows();
             await db.SaveChangesAsync(cancellationToken);
 
             var result = await mailer.SendAsync(new EmailSendRequest(clearance, mail), cancellationToken);

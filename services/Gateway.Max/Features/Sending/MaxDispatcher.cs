@@ -132,6 +132,7 @@ public sealed partial class MaxDispatcher(
             ResolveAfter = now + options.Value.Resolution.InFlightGrace,
         };
         db.SendAttempts.Add(attempt);
+        recorder.CallFollows();
         await db.SaveChangesAsync(cancellationToken);
         return attempt;
     }

@@ -113,6 +113,7 @@ public sealed partial class SmsDispatcher(
             ResolveAfter = now + options.Value.Resolution.InFlightGrace,
         };
         db.SendAttempts.Add(attempt);
+        recorder.CallFollows();
         await db.SaveChangesAsync(cancellationToken);
         return attempt;
     }

@@ -214,6 +214,7 @@ public sealed partial class WhatsAppDispatcher(
             ResolveAfter = now + options.Value.Resolution.InFlightGrace,
         };
         db.SendAttempts.Add(attempt);
+        recorder.CallFollows();
         await db.SaveChangesAsync(cancellationToken);
         return attempt;
     }
