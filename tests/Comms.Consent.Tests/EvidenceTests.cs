@@ -150,6 +150,40 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
     }
 
     [Fact]
+    public async Task Statuses_arriving_together_are_each_logged_once_whatever_comes_twice()
+    {
+        var phone = Ledger.NewPhone();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var bus = app.Services.GetRequiredService<IBus>();
+        var messages = Enumerable.Range(0, 150).Select(_ => Guid.NewGuid()).ToArray();
+        var redelivered = Guid.NewGuid();
+        var twice = Status(messages[1], patient, "delivered", at.AddSeconds(1), contact: phone);
+
+        // More than one batch at once: every message accepted; the first one's status again under another transport id;
+        // the second one's delivery twice under the same transport id (a redelivery).
+        await Task.WhenAll(messages.Select(m => bus.Publish(Status(m, patient, "accepted", at, provider: "smsru", contact: phone), TestContext.Current.CancellationToken))
+            .Append(bus.Publish(Status(messages[0], patient, "accepted", at, provider: "smsru", contact: phone), TestContext.Current.CancellationToken))
+            .Append(bus.Publish(twice, c => c.MessageId = redelivered, TestContext.Current.CancellationToken))
+            .Append(bus.Publish(twice, c => c.MessageId = redelivered, TestContext.Current.CancellationToken)));
+        var sentinel = Guid.NewGuid();
+        await PublishAsync(Status(sentinel, patient, "blocked", at.AddSeconds(2), contact: phone));
+
+        var evidence = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            var json = await GetEvidenceAsync(phone);
+            return json.GetProperty("messages").GetArrayLength() == 151 ? json : null;
+        }, Ledger.Patience, "150 messages and the last one in the evidence");
+
+        var logged = evidence.GetProperty("messages").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("messageId").GetGuid(), m => m.GetProperty("statuses").EnumerateArray().Select(x => x.GetProperty("status").GetString()).ToList());
+        Assert.Equal(messages.Append(sentinel).Order(), logged.Keys.Order());
+        Assert.Equal(["accepted"], logged[messages[0]]);
+        Assert.Equal(["accepted", "delivered"], logged[messages[1]]);
+        Assert.All(messages.Skip(2), m => Assert.Equal(["accepted"], logged[m]));
+    }
+
+    [Fact]
     public async Task An_unknown_format_is_a_400_naming_it()
     {
         using var client = app.CreateAdminClient();

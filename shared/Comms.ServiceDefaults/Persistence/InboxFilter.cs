@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Comms.ServiceDefaults.Persistence;
 
@@ -9,12 +10,13 @@ namespace Comms.ServiceDefaults.Persistence;
 /// <c>SaveChanges</c>, atomically with the state change and the outbox rows it causes.
 /// Raw CloudEvents (MIS events) carry no trustworthy transport id; their consumers key the inbox on "source|id".
 /// </summary>
-public sealed class InboxFilter<T>(ServiceDbContext db, TimeProvider time) : IFilter<ConsumeContext<T>>
+public sealed class InboxFilter<T>(ServiceDbContext db, TimeProvider time, BatchedMessages batched) : IFilter<ConsumeContext<T>>
     where T : class
 {
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
-        if (context.MessageId is not { } messageId || !IsMassTransitEnvelope(context))
+        // A message consumed in batches keeps its inbox record in the batch's own transaction (BatchInbox).
+        if (context.MessageId is not { } messageId || !IsMassTransitEnvelope(context) || batched.Contains(typeof(T)))
         {
             await next.Send(context);
             return;
@@ -74,5 +76,80 @@ public static class Inbox
 
         db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = time.GetUtcNow() });
         return true;
+    }
+}
+
+/// <summary>
+/// The message types a service consumes in batches (<see cref="Batch{T}"/>): <see cref="InboxFilter{T}"/> leaves them
+/// to <see cref="BatchInbox"/>, which records a whole batch in the transaction of the batch's work. A type consumed in
+/// batches is consumed in batches on every endpoint of the service.
+/// </summary>
+public sealed class BatchedMessages
+{
+    private readonly HashSet<Type> _types = [];
+
+    public BatchedMessages(IEnumerable<BatchedMessageType> types)
+    {
+        foreach (var type in types)
+        {
+            _types.Add(type.MessageType);
+            _types.Add(typeof(Batch<>).MakeGenericType(type.MessageType));
+        }
+    }
+
+    public bool Contains(Type messageType) => _types.Contains(messageType);
+}
+
+/// <summary>Registers one message type as consumed in batches (see <see cref="BatchInbox.AddBatchedMessage{T}"/>).</summary>
+public sealed record BatchedMessageType(Type MessageType);
+
+public static class BatchInbox
+{
+    /// <summary>Marks <typeparamref name="T"/> as consumed in batches: its consumer keeps the inbox with <see cref="TryBeginBatchAsync{T}"/>.</summary>
+    public static IServiceCollection AddBatchedMessage<T>(this IServiceCollection services)
+        where T : class =>
+        services.AddSingleton(new BatchedMessageType(typeof(T)));
+
+    /// <summary>
+    /// The messages of a batch not handled before by this endpoint — one query for the whole batch — with their inbox
+    /// records added to <paramref name="db"/>, to commit in the same SaveChanges as the work they cause. A message twice
+    /// in one batch (a redelivery beside its first copy) is taken once.
+    /// </summary>
+    public static async Task<IReadOnlyList<ConsumeContext<T>>> TryBeginBatchAsync<T>(
+        this ServiceDbContext db, ConsumeContext<Batch<T>> batch, TimeProvider time)
+        where T : class
+    {
+        var receiver = Inbox.ReceiverOf(batch);
+        var keyed = new Dictionary<string, ConsumeContext<T>>(StringComparer.Ordinal);
+        var unkeyed = new List<ConsumeContext<T>>();
+        foreach (var message in batch.Message)
+        {
+            if (message.MessageId is { } id)
+            {
+                keyed.TryAdd(id.ToString(), message);
+            }
+            else
+            {
+                unkeyed.Add(message);
+            }
+        }
+
+        var keys = keyed.Keys.ToArray();
+        var handled = await db.InboxMessages.AsNoTracking()
+            .Where(x => x.Receiver == receiver && keys.Contains(x.MessageKey))
+            .Select(x => x.MessageKey)
+            .ToListAsync(batch.CancellationToken);
+        foreach (var key in handled)
+        {
+            keyed.Remove(key);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var key in keyed.Keys)
+        {
+            db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = now });
+        }
+
+        return [.. keyed.Values, .. unkeyed];
     }
 }

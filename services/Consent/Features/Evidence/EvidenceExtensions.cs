@@ -1,3 +1,5 @@
+using Comms.Contracts.Delivery;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 
 namespace Comms.Consent.Features.Evidence;
@@ -7,7 +9,8 @@ public static class EvidenceExtensions
     /// <summary>Queue consent-message-status-changed: the message log behind evidence exports.</summary>
     public static IBusRegistrationConfigurator AddEvidenceConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<MessageStatusChangedConsumer>();
+        bus.AddBatchedMessage<MessageStatusChanged>();
+        bus.AddConsumer<MessageStatusChangedConsumer>(typeof(MessageStatusChangedConsumerDefinition));
         return bus;
     }
 }

@@ -2,6 +2,7 @@ using Comms.Contracts.Mis;
 using Comms.Scheduling.Features.Reminders;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 
 namespace Comms.Scheduling.Features.MisEvents;
@@ -20,7 +21,8 @@ public static class MisEventsExtensions
     {
         bus.AddConsumer<MisAppointmentEventConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<ReactivationConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddConsumer<MessageStatusChangedConsumer>();
+        bus.AddBatchedMessage<Comms.Contracts.Delivery.MessageStatusChanged>();
+        bus.AddConsumer<MessageStatusChangedConsumer>(typeof(MessageStatusChangedConsumerDefinition));
         bus.AddConsumer<Replies.PatientRepliedConsumer>();
     }
 

@@ -2,6 +2,7 @@ using Comms.Contracts;
 using Comms.Contracts.Delivery;
 using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,43 +22,57 @@ namespace Comms.Scheduling.Features.Reminders;
 /// dispatcher sends it with every check a send gets (the appointment still booked, not too late), through the outbox.</item>
 /// </list>
 /// </summary>
+/// Changes come in batches (<see cref="MessageStatusChangedConsumerDefinition"/>), one transaction each: the sends of the
+/// whole batch are locked at once (in key order, so two batches never wait on each other in a circle), their attempts
+/// read after the lock, and each change applied in the order it arrived against what the changes before it left.
+/// </summary>
 public sealed partial class MessageStatusChangedConsumer(
     SchedulingDbContext db,
     ClinicRulesStore rules,
     IOptionsMonitor<ReminderOptions> options,
     TimeProvider time,
-    ILogger<MessageStatusChangedConsumer> logger) : IConsumer<MessageStatusChanged>
+    ILogger<MessageStatusChangedConsumer> logger) : IConsumer<Batch<MessageStatusChanged>>
 {
-    public async Task Consume(ConsumeContext<MessageStatusChanged> context)
+    public async Task Consume(ConsumeContext<Batch<MessageStatusChanged>> context)
     {
-        var change = context.Message;
         var cancellationToken = context.CancellationToken;
+        db.Database.AutoSavepointsEnabled = false; // retried whole when it fails (see MisEventConsumer)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changes = (await db.TryBeginBatchAsync(context, time)).Select(m => m.Message).ToList();
+        var messageIds = changes.Select(c => c.MessageId).Distinct().ToArray();
+        var sendOf = await db.ChannelAttempts.AsNoTracking()
+            .Where(a => messageIds.Contains(a.MessageId))
+            .ToDictionaryAsync(a => a.MessageId, a => a.SendMessageId, cancellationToken);
+        Guid SendOf(Guid messageId) => sendOf.TryGetValue(messageId, out var send) ? send : messageId;
 
+        // The sends are locked first and their attempts read after: both as the last change of each send left them.
+        var sendIds = messageIds.Select(SendOf).Distinct().Order().ToArray();
+        var sends = await db.ScheduledSends
+            .FromSql($"""SELECT * FROM scheduled_sends WHERE "MessageId" = ANY({sendIds}) ORDER BY "MessageId" FOR UPDATE""")
+            .ToDictionaryAsync(s => s.MessageId, cancellationToken);
+        var attempts = sends.Count == 0
+            ? []
+            : await db.ChannelAttempts.Where(a => messageIds.Contains(a.MessageId)).ToDictionaryAsync(a => a.MessageId, cancellationToken);
+
+        foreach (var change in changes)
+        {
+            // Not a send planned here (another service's message): nothing to record.
+            if (sends.TryGetValue(SendOf(change.MessageId), out var send))
+            {
+                await ApplyAsync(change, send, attempts.GetValueOrDefault(change.MessageId), cancellationToken);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task ApplyAsync(MessageStatusChanged change, ScheduledSend send, ChannelAttempt? attempt, CancellationToken cancellationToken)
+    {
         // PostgreSQL keeps microseconds: compare what it will store, or a same-moment change would look newer.
         var at = change.OccurredAt.ToUniversalTime();
         at = at.AddTicks(-(at.Ticks % 10));
         var final = MessageStatuses.IsFinal(change.Status);
-
-        db.Database.AutoSavepointsEnabled = false; // retried whole when it fails (see MisEventConsumer)
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var sendId = await db.ChannelAttempts.AsNoTracking()
-            .Where(a => a.MessageId == change.MessageId)
-            .Select(a => (Guid?)a.SendMessageId)
-            .SingleOrDefaultAsync(cancellationToken) ?? change.MessageId;
-
-        // The send is locked first and its attempt read after: both as the last change of this send left them.
-        var send = await db.ScheduledSends
-            .FromSql($"""SELECT * FROM scheduled_sends WHERE "MessageId" = {sendId} FOR UPDATE""")
-            .SingleOrDefaultAsync(cancellationToken);
-        if (send is null)
-        {
-            // Not a send planned here (another service's message): nothing to record.
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return;
-        }
-
-        var attempt = await db.ChannelAttempts.SingleOrDefaultAsync(a => a.MessageId == change.MessageId, cancellationToken);
 
         if (attempt is not null && IsNewer(attempt.DeliveryUpdatedAt, attempt.DeliveryStatus, at, final))
         {
@@ -81,9 +96,6 @@ public sealed partial class MessageStatusChangedConsumer(
         {
             await MoveOnAsync(send, attempt, change, cancellationToken);
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The send goes pending again on its next channel, due now or when the send window next opens.</summary>
@@ -108,4 +120,30 @@ public sealed partial class MessageStatusChangedConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Send {MessageId}: {Channel} ended {Status}; trying {Next}")]
     private static partial void LogMovedOn(ILogger logger, Guid messageId, string channel, string status, string next);
+}
+
+/// <summary>
+/// Up to 100 changes a batch, gathered for at most 20 ms (a lone change waits no longer), two batches at a time;
+/// prefetch enough to fill them.
+/// </summary>
+public sealed class MessageStatusChangedConsumerDefinition : ConsumerDefinition<MessageStatusChangedConsumer>
+{
+    public const int BatchSize = 100;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<MessageStatusChangedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = 2 * BatchSize;
+        }
+
+        endpointConfigurator.ConcurrentMessageLimit = 2 * BatchSize;
+        consumerConfigurator.Options<BatchOptions>(options => options
+            .SetMessageLimit(BatchSize)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
+            .SetConcurrencyLimit(2));
+    }
 }
