@@ -184,6 +184,31 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
     }
 
     [Fact]
+    public async Task An_odd_status_is_logged_cut_to_its_columns_and_fails_nothing_that_came_with_it()
+    {
+        var phone = Ledger.NewPhone();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var bus = app.Services.GetRequiredService<IBus>();
+        var odd = Guid.NewGuid();
+        var good = Guid.NewGuid();
+
+        await Task.WhenAll(
+            bus.Publish(new MessageStatusChanged(odd, "msk-1", patient, new string('A', 300), "sms", "delivered-to-the-moon-and-back", null, null, at, phone), TestContext.Current.CancellationToken),
+            bus.Publish(Status(good, patient, "accepted", at, provider: "smsru", contact: phone), TestContext.Current.CancellationToken));
+
+        var evidence = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            var json = await GetEvidenceAsync(phone);
+            return json.GetProperty("messages").GetArrayLength() == 2 ? json : null;
+        }, Ledger.Patience, "both statuses in the evidence");
+        var statuses = evidence.GetProperty("messages").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("messageId").GetGuid(), m => m.GetProperty("statuses")[0].GetProperty("status").GetString());
+        Assert.Equal("accepted", statuses[good]);
+        Assert.Equal("delivered-to-the-moo", statuses[odd]);
+    }
+
+    [Fact]
     public async Task An_unknown_format_is_a_400_naming_it()
     {
         using var client = app.CreateAdminClient();

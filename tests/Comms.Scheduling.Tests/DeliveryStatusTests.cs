@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Comms.Contracts.Delivery;
+using Comms.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,6 +39,26 @@ public sealed class DeliveryStatusTests(SchedulingApp app) : IClassFixture<Sched
         Assert.Equal("the patient opted out of sms/service", settled.GetProperty("deliveryReason").GetString());
         Assert.Equal("delivered", delivered.GetProperty("deliveryStatus").GetString());
         Assert.Equal("103", delivered.GetProperty("deliveryReason").GetString());
+    }
+
+    [Fact]
+    public async Task A_status_no_gateway_sends_is_left_out_and_fails_nothing_that_came_with_it()
+    {
+        await using var clinic = await Clinic.OpenAsync(app);
+        var id = Clinic.NewId();
+        var timeline = await clinic.BookAsync(id, DateTimeOffset.UtcNow.AddDays(5));
+        var messageId = Clinic.Sends(timeline)[0].GetProperty("messageId").GetGuid();
+        var at = DateTimeOffset.UtcNow;
+        var bus = app.Services.GetRequiredService<IBus>();
+        var finished = app.Received.Finished(Queue);
+
+        await Task.WhenAll(
+            bus.Publish(Change(messageId, "delivered-to-the-moon-and-back", "odd", at.AddSeconds(1))),
+            bus.Publish(Change(messageId, "accepted", null, at)));
+
+        var settled = await SettledAsync(clinic, id, messageId, finished + 2);
+        Assert.Equal("accepted", settled.GetProperty("deliveryStatus").GetString());
+        Assert.Equal(0u, await app.Services.GetRequiredService<BrokerQueueCounter>().CountAsync(Queue + "_error", CancellationToken.None));
     }
 
     private const string Queue = "scheduling-message-status-changed";

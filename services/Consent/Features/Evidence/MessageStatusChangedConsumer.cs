@@ -33,20 +33,21 @@ public sealed class MessageStatusChangedConsumer(ConsentDbContext db, TimeProvid
         foreach (var change in changes)
         {
             var occurredAt = Stored(change.OccurredAt);
-            if (!logged.Add((change.MessageId, change.Status, occurredAt)))
+            if (!logged.Add((change.MessageId, Truncate(change.Status, 20)!, occurredAt)))
             {
                 continue;
             }
 
             db.MessageLog.Add(new MessageLogEntry
             {
+                // Every field cut to its column: one odd change must not fail the batch it came with.
                 MessageId = change.MessageId,
-                ClinicId = change.ClinicId,
-                PatientId = change.PatientId,
-                AppointmentId = change.AppointmentId,
-                Contact = string.IsNullOrWhiteSpace(change.Contact) ? null : change.Contact.Trim(),
-                Channel = change.Channel,
-                Status = change.Status,
+                ClinicId = Truncate(change.ClinicId, 200)!,
+                PatientId = Truncate(change.PatientId, 200),
+                AppointmentId = Truncate(change.AppointmentId, 200),
+                Contact = string.IsNullOrWhiteSpace(change.Contact) ? null : Truncate(change.Contact.Trim(), 254),
+                Channel = Truncate(change.Channel, 20)!,
+                Status = Truncate(change.Status, 20)!,
                 Reason = Truncate(change.Reason, 1000),
                 Cause = Truncate(change.Cause, 40),
                 Provider = Truncate(change.Provider, 100),

@@ -56,8 +56,13 @@ public sealed partial class MessageStatusChangedConsumer(
 
         foreach (var change in changes)
         {
-            // Not a send planned here (another service's message): nothing to record.
-            if (sends.TryGetValue(SendOf(change.MessageId), out var send))
+            // Not a send planned here (another service's message): nothing to record. A status no gateway sends is
+            // left out rather than failing the batch it came with.
+            if (!MessageStatuses.All.Contains(change.Status))
+            {
+                LogUnknownStatus(logger, change.MessageId, change.Status.Length > 40 ? change.Status[..40] : change.Status);
+            }
+            else if (sends.TryGetValue(SendOf(change.MessageId), out var send))
             {
                 await ApplyAsync(change, send, attempts.GetValueOrDefault(change.MessageId), cancellationToken);
             }
@@ -78,7 +83,7 @@ public sealed partial class MessageStatusChangedConsumer(
         {
             attempt.DeliveryStatus = change.Status;
             attempt.DeliveryReason = Truncate(change.Reason);
-            attempt.Cause = change.Cause;
+            attempt.Cause = change.Cause is { Length: > 40 } cause ? cause[..40] : change.Cause;
             attempt.DeliveryUpdatedAt = at;
         }
 
@@ -117,6 +122,9 @@ public sealed partial class MessageStatusChangedConsumer(
         updatedAt is null || updatedAt < at || (updatedAt == at && (final || status is null || !MessageStatuses.IsFinal(status)));
 
     private static string? Truncate(string? text) => text is { Length: > 500 } ? text[..500] : text;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Status change of {MessageId} names a status no gateway sends ({Status}); left out")]
+    private static partial void LogUnknownStatus(ILogger logger, Guid messageId, string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Send {MessageId}: {Channel} ended {Status}; trying {Next}")]
     private static partial void LogMovedOn(ILogger logger, Guid messageId, string channel, string status, string next);
