@@ -202,7 +202,7 @@ public sealed partial class ComposeMessageConsumer(
             return null;
         }
 
-        var rendered = renderer.Render(body, model, key);
+        var rendered = renderer.RenderStored(body, model, key);
         if (!rendered.Succeeded)
         {
             problems.Add($"{where} cannot be rendered{(part == "text" ? "" : $" ({part})")}: {rendered.Error}");

@@ -50,12 +50,30 @@ public sealed class TemplateRenderer
     public const int OutputLimit = 5_000;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    // Published versions never change, so a parsed and checked template stays valid for the life of the process.
-    private readonly ConcurrentDictionary<Guid, PreparedTemplate> _prepared = new();
+    /// <summary>Stored texts kept parsed and checked; a few thousand at most (then it starts afresh).</summary>
+    public const int StoredTextsKept = 2_000;
 
-    /// <summary>Renders a published template version, parsing and checking it once per process.</summary>
-    public RenderResult Render(MessageTemplate template, IReadOnlyDictionary<string, string?> model) =>
-        Render(_prepared.GetOrAdd(template.Id, _ => PreparedTemplate.Prepare(template.Body, template.Key)), model);
+    // A stored text is checked against its key's model when parsed: the same text of the same key is the same template.
+    private readonly ConcurrentDictionary<(string Key, string Body), PreparedTemplate> _stored = new();
+
+    /// <summary>
+    /// Renders a stored text (a published template's text, subject, HTML or parameter) as a template of
+    /// <paramref name="key"/>, parsing and checking each text once per process rather than once per message.
+    /// </summary>
+    public RenderResult RenderStored(string body, IReadOnlyDictionary<string, string?> model, string key)
+    {
+        if (!_stored.TryGetValue((key, body), out var prepared))
+        {
+            if (_stored.Count >= StoredTextsKept)
+            {
+                _stored.Clear();
+            }
+
+            prepared = _stored.GetOrAdd((key, body), k => PreparedTemplate.Prepare(k.Body, k.Key));
+        }
+
+        return Render(prepared, model);
+    }
 
     /// <summary>Renders a template text that is not stored (a preview or a draft) as a template of <paramref name="key"/>.</summary>
     public RenderResult Render(string body, IReadOnlyDictionary<string, string?> model, string? key = null) =>

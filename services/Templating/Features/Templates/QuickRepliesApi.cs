@@ -41,7 +41,7 @@ public static class QuickRepliesApi
         var replies = published
             .GroupBy(t => t.Key)
             .Select(g => g.OrderBy(t => t.ClinicId is null ? 1 : 0).ThenByDescending(t => t.Version).First())
-            .Select(t => (Template: t, Result: renderer.Render(t.Body, model, t.Key)))
+            .Select(t => (Template: t, Result: renderer.RenderStored(t.Body, model, t.Key)))
             .Where(r => r.Result.Succeeded && !string.IsNullOrWhiteSpace(r.Result.Text))
             .Select(r => new QuickReply(r.Template.Key, TemplateModels.For(r.Template.Key).Name ?? r.Template.Key[Prefix.Length..], r.Result.Text!.Trim()))
             .OrderBy(r => r.Name, StringComparer.Ordinal)

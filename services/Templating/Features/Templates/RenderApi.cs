@@ -65,7 +65,7 @@ public static class RenderApi
         var renders = new List<Rendered>(request.Models!.Count);
         foreach (var model in request.Models!)
         {
-            var result = renderer.Render(template.Body, model, template.Key);
+            var result = renderer.RenderStored(template.Body, model, template.Key);
             if (!result.Succeeded || string.IsNullOrWhiteSpace(result.Text))
             {
                 renders.Add(new Rendered(null, result.Succeeded ? "the text renders empty" : result.Error, null, null));
