@@ -75,6 +75,10 @@ public sealed class TemplateRenderer
         return Render(prepared, model);
     }
 
+    /// <summary>Renders a stored template's text (<see cref="RenderStored"/>).</summary>
+    public RenderResult Render(MessageTemplate template, IReadOnlyDictionary<string, string?> model) =>
+        RenderStored(template.Body, model, template.Key);
+
     /// <summary>Renders a template text that is not stored (a preview or a draft) as a template of <paramref name="key"/>.</summary>
     public RenderResult Render(string body, IReadOnlyDictionary<string, string?> model, string? key = null) =>
         Render(PreparedTemplate.Prepare(body, key), model);
