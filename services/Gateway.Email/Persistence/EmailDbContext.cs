@@ -1,4 +1,5 @@
 using Comms.Delivery;
+using Comms.Delivery.Attempts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Gateway.Email.Persistence;
@@ -49,7 +50,7 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : G
 /// One try at the SMTP relay for one mail, committed before the call: a try left open by a gateway that stopped
 /// during the call is settled by the resolver once <see cref="ResolveAfter"/> has passed.
 /// </summary>
-public sealed class SendAttempt
+public sealed class SendAttempt : ISendAttempt
 {
     public long Id { get; set; }
 

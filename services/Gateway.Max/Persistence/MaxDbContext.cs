@@ -1,4 +1,5 @@
 using Comms.Delivery;
+using Comms.Delivery.Attempts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Gateway.Max.Persistence;
@@ -91,7 +92,7 @@ public sealed class MaxLink
 /// One call to the Bot API for one message, committed before the call: nothing goes to MAX without an attempt on
 /// record, and an attempt left open by a crash says the outcome is unknown.
 /// </summary>
-public sealed class SendAttempt
+public sealed class SendAttempt : ISendAttempt
 {
     public long Id { get; set; }
 

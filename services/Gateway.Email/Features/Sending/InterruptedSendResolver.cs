@@ -1,25 +1,19 @@
-using Comms.Contracts;
-using Comms.Contracts.Delivery;
 using Comms.Delivery.Attempts;
-using Comms.Delivery.Messages;
 using Comms.Gateway.Email.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Comms.Gateway.Email.Features.Sending;
 
 /// <summary>
-/// Settles the mails of a gateway that stopped during a call to the SMTP relay: the message and its try were committed
-/// as queued, the answer never came, and a redelivered command is dropped as a repeat. A try still open after
-/// <see cref="EmailResolutionOptions.InFlightGrace"/> ends its message failed-temporary: a relay cannot be asked whether
-/// it took a mail, so it is never sent again (at most one mail, never two).
-/// The claiming loop, shared by every gateway, is <see cref="OpenAttemptResolver"/>.
+/// The mails of a gateway that stopped during a call to the SMTP relay, or in the pause before the next try: a relay
+/// cannot be asked whether it took a mail, so an interrupted one is never sent again (at most one mail, never two).
+/// What it does is <see cref="UnaskableAttemptResolver{TDbContext, TAttempt}"/>'s, shared with Gateway.Max.
 /// </summary>
-public sealed partial class InterruptedSendResolver(
+public sealed class InterruptedSendResolver(
     IServiceScopeFactory scopes,
     IOptions<EmailOptions> options,
     TimeProvider time,
-    ILogger<InterruptedSendResolver> logger) : OpenAttemptResolver(scopes, time, logger)
+    ILogger<InterruptedSendResolver> logger) : UnaskableAttemptResolver<EmailDbContext, SendAttempt>(scopes, time, logger)
 {
     public const string Reason =
         "the gateway stopped during the call to the SMTP relay, which cannot be asked whether it took the message; not sent again (at most one mail, never two)";
@@ -29,42 +23,11 @@ public sealed partial class InterruptedSendResolver(
 
     protected override TimeSpan Interval => options.Value.Resolution.Interval;
 
-    protected override async Task SettleAsync(IServiceProvider services, long attemptId, CancellationToken cancellationToken)
-    {
-        var db = services.GetRequiredService<EmailDbContext>();
-        var recorder = services.GetRequiredService<DeliveryRecorder>();
-        var attempt = await db.SendAttempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
-        var message = await db.Messages.SingleAsync(m => m.MessageId == attempt.MessageId, cancellationToken);
-        attempt.ResolveAfter = null;
+    protected override string InterruptedReason => Reason;
 
-        // An answer recorded meanwhile, a later attempt, or a final status: nothing left to settle.
-        var superseded = await db.SendAttempts.AnyAsync(a => a.MessageId == attempt.MessageId && a.Number > attempt.Number, cancellationToken);
-        if (superseded || message.Status != MessageStatuses.Queued || attempt.Outcome is not (null or "not-sent"))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
+    protected override string StoppedBetweenTriesReason => BetweenTriesReason;
 
-        if (attempt.Outcome == "not-sent")
-        {
-            // Stopped in the pause after a try the relay surely did not take: nothing went, and the mail is not kept.
-            recorder.Transition(message, MessageStatuses.FailedTemporary, BetweenTriesReason);
-            LogStoppedBetweenTries(Logger, message.MessageId);
-            await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
+    protected override string RefusedOutcome => "not-sent";
 
-        attempt.Outcome = "abandoned";
-        attempt.FinishedAt = Time.GetUtcNow();
-        attempt.Reason = Reason;
-        recorder.Transition(message, MessageStatuses.FailedTemporary, Reason, StatusCauses.OutcomeUnknown);
-        LogAbandoned(Logger, message.MessageId);
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} failed-temporary: the gateway stopped between two tries; nothing was sent")]
-    private static partial void LogStoppedBetweenTries(ILogger logger, Guid messageId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} failed-temporary: the gateway stopped during the call; not sent again")]
-    private static partial void LogAbandoned(ILogger logger, Guid messageId);
+    protected override string Channel => "Email";
 }
