@@ -20,6 +20,7 @@ public static class DeliveryExtensions
         builder.Services.AddScoped<GatewayDbContext>(services => services.GetRequiredService<TDbContext>());
         builder.Services.AddScoped<ConsentGate>();
         builder.Services.AddScoped<OptOuts>();
+        builder.Services.AddScoped<DeliveryIntake>();
         builder.Services.AddScoped<DeliveryRecorder>();
         builder.Services.AddScoped<ReplyRouter>();
         builder.AddApiKeys();

@@ -20,4 +20,4 @@ public sealed record SendMax(
     int TemplateVersion,
     string? ExpectedReply,
     DateTimeOffset RequestedAt,
-    DateTimeOffset? NotAfter = null);
+    DateTimeOffset? NotAfter = null) : IDeliveryCommand;

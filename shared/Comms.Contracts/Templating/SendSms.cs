@@ -16,4 +16,4 @@ public sealed record SendSms(
     int TemplateVersion,
     string? ExpectedReply,
     DateTimeOffset RequestedAt,
-    DateTimeOffset? NotAfter = null);
+    DateTimeOffset? NotAfter = null) : IDeliveryCommand;

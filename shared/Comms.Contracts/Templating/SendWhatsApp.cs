@@ -25,4 +25,4 @@ public sealed record SendWhatsApp(
     int TemplateVersion,
     string? ExpectedReply,
     DateTimeOffset RequestedAt,
-    DateTimeOffset? NotAfter = null);
+    DateTimeOffset? NotAfter = null) : IDeliveryCommand;

@@ -78,6 +78,8 @@ public static class MessagingExtensions
                     host.ConnectionName(builder.Environment.ApplicationName);
                 });
                 cfg.PrefetchCount = settings.PrefetchCount;
+                // The fields every rendered message shares, not a message of its own: no exchange for it.
+                cfg.Publish<Comms.Contracts.Templating.IDeliveryCommand>(publish => publish.Exclude = true);
                 cfg.Durable = true;
                 cfg.ConnectEndpointConfigurationObserver(context.GetRequiredService<ReceiveQueues>());
 

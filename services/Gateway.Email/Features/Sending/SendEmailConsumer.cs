@@ -15,41 +15,25 @@ namespace Comms.Gateway.Email.Features.Sending;
 /// ack, a duplicate publish — finds it and is dropped: the consumer never hands one message to the relay twice, and no
 /// message is on record as queued without a try the resolver can settle.
 /// </summary>
-public sealed partial class SendEmailConsumer(
+public sealed class SendEmailConsumer(
     EmailDbContext db,
+    DeliveryIntake intake,
     EmailDispatcher dispatcher,
     EmailComposer composer,
     DeliveryRecorder recorder,
-    TimeProvider time,
-    ILogger<SendEmailConsumer> logger) : IConsumer<SendEmail>
+    TimeProvider time) : IConsumer<SendEmail>
 {
     public async Task Consume(ConsumeContext<SendEmail> context)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        if (await intake.IsRepeatAsync(command, Channels.Email, cancellationToken))
         {
-            LogRepeat(logger, command.MessageId);
             return;
         }
 
         var validEmail = ContactNormalizer.TryNormalizeEmail(command.Email, out var email);
-        var message = new OutgoingMessage
-        {
-            MessageId = command.MessageId,
-            Channel = Channels.Email,
-            ClinicId = command.ClinicId,
-            PatientId = command.PatientId,
-            AppointmentId = command.AppointmentId,
-            Contact = validEmail ? email : Truncate(command.Email),
-            Purpose = command.Purpose,
-            TemplateKey = command.TemplateKey,
-            ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter?.ToUniversalTime(),
-            Status = "",
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.Messages.Add(message);
+        var message = intake.Take(command, Channels.Email, validEmail ? email : Truncate(command.Email));
 
         if (!validEmail)
         {
@@ -66,6 +50,4 @@ public sealed partial class SendEmailConsumer(
 
     private static string Truncate(string? value) => value is null ? "" : value.Length <= 254 ? value : value[..254];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Email {MessageId} already handled; repeat dropped")]
-    private static partial void LogRepeat(ILogger logger, Guid messageId);
 }

@@ -15,12 +15,11 @@ namespace Comms.Gateway.Max.Features.Sending;
 /// <see cref="MaxDispatcher"/> (deadline and consent gate before every call, an attempt on record before every call).
 /// The message row is committed with the first attempt, so a redelivered command finds it and is dropped.
 /// </summary>
-public sealed partial class SendMaxConsumer(
+public sealed class SendMaxConsumer(
     MaxDbContext db,
+    DeliveryIntake intake,
     MaxDispatcher dispatcher,
-    DeliveryRecorder recorder,
-    TimeProvider time,
-    ILogger<SendMaxConsumer> logger) : IConsumer<SendMax>
+    DeliveryRecorder recorder) : IConsumer<SendMax>
 {
     public const string NoAccount = "the patient has not linked a MAX account (a MAX bot may only write to users who wrote to it first)";
 
@@ -28,9 +27,8 @@ public sealed partial class SendMaxConsumer(
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        if (await intake.IsRepeatAsync(command, Channels.Max, cancellationToken))
         {
-            LogRepeat(logger, command.MessageId);
             return;
         }
 
@@ -46,22 +44,7 @@ public sealed partial class SendMaxConsumer(
                 .Select(l => l.UserId).FirstOrDefaultAsync(cancellationToken);
         }
 
-        var message = new OutgoingMessage
-        {
-            MessageId = command.MessageId,
-            Channel = Channels.Max,
-            ClinicId = command.ClinicId,
-            PatientId = command.PatientId,
-            AppointmentId = command.AppointmentId,
-            Contact = userId ?? "",
-            Purpose = command.Purpose,
-            TemplateKey = command.TemplateKey,
-            ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter?.ToUniversalTime(),
-            Status = "",
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.Messages.Add(message);
+        var message = intake.Take(command, Channels.Max, userId ?? "");
 
         if (userId is null)
         {
@@ -74,6 +57,4 @@ public sealed partial class SendMaxConsumer(
         await dispatcher.SendAsync(message, MaxDispatcher.ContentFor(command.Text, command.ExpectedReply), cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MAX {MessageId} already handled; repeat dropped")]
-    private static partial void LogRepeat(ILogger logger, Guid messageId);
 }

@@ -15,41 +15,24 @@ namespace Comms.Gateway.Sms.Features.Sending;
 /// The message row is committed with the first attempt, so a redelivered command — after a crash, a lost ack, a
 /// duplicate publish — finds it and is dropped: the provider is never called twice for one message by the consumer.
 /// </summary>
-public sealed partial class SendSmsConsumer(
+public sealed class SendSmsConsumer(
     SmsDbContext db,
+    DeliveryIntake intake,
     SmsDispatcher dispatcher,
     FlaggedContacts flags,
-    DeliveryRecorder recorder,
-    TimeProvider time,
-    ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
+    DeliveryRecorder recorder) : IConsumer<SendSms>
 {
     public async Task Consume(ConsumeContext<SendSms> context)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        if (await intake.IsRepeatAsync(command, Channels.Sms, cancellationToken))
         {
-            LogRepeat(logger, command.MessageId);
             return;
         }
 
         var validPhone = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone);
-        var message = new OutgoingMessage
-        {
-            MessageId = command.MessageId,
-            Channel = Channels.Sms,
-            ClinicId = command.ClinicId,
-            PatientId = command.PatientId,
-            AppointmentId = command.AppointmentId,
-            Contact = validPhone ? phone : command.Phone,
-            Purpose = command.Purpose,
-            TemplateKey = command.TemplateKey,
-            ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter?.ToUniversalTime(),
-            Status = "",
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.Messages.Add(message);
+        var message = intake.Take(command, Channels.Sms, validPhone ? phone : command.Phone);
 
         if (!validPhone)
         {
@@ -70,6 +53,4 @@ public sealed partial class SendSmsConsumer(
         await dispatcher.DispatchAsync(message, command.Text, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SMS {MessageId} already handled; repeat dropped")]
-    private static partial void LogRepeat(ILogger logger, Guid messageId);
 }

@@ -15,43 +15,26 @@ namespace Comms.Gateway.WhatsApp.Features.Sending;
 /// <see cref="WhatsAppDispatcher"/> (consent gate before every call, an attempt on record before every call). The
 /// message row is committed with the first attempt, so a redelivered command finds it and is dropped.
 /// </summary>
-public sealed partial class SendWhatsAppConsumer(
+public sealed class SendWhatsAppConsumer(
     WhatsAppDbContext db,
+    DeliveryIntake intake,
     WhatsAppDispatcher dispatcher,
     ConversationWindows windows,
     DeliveryRecorder recorder,
-    IOptions<WhatsAppOptions> options,
-    TimeProvider time,
-    ILogger<SendWhatsAppConsumer> logger) : IConsumer<SendWhatsApp>
+    IOptions<WhatsAppOptions> options) : IConsumer<SendWhatsApp>
 {
     public async Task Consume(ConsumeContext<SendWhatsApp> context)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
-        if (await db.Messages.FindAsync([command.MessageId], cancellationToken) is not null)
+        if (await intake.IsRepeatAsync(command, Channels.WhatsApp, cancellationToken))
         {
-            LogRepeat(logger, command.MessageId);
             return;
         }
 
         var validPhone = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone);
         var (phoneNumberId, _) = options.Value.SenderFor(command.ClinicId);
-        var now = time.GetUtcNow();
-        var message = new OutgoingMessage
-        {
-            MessageId = command.MessageId,
-            Channel = Channels.WhatsApp,
-            ClinicId = command.ClinicId,
-            PatientId = command.PatientId,
-            AppointmentId = command.AppointmentId,
-            Contact = validPhone ? phone : command.Phone,
-            Purpose = command.Purpose,
-            TemplateKey = command.TemplateKey,
-            ExpectedReply = command.ExpectedReply,
-            NotAfter = command.NotAfter?.ToUniversalTime(),
-            Status = "",
-            CreatedAt = now,
-        };
+        var message = intake.Take(command, Channels.WhatsApp, validPhone ? phone : command.Phone);
         var details = new WhatsAppMessage
         {
             MessageId = command.MessageId,
@@ -60,7 +43,6 @@ public sealed partial class SendWhatsAppConsumer(
             TemplateParameters = [.. command.TemplateParameters],
             Locale = command.Locale,
         };
-        db.Messages.Add(message);
         db.WhatsAppMessages.Add(details);
 
         if (!validPhone)
@@ -84,6 +66,4 @@ public sealed partial class SendWhatsAppConsumer(
         await dispatcher.SendAsync(message, details, content, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp {MessageId} already handled; repeat dropped")]
-    private static partial void LogRepeat(ILogger logger, Guid messageId);
 }
