@@ -40,6 +40,40 @@ public sealed class ComposeMessageTests(TemplatingApp app) : IClassFixture<Templ
     }
 
     [Fact]
+    public async Task Messages_arriving_together_each_go_once_and_one_without_a_template_fails_alone()
+    {
+        await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var sent = await probe.BindQueueAsync(SendSmsExchange, "", ExchangeType.Fanout);
+        var statuses = await probe.BindQueueAsync(StatusExchange, "", ExchangeType.Fanout);
+        var good = Enumerable.Range(0, 150).Select(_ => Guid.NewGuid()).ToArray();
+        var missing = Guid.NewGuid();
+        var transportId = Guid.NewGuid();
+
+        // More than a batch at once; one of them without a published template; one delivered twice under one transport id.
+        await Task.WhenAll(good.Skip(1).Select(id => Bus.Publish(Messages.Reminder(id), TestContext.Current.CancellationToken))
+            .Append(Bus.Publish(Messages.Reminder(missing) with { TemplateKey = "no.such.template" }, TestContext.Current.CancellationToken))
+            .Append(Bus.Publish(Messages.Reminder(good[0]), c => c.MessageId = transportId, TestContext.Current.CancellationToken))
+            .Append(Bus.Publish(Messages.Reminder(good[0]), c => c.MessageId = transportId, TestContext.Current.CancellationToken)));
+
+        var texts = new List<Guid>();
+        await Eventually.TrueAsync(async () =>
+        {
+            while (await probe.GetAsync(sent) is { } received)
+            {
+                texts.Add(Messages.Payload(received).GetProperty("messageId").GetGuid());
+            }
+
+            return good.All(texts.Contains);
+        }, TimeSpan.FromSeconds(30), "every good message rendered into SendSms");
+        var failed = await Messages.NextAsync(probe, statuses, missing);
+
+        Assert.Equal(good.Order(), texts.Where(good.Contains).Order());
+        Assert.DoesNotContain(missing, texts);
+        Assert.Equal("failed-permanent", failed.GetProperty("status").GetString());
+        Assert.Contains("no.such.template", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_marketing_sms_carries_its_opt_out_and_a_service_one_does_not()
     {
         await using var probe = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);

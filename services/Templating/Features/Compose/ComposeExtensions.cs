@@ -1,3 +1,5 @@
+using Comms.Contracts.Scheduling;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 
 namespace Comms.Templating.Features.Compose;
@@ -7,7 +9,8 @@ public static class ComposeExtensions
     /// <summary>Queue "templating-compose-message", bound to ComposeMessage by ConfigureEndpoints.</summary>
     public static IBusRegistrationConfigurator AddComposeConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<ComposeMessageConsumer>();
+        bus.AddBatchedMessage<ComposeMessage>();
+        bus.AddConsumer<ComposeMessageConsumer>(typeof(ComposeMessageConsumerDefinition));
         return bus;
     }
 }

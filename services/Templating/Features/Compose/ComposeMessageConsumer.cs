@@ -15,15 +15,17 @@ namespace Comms.Templating.Features.Compose;
 /// <summary>
 /// Renders the message Scheduling asks for on the first preferred channel that has a published template, a contact
 /// and a gateway, and hands it to that channel's gateway. When no channel fits, it says so with a failed status naming
-/// what was missing on each channel (to Scheduling and to the MIS): a message is never dropped silently. Duplicates are dropped by the inbox filter;
-/// the outbox row and the inbox row commit in the same SaveChanges.
+/// what was missing on each channel (to Scheduling and to the MIS): a message is never dropped silently.
+/// Messages come in batches (<see cref="ComposeMessageConsumerDefinition"/>): one query for the batch's repeats
+/// (<see cref="BatchInbox"/>), each published template looked up once per batch, and one commit for every outbox row
+/// and inbox record of the batch.
 /// </summary>
 public sealed partial class ComposeMessageConsumer(
     TemplatingDbContext db,
     TemplateRenderer renderer,
     MessageStatusPublisher statuses,
     TimeProvider time,
-    ILogger<ComposeMessageConsumer> logger) : IConsumer<ComposeMessage>
+    ILogger<ComposeMessageConsumer> logger) : IConsumer<Batch<ComposeMessage>>
 {
     public const string DefaultLocale = "ru";
 
@@ -43,9 +45,20 @@ public sealed partial class ComposeMessageConsumer(
     /// <summary>Channels with a gateway to hand a rendered message to.</summary>
     public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp, Channels.Max };
 
-    public async Task Consume(ConsumeContext<ComposeMessage> context)
+    public async Task Consume(ConsumeContext<Batch<ComposeMessage>> context)
     {
-        var message = context.Message;
+        var templates = new Dictionary<(string Key, string Channel, string? Locale, string? ClinicId), MessageTemplate?>();
+        foreach (var message in await db.TryBeginBatchAsync(context, time))
+        {
+            await ComposeAsync(message.Message, templates, context.CancellationToken);
+        }
+
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+
+    private async Task ComposeAsync(
+        ComposeMessage message, Dictionary<(string, string, string?, string?), MessageTemplate?> templates, CancellationToken cancellationToken)
+    {
         var problems = new List<string>();
         var contactMissing = 0;
         if (message.Channels.Count == 0)
@@ -62,11 +75,10 @@ public sealed partial class ComposeMessageConsumer(
                 continue;
             }
 
-            var composed = await ComposeAsync(message, channel, problems, context.CancellationToken);
+            var composed = await ComposeForAsync(message, channel, templates, problems, cancellationToken);
             if (composed is not null)
             {
                 composed.Publish(db, time);
-                await db.SaveChangesAsync(context.CancellationToken);
                 LogComposed(logger, message.MessageId, message.TemplateKey, composed.TemplateVersion, channel, ContactNormalizer.Mask(composed.Contact));
                 return;
             }
@@ -92,14 +104,15 @@ public sealed partial class ComposeMessageConsumer(
                 time.GetUtcNow(),
                 ContactNormalizer.TryNormalize(message.Recipient.Phone ?? message.Recipient.Email, out var contact) ? contact : null,
                 cause));
-        await db.SaveChangesAsync(context.CancellationToken);
         LogNotComposed(logger, message.MessageId, message.TemplateKey, reason);
     }
 
     /// <summary>A rendered message for one channel's gateway, ready to go into the outbox.</summary>
     private sealed record Composed(string Contact, int TemplateVersion, Action<TemplatingDbContext, TimeProvider> Publish);
 
-    private async Task<Composed?> ComposeAsync(ComposeMessage message, string channel, List<string> problems, CancellationToken cancellationToken)
+    private async Task<Composed?> ComposeForAsync(
+        ComposeMessage message, string channel, Dictionary<(string, string, string?, string?), MessageTemplate?> templates, List<string> problems,
+        CancellationToken cancellationToken)
     {
         if (!Channels.All.Contains(channel))
         {
@@ -107,7 +120,13 @@ public sealed partial class ComposeMessageConsumer(
             return null;
         }
 
-        var template = await PublishedTemplates.FindAsync(db, message.TemplateKey, channel, message.Locale, message.Recipient.ClinicId, cancellationToken);
+        var lookup = (message.TemplateKey, channel, message.Locale, message.Recipient.ClinicId);
+        if (!templates.TryGetValue(lookup, out var template))
+        {
+            template = await PublishedTemplates.FindAsync(db, message.TemplateKey, channel, message.Locale, message.Recipient.ClinicId, cancellationToken);
+            templates[lookup] = template;
+        }
+
         if (template is null)
         {
             var locales = PublishedTemplates.LocalesToTry(message.Locale);
@@ -238,4 +257,30 @@ public sealed partial class ComposeMessageConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} from {TemplateKey} cannot be composed: {Reason}")]
     private static partial void LogNotComposed(ILogger logger, Guid messageId, string templateKey, string reason);
+}
+
+/// <summary>
+/// Up to 100 messages a batch, gathered for at most 20 ms (a lone message waits no longer), two batches at a time;
+/// prefetch enough to fill them.
+/// </summary>
+public sealed class ComposeMessageConsumerDefinition : ConsumerDefinition<ComposeMessageConsumer>
+{
+    public const int BatchSize = 100;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<ComposeMessageConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = 2 * BatchSize;
+        }
+
+        endpointConfigurator.ConcurrentMessageLimit = 2 * BatchSize;
+        consumerConfigurator.Options<BatchOptions>(options => options
+            .SetMessageLimit(BatchSize)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
+            .SetConcurrencyLimit(2));
+    }
 }
