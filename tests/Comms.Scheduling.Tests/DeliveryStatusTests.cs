@@ -13,9 +13,7 @@ public sealed class DeliveryStatusTests(SchedulingApp app) : IClassFixture<Sched
     public async Task Changes_arriving_together_and_out_of_order_leave_the_newest_with_its_own_reason()
     {
         await using var clinic = await Clinic.OpenAsync(app);
-        var id = Clinic.NewId();
-        var timeline = await clinic.BookAsync(id, DateTimeOffset.UtcNow.AddDays(5));
-        var messageId = Clinic.Sends(timeline)[0].GetProperty("messageId").GetGuid();
+        var (id, messageId) = await BookedSendAsync(clinic);
         var at = DateTimeOffset.UtcNow;
         var bus = app.Services.GetRequiredService<IBus>();
         var finished = app.Received.Finished(Queue);
@@ -45,9 +43,7 @@ public sealed class DeliveryStatusTests(SchedulingApp app) : IClassFixture<Sched
     public async Task A_status_no_gateway_sends_is_left_out_and_fails_nothing_that_came_with_it()
     {
         await using var clinic = await Clinic.OpenAsync(app);
-        var id = Clinic.NewId();
-        var timeline = await clinic.BookAsync(id, DateTimeOffset.UtcNow.AddDays(5));
-        var messageId = Clinic.Sends(timeline)[0].GetProperty("messageId").GetGuid();
+        var (id, messageId) = await BookedSendAsync(clinic);
         var at = DateTimeOffset.UtcNow;
         var bus = app.Services.GetRequiredService<IBus>();
         var finished = app.Received.Finished(Queue);
@@ -65,6 +61,14 @@ public sealed class DeliveryStatusTests(SchedulingApp app) : IClassFixture<Sched
 
     private static MessageStatusChanged Change(Guid messageId, string status, string? reason, DateTimeOffset at) =>
         new(messageId, "msk-1", null, null, "sms", status, reason, "sms.ru", at);
+
+    /// <summary>An appointment booked five days ahead and the id of its first planned send.</summary>
+    private static async Task<(string Id, Guid MessageId)> BookedSendAsync(Clinic clinic)
+    {
+        var id = Clinic.NewId();
+        var timeline = await clinic.BookAsync(id, DateTimeOffset.UtcNow.AddDays(5));
+        return (id, Clinic.Sends(timeline)[0].GetProperty("messageId").GetGuid());
+    }
 
     /// <summary>The send once the status queue has finished <paramref name="consumed"/> messages in all.</summary>
     private async Task<JsonElement> SettledAsync(Clinic clinic, string id, Guid messageId, int consumed)

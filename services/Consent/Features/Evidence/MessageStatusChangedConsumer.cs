@@ -1,5 +1,6 @@
 using Comms.Consent.Persistence;
 using Comms.Contracts.Delivery;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -69,28 +70,5 @@ public sealed class MessageStatusChangedConsumer(ConsentDbContext db, TimeProvid
     private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
 }
 
-/// <summary>
-/// Up to 100 statuses a batch, gathered for at most 50 ms (a lone status waits no longer), two batches at a time;
-/// prefetch enough to fill them.
-/// </summary>
-public sealed class MessageStatusChangedConsumerDefinition : ConsumerDefinition<MessageStatusChangedConsumer>
-{
-    public const int BatchSize = 100;
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<MessageStatusChangedConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.PrefetchCount = 2 * BatchSize;
-        }
-
-        endpointConfigurator.ConcurrentMessageLimit = 2 * BatchSize;
-        consumerConfigurator.Options<BatchOptions>(options => options
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(50))
-            .SetConcurrencyLimit(2));
-    }
-}
+/// <summary>Up to 100 statuses a batch, gathered for at most 50 ms.</summary>
+public sealed class MessageStatusChangedConsumerDefinition() : BatchConsumerDefinition<MessageStatusChangedConsumer>(100, TimeSpan.FromMilliseconds(50));

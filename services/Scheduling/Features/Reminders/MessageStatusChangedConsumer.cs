@@ -2,6 +2,7 @@ using Comms.Contracts;
 using Comms.Contracts.Delivery;
 using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -130,28 +131,5 @@ public sealed partial class MessageStatusChangedConsumer(
     private static partial void LogMovedOn(ILogger logger, Guid messageId, string channel, string status, string next);
 }
 
-/// <summary>
-/// Up to 100 changes a batch, gathered for at most 20 ms (a lone change waits no longer), two batches at a time;
-/// prefetch enough to fill them.
-/// </summary>
-public sealed class MessageStatusChangedConsumerDefinition : ConsumerDefinition<MessageStatusChangedConsumer>
-{
-    public const int BatchSize = 100;
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<MessageStatusChangedConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.PrefetchCount = 2 * BatchSize;
-        }
-
-        endpointConfigurator.ConcurrentMessageLimit = 2 * BatchSize;
-        consumerConfigurator.Options<BatchOptions>(options => options
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
-            .SetConcurrencyLimit(2));
-    }
-}
+/// <summary>Up to 100 changes a batch, gathered for at most 20 ms.</summary>
+public sealed class MessageStatusChangedConsumerDefinition() : BatchConsumerDefinition<MessageStatusChangedConsumer>(100, TimeSpan.FromMilliseconds(20));

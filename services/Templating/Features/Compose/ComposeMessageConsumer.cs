@@ -259,28 +259,5 @@ public sealed partial class ComposeMessageConsumer(
     private static partial void LogNotComposed(ILogger logger, Guid messageId, string templateKey, string reason);
 }
 
-/// <summary>
-/// Up to 100 messages a batch, gathered for at most 20 ms (a lone message waits no longer), two batches at a time;
-/// prefetch enough to fill them.
-/// </summary>
-public sealed class ComposeMessageConsumerDefinition : ConsumerDefinition<ComposeMessageConsumer>
-{
-    public const int BatchSize = 100;
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<ComposeMessageConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.PrefetchCount = 2 * BatchSize;
-        }
-
-        endpointConfigurator.ConcurrentMessageLimit = 2 * BatchSize;
-        consumerConfigurator.Options<BatchOptions>(options => options
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
-            .SetConcurrencyLimit(2));
-    }
-}
+/// <summary>Up to 100 messages a batch, gathered for at most 20 ms.</summary>
+public sealed class ComposeMessageConsumerDefinition() : BatchConsumerDefinition<ComposeMessageConsumer>(100, TimeSpan.FromMilliseconds(20));
