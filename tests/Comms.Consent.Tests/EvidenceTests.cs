@@ -209,6 +209,43 @@ public sealed class EvidenceTests(ConsentApp app) : IClassFixture<ConsentApp>
     }
 
     [Fact]
+    public async Task A_status_the_database_refuses_goes_to_the_error_queue_alone_and_the_rest_of_its_batch_is_logged()
+    {
+        var phone = Ledger.NewPhone();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var bus = app.Services.GetRequiredService<IBus>();
+        var good = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
+        var refused = Guid.NewGuid();
+
+        // PostgreSQL takes no NUL character in a text: that status fails on its own, whatever is tried again.
+        await Task.WhenAll(good.Select(id => bus.Publish(Status(id, patient, "accepted", at, provider: "smsru", contact: phone), TestContext.Current.CancellationToken))
+            .Append(bus.Publish(Status(refused, patient, "failed-permanent", at, reason: "code 13\0", contact: phone), TestContext.Current.CancellationToken)));
+
+        var evidence = await Eventually.GetAsync<JsonElement>(async () =>
+        {
+            var json = await GetEvidenceAsync(phone);
+            return json.GetProperty("messages").GetArrayLength() == good.Length ? json : null;
+        }, Ledger.Patience, "every good status in the evidence");
+        await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
+        var dead = await Eventually.GetAsync<ReceivedMessage>(async () =>
+        {
+            while (await broker.GetAsync("consent-message-status-changed_error") is { } received)
+            {
+                if (JsonDocument.Parse(received.Body).RootElement.GetProperty("message").GetProperty("messageId").GetGuid() == refused)
+                {
+                    return received;
+                }
+            }
+
+            return null;
+        }, Ledger.Patience, "the refused status in the error queue");
+
+        Assert.Equal(good.Order(), evidence.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("messageId").GetGuid()).Order());
+        Assert.Contains("0x00", dead.Header("MT-Fault-Message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_format_is_a_400_naming_it()
     {
         using var client = app.CreateAdminClient();

@@ -49,6 +49,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<ErrorQueuesHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<ErrorQueuesHealthCheck>("error-queues", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddSingleton<BatchedMessages>();
+        builder.Services.AddSingleton<BatchIsolation>();
         builder.Services.AddSingleton<RawCloudEventPublisher>();
         builder.Services.AddSingleton<CommsCloudEvents>();
         builder.Services.AddSingleton<MessageStatusPublisher>();

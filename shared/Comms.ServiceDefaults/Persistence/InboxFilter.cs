@@ -115,14 +115,25 @@ public static class BatchInbox
     /// records added to <paramref name="db"/>, to commit in the same SaveChanges as the work they cause. A message twice
     /// in one batch (a redelivery beside its first copy) is taken once.
     /// </summary>
-    public static async Task<IReadOnlyList<ConsumeContext<T>>> TryBeginBatchAsync<T>(
+    public static Task<IReadOnlyList<ConsumeContext<T>>> TryBeginBatchAsync<T>(
         this ServiceDbContext db, ConsumeContext<Batch<T>> batch, TimeProvider time)
+        where T : class =>
+        db.TryBeginBatchAsync([.. batch.Message], time, batch.CancellationToken);
+
+    /// <summary>The same for some messages of a batch (all of one endpoint), as <see cref="Messaging.BatchIsolation"/> hands them.</summary>
+    public static async Task<IReadOnlyList<ConsumeContext<T>>> TryBeginBatchAsync<T>(
+        this ServiceDbContext db, IReadOnlyList<ConsumeContext<T>> messages, TimeProvider time, CancellationToken cancellationToken)
         where T : class
     {
-        var receiver = Inbox.ReceiverOf(batch);
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+
+        var receiver = Inbox.ReceiverOf(messages[0]);
         var keyed = new Dictionary<string, ConsumeContext<T>>(StringComparer.Ordinal);
         var unkeyed = new List<ConsumeContext<T>>();
-        foreach (var message in batch.Message)
+        foreach (var message in messages)
         {
             if (message.MessageId is { } id)
             {
@@ -138,7 +149,7 @@ public static class BatchInbox
         var handled = await db.InboxMessages.AsNoTracking()
             .Where(x => x.Receiver == receiver && keys.Contains(x.MessageKey))
             .Select(x => x.MessageKey)
-            .ToListAsync(batch.CancellationToken);
+            .ToListAsync(cancellationToken);
         foreach (var key in handled)
         {
             keyed.Remove(key);

@@ -13,14 +13,16 @@ namespace Comms.Consent.Features.Evidence;
 /// Statuses come in batches (<see cref="MessageStatusChangedConsumerDefinition"/>): one query for the batch's repeats,
 /// one for the statuses already logged, and one commit for all of it with the batch's inbox records — every message of
 /// every send passes here, and one transaction each cost a quarter of a core at 46 reminders a second
-/// (docs/performance.md, "End to end").
+/// (docs/performance.md, "End to end"). One status that fails does not fail the others (<see cref="BatchIsolation"/>).
 /// </summary>
-public sealed class MessageStatusChangedConsumer(ConsentDbContext db, TimeProvider time) : IConsumer<Batch<MessageStatusChanged>>
+public sealed class MessageStatusChangedConsumer(ConsentDbContext db, BatchIsolation isolation, TimeProvider time) : IConsumer<Batch<MessageStatusChanged>>
 {
-    public async Task Consume(ConsumeContext<Batch<MessageStatusChanged>> context)
+    public Task Consume(ConsumeContext<Batch<MessageStatusChanged>> context) =>
+        isolation.RunAsync(context, db, messages => LogAsync(messages, context.CancellationToken));
+
+    private async Task LogAsync(IReadOnlyList<ConsumeContext<MessageStatusChanged>> messages, CancellationToken cancellationToken)
     {
-        var cancellationToken = context.CancellationToken;
-        var fresh = await db.TryBeginBatchAsync(context, time);
+        var fresh = await db.TryBeginBatchAsync(messages, time, cancellationToken);
         var changes = fresh.Select(m => m.Message).ToList();
         var ids = changes.Select(c => c.MessageId).Distinct().ToArray();
         var logged = (await db.MessageLog.AsNoTracking()

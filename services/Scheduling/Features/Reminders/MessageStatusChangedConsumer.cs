@@ -25,21 +25,25 @@ namespace Comms.Scheduling.Features.Reminders;
 /// </summary>
 /// Changes come in batches (<see cref="MessageStatusChangedConsumerDefinition"/>), one transaction each: the sends of the
 /// whole batch are locked at once (in key order, so two batches never wait on each other in a circle), their attempts
-/// read after the lock, and each change applied in the order it arrived against what the changes before it left.
+/// read after the lock, and each change applied in the order it arrived against what the changes before it left. One
+/// change that fails does not fail the others (<see cref="BatchIsolation"/>).
 /// </summary>
 public sealed partial class MessageStatusChangedConsumer(
     SchedulingDbContext db,
     ClinicRulesStore rules,
     IOptionsMonitor<ReminderOptions> options,
     TimeProvider time,
+    BatchIsolation isolation,
     ILogger<MessageStatusChangedConsumer> logger) : IConsumer<Batch<MessageStatusChanged>>
 {
-    public async Task Consume(ConsumeContext<Batch<MessageStatusChanged>> context)
+    public Task Consume(ConsumeContext<Batch<MessageStatusChanged>> context) =>
+        isolation.RunAsync(context, db, messages => ApplyAsync(messages, context.CancellationToken));
+
+    private async Task ApplyAsync(IReadOnlyList<ConsumeContext<MessageStatusChanged>> messages, CancellationToken cancellationToken)
     {
-        var cancellationToken = context.CancellationToken;
         db.Database.AutoSavepointsEnabled = false; // retried whole when it fails (see MisEventConsumer)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changes = (await db.TryBeginBatchAsync(context, time)).Select(m => m.Message).ToList();
+        var changes = (await db.TryBeginBatchAsync(messages, time, cancellationToken)).Select(m => m.Message).ToList();
         var messageIds = changes.Select(c => c.MessageId).Distinct().ToArray();
         var sendOf = await db.ChannelAttempts.AsNoTracking()
             .Where(a => messageIds.Contains(a.MessageId))

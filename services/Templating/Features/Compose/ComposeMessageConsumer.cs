@@ -18,12 +18,13 @@ namespace Comms.Templating.Features.Compose;
 /// what was missing on each channel (to Scheduling and to the MIS): a message is never dropped silently.
 /// Messages come in batches (<see cref="ComposeMessageConsumerDefinition"/>): one query for the batch's repeats
 /// (<see cref="BatchInbox"/>), each published template looked up once per batch, and one commit for every outbox row
-/// and inbox record of the batch.
+/// and inbox record of the batch. One message that fails does not fail the others (<see cref="BatchIsolation"/>).
 /// </summary>
 public sealed partial class ComposeMessageConsumer(
     TemplatingDbContext db,
     TemplateRenderer renderer,
     MessageStatusPublisher statuses,
+    BatchIsolation isolation,
     TimeProvider time,
     ILogger<ComposeMessageConsumer> logger) : IConsumer<Batch<ComposeMessage>>
 {
@@ -45,15 +46,18 @@ public sealed partial class ComposeMessageConsumer(
     /// <summary>Channels with a gateway to hand a rendered message to.</summary>
     public static readonly IReadOnlySet<string> DeliverableChannels = new HashSet<string> { Channels.Sms, Channels.Email, Channels.WhatsApp, Channels.Max };
 
-    public async Task Consume(ConsumeContext<Batch<ComposeMessage>> context)
+    public Task Consume(ConsumeContext<Batch<ComposeMessage>> context) =>
+        isolation.RunAsync(context, db, messages => ComposeAllAsync(messages, context.CancellationToken));
+
+    private async Task ComposeAllAsync(IReadOnlyList<ConsumeContext<ComposeMessage>> messages, CancellationToken cancellationToken)
     {
         var templates = new Dictionary<(string Key, string Channel, string? Locale, string? ClinicId), MessageTemplate?>();
-        foreach (var message in await db.TryBeginBatchAsync(context, time))
+        foreach (var message in await db.TryBeginBatchAsync(messages, time, cancellationToken))
         {
-            await ComposeAsync(message.Message, templates, context.CancellationToken);
+            await ComposeAsync(message.Message, templates, cancellationToken);
         }
 
-        await db.SaveChangesAsync(context.CancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task ComposeAsync(
