@@ -1,7 +1,9 @@
+using Comms.Contracts.Templating;
 using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
 using Comms.Delivery.Replies;
 using Comms.ServiceDefaults.Access;
+using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +23,11 @@ public static class DeliveryExtensions
         builder.Services.AddScoped<ConsentGate>();
         builder.Services.AddScoped<OptOuts>();
         builder.Services.AddScoped<DeliveryIntake>();
+        // The intake drops a repeat by the message's id, in the row committed with its first attempt: no inbox check too.
+        builder.Services.AddMessageDeduplicatedByConsumer<SendSms>();
+        builder.Services.AddMessageDeduplicatedByConsumer<SendEmail>();
+        builder.Services.AddMessageDeduplicatedByConsumer<SendWhatsApp>();
+        builder.Services.AddMessageDeduplicatedByConsumer<SendMax>();
         builder.Services.AddScoped<DeliveryRecorder>();
         builder.Services.AddScoped<ReplyRouter>();
         builder.AddApiKeys();

@@ -48,7 +48,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<BrokerQueueCounter>();
         builder.Services.AddSingleton<ErrorQueuesHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<ErrorQueuesHealthCheck>("error-queues", tags: [ServiceDefaultsExtensions.ReadyTag]);
-        builder.Services.AddSingleton<BatchedMessages>();
+        builder.Services.AddSingleton<OwnInboxMessages>();
         builder.Services.AddSingleton<BatchIsolation>();
         builder.Services.AddSingleton<RawCloudEventPublisher>();
         builder.Services.AddSingleton<CommsCloudEvents>();

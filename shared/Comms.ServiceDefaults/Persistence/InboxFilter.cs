@@ -10,13 +10,14 @@ namespace Comms.ServiceDefaults.Persistence;
 /// <c>SaveChanges</c>, atomically with the state change and the outbox rows it causes.
 /// Raw CloudEvents (MIS events) carry no trustworthy transport id; their consumers key the inbox on "source|id".
 /// </summary>
-public sealed class InboxFilter<T>(ServiceDbContext db, TimeProvider time, BatchedMessages batched) : IFilter<ConsumeContext<T>>
+public sealed class InboxFilter<T>(ServiceDbContext db, TimeProvider time, OwnInboxMessages ownInbox) : IFilter<ConsumeContext<T>>
     where T : class
 {
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
-        // A message consumed in batches keeps its inbox record in the batch's own transaction (BatchInbox).
-        if (context.MessageId is not { } messageId || !IsMassTransitEnvelope(context) || batched.Contains(typeof(T)))
+        // A message consumed in batches keeps its inbox record in the batch's own transaction (BatchInbox); one its
+        // consumer deduplicates by its own id needs no second check.
+        if (context.MessageId is not { } messageId || !IsMassTransitEnvelope(context) || ownInbox.Contains(typeof(T)))
         {
             await next.Send(context);
             return;
@@ -80,35 +81,48 @@ public static class Inbox
 }
 
 /// <summary>
-/// The message types a service consumes in batches (<see cref="Batch{T}"/>): <see cref="InboxFilter{T}"/> leaves them
-/// to <see cref="BatchInbox"/>, which records a whole batch in the transaction of the batch's work. A type consumed in
-/// batches is consumed in batches on every endpoint of the service.
+/// The message types whose consumers keep their own record of what they handled, which <see cref="InboxFilter{T}"/>
+/// therefore leaves alone: those consumed in batches (<see cref="Batch{T}"/>), recorded a batch at a time by
+/// <see cref="BatchInbox"/> in the batch's own transaction, and those whose consumer drops a repeat by the message's own
+/// id, committed with its first change (a gateway's intake: the message row). Such a type is treated so on every
+/// endpoint of the service.
 /// </summary>
-public sealed class BatchedMessages
+public sealed class OwnInboxMessages
 {
     private readonly HashSet<Type> _types = [];
 
-    public BatchedMessages(IEnumerable<BatchedMessageType> types)
+    public OwnInboxMessages(IEnumerable<OwnInboxMessageType> types)
     {
         foreach (var type in types)
         {
             _types.Add(type.MessageType);
-            _types.Add(typeof(Batch<>).MakeGenericType(type.MessageType));
+            if (type.Batched)
+            {
+                _types.Add(typeof(Batch<>).MakeGenericType(type.MessageType));
+            }
         }
     }
 
     public bool Contains(Type messageType) => _types.Contains(messageType);
 }
 
-/// <summary>Registers one message type as consumed in batches (see <see cref="BatchInbox.AddBatchedMessage{T}"/>).</summary>
-public sealed record BatchedMessageType(Type MessageType);
+/// <summary>One message type whose consumer keeps its own inbox (see <see cref="BatchInbox.AddBatchedMessage{T}"/>, <see cref="BatchInbox.AddMessageDeduplicatedByConsumer{T}"/>).</summary>
+public sealed record OwnInboxMessageType(Type MessageType, bool Batched);
 
 public static class BatchInbox
 {
     /// <summary>Marks <typeparamref name="T"/> as consumed in batches: its consumer keeps the inbox with <see cref="TryBeginBatchAsync{T}"/>.</summary>
     public static IServiceCollection AddBatchedMessage<T>(this IServiceCollection services)
         where T : class =>
-        services.AddSingleton(new BatchedMessageType(typeof(T)));
+        services.AddSingleton(new OwnInboxMessageType(typeof(T), Batched: true));
+
+    /// <summary>
+    /// Marks <typeparamref name="T"/> as deduplicated by its consumer: a repeat is found by the message's own id in a row
+    /// the consumer commits with its first change, so the inbox's lookup and record would be a second check of the same.
+    /// </summary>
+    public static IServiceCollection AddMessageDeduplicatedByConsumer<T>(this IServiceCollection services)
+        where T : class =>
+        services.AddSingleton(new OwnInboxMessageType(typeof(T), Batched: false));
 
     /// <summary>
     /// The messages of a batch not handled before by this endpoint — one query for the whole batch — with their inbox
