@@ -24,6 +24,7 @@ public sealed class RoutingGatewaySmsApp : GatewaySmsApp
         ("timeout-clinic", ["t1", "t2"]),
         ("flag-clinic", ["g1"]),
         ("cost-clinic", ["c1"]),
+        ("direct-clinic", ["q1"]),
     ];
 
     protected override async ValueTask ConfigureAsync(IDictionary<string, string?> settings)

@@ -32,7 +32,7 @@ public sealed class RoutingTests(RoutingGatewaySmsApp app) : IClassFixture<Routi
         await using var broker = await RabbitQueueProbe.ConnectAsync(app.VirtualHost);
         var statuses = await broker.BindQueueAsync("comms.events", "message.status_changed");
 
-        var direct = await _sms.SendAsync(await _sms.PatientWithConsentAsync(), "cost-clinic");
+        var direct = await _sms.SendAsync(await _sms.PatientWithConsentAsync(), "direct-clinic");
         var failedOver = await _sms.SendAsync(await _sms.PatientWithConsentAsync(), "failover-clinic");
         await _sms.WaitForStatusAsync(direct, "accepted");
         await _sms.WaitForStatusAsync(failedOver, "accepted");
