@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Comms.Scheduling.Features.MisEvents;
+using Comms.Scheduling.Persistence;
 using Comms.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Comms.Scheduling.Tests;
@@ -70,6 +73,105 @@ public sealed class ConcurrentEventsTests(SchedulingApp app) : IClassFixture<Sch
         }
 
         AssertNothingWentWrong(since);
+    }
+
+    [Fact]
+    public async Task In_one_burst_each_event_sees_the_ones_before_it_a_cancellation_its_booking_a_new_phone_every_appointment()
+    {
+        await using var clinic = await Clinic.OpenAsync(app);
+        var since = DateTimeOffset.UtcNow;
+        var startsAt = DateTimeOffset.UtcNow.AddDays(5);
+        var ids = Enumerable.Range(0, Appointments).Select(_ => Clinic.NewId()).ToList();
+        var patient = "P-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Published back to back, so the endpoint takes them in a few batches: a booking, every second one cancelled
+        // right after, and at the end the patient's new phone, which must reach the appointments booked just before it.
+        for (var i = 0; i < ids.Count; i++)
+        {
+            await clinic.Broker.PublishAsync("mis.events", "appointment.booked",
+                Event(clinic, "b-" + ids[i], "appointment.booked", clinic.Booking(ids[i], startsAt.AddHours(i), patient)));
+            if (i % 2 == 0)
+            {
+                await clinic.Broker.PublishAsync("mis.events", "appointment.cancelled",
+                    Event(clinic, "c-" + ids[i], "appointment.cancelled", clinic.Closing(ids[i], version: 2)));
+            }
+        }
+
+        await clinic.Broker.PublishAsync("mis.events", "patient.updated", Event(clinic, "u-" + patient, "patient.updated", new
+        {
+            patientId = patient, clinicId = clinic.Id, phone = "+7 903 000-11-22",
+        }));
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var timeline = await clinic.TimelineAsync(ids[i], version: i % 2 == 0 ? 2 : 1);
+            if (i % 2 == 0)
+            {
+                Assert.Equal("cancelled", timeline.GetProperty("status").GetString());
+                Assert.Empty(Clinic.Sends(timeline, status: "pending"));
+                Assert.Equal(3, Clinic.Sends(timeline, status: "suppressed").Count);
+            }
+            else
+            {
+                Assert.Equal(3, Clinic.Sends(timeline, status: "pending").Count);
+            }
+        }
+
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SchedulingDbContext>();
+            var phones = await db.Appointments.AsNoTracking().Where(a => a.ClinicId == clinic.Id).Select(a => a.Phone).ToListAsync();
+            return phones.Count == ids.Count && phones.All(p => p == "+79030001122");
+        }, Clinic.Patience, "the new phone on every appointment of the patient");
+        AssertNothingWentWrong(since);
+    }
+
+    [Fact]
+    public async Task An_invalid_event_in_a_burst_goes_to_the_error_queue_alone_as_the_mis_sent_it_and_the_others_are_applied()
+    {
+        await using var clinic = await Clinic.OpenAsync(app);
+        var startsAt = DateTimeOffset.UtcNow.AddDays(5);
+        var ids = Enumerable.Range(0, Appointments).Select(_ => Clinic.NewId()).ToList();
+        var bad = Clinic.NewId("BAD");
+        // The booking without a start: the reader names the field.
+        var broken = Event(clinic, "b-" + bad, "appointment.booked", new
+        {
+            appointmentId = bad, version = 1, clinic = new { clinicId = clinic.Id, timeZone = "Europe/Moscow" }, patient = new { patientId = "P-" + bad },
+        });
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            await clinic.Broker.PublishAsync("mis.events", "appointment.booked",
+                Event(clinic, "b-" + ids[i], "appointment.booked", clinic.Booking(ids[i], startsAt, "P-" + ids[i])));
+            if (i == ids.Count / 2)
+            {
+                await clinic.Broker.PublishAsync("mis.events", "appointment.booked", broken);
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(3, Clinic.Sends(await clinic.TimelineAsync(id, version: 1), status: "pending").Count);
+        }
+
+        var dead = await Eventually.GetAsync(async () =>
+        {
+            while (await clinic.Broker.GetAsync(MisEventsExtensions.QueueName + "_error") is { } received)
+            {
+                if (received.Body.Contains(bad, StringComparison.Ordinal))
+                {
+                    return received;
+                }
+            }
+
+            return null;
+        }, Clinic.Patience, "the invalid event in the error queue");
+        Assert.Equal(broken, dead.Body);
+        Assert.Contains("Invalid MIS event", dead.Header("MT-Fault-Message"), StringComparison.Ordinal);
+        Assert.Contains("data.startsAt", dead.Header("MT-Fault-Message"), StringComparison.Ordinal);
+        using var response = await clinic.Api.GetAsync($"/api/v1/clinics/{clinic.Id}/appointments/{bad}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 
     private static string Event(Clinic clinic, string id, string type, object data) => JsonSerializer.Serialize(new

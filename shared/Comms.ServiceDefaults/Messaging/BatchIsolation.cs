@@ -1,5 +1,6 @@
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
+using MassTransit.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Comms.ServiceDefaults.Messaging;
@@ -50,14 +51,22 @@ public sealed partial class BatchIsolation(CommsMetrics metrics, ILogger<BatchIs
     {
         var queue = Inbox.ReceiverOf(message);
         var errorQueue = await message.GetSendEndpoint(new Uri($"queue:{queue}_error"));
-        await errorQueue.Send(message.Message, send =>
+        // The body exactly as it arrived (a raw MIS CloudEvent stays the MIS's JSON), its headers and id kept.
+        await errorQueue.Send(message.Message, Pipe.Execute<SendContext<T>>(send =>
         {
+            send.Serializer = new CopyBodySerializer(message.ReceiveContext.ContentType, message.ReceiveContext.Body);
             send.MessageId = message.MessageId;
+            send.CorrelationId = message.CorrelationId;
+            foreach (var header in message.Headers.GetAll())
+            {
+                send.Headers.Set(header.Key, header.Value);
+            }
+
             send.Headers.Set("MT-Reason", "fault");
             send.Headers.Set("MT-Fault-ExceptionType", exception.GetType().FullName);
             send.Headers.Set("MT-Fault-Message", exception.Message);
             send.Headers.Set("MT-Fault-Timestamp", DateTimeOffset.UtcNow.ToString("O"));
-        }, message.CancellationToken);
+        }), message.CancellationToken);
         metrics.DeadLettered.Add(1,
             new KeyValuePair<string, object?>("queue", queue),
             new KeyValuePair<string, object?>("exception", exception.GetType().Name));

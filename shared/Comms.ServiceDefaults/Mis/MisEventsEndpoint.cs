@@ -18,10 +18,11 @@ public static class MisEventsEndpoint
     /// <summary>
     /// A queue for MIS events: bound to the <c>mis.events</c> topic exchange by event type, read as raw JSON (the MIS
     /// sends plain CloudEvents, no MassTransit envelope). Register the consumer with <c>ExcludeFromConfigureEndpoints()</c>.
+    /// A <see cref="MisEventConsumer"/> takes them in batches; another consumer (of <see cref="RawMisEvent"/>) one at a time.
     /// </summary>
     public static void ReceiveMisEvents<TConsumer>(
         this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, string queueName, params string[] routingKeys)
-        where TConsumer : class, IConsumer<RawMisEvent> =>
+        where TConsumer : class, IConsumer =>
         cfg.ReceiveRawCloudEvents<TConsumer, RawMisEvent>(context, MessagingExtensions.MisEventsExchange, queueName, routingKeys);
 
     /// <summary>
@@ -30,7 +31,7 @@ public static class MisEventsEndpoint
     /// </summary>
     public static void ReceiveRawCloudEvents<TConsumer, TMessage>(
         this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, string exchange, string queueName, params string[] routingKeys)
-        where TConsumer : class, IConsumer<TMessage>
+        where TConsumer : class, IConsumer
         where TMessage : class =>
         cfg.ReceiveEndpoint(queueName, endpoint =>
         {
@@ -46,7 +47,15 @@ public static class MisEventsEndpoint
                 });
             }
 
-            endpoint.ConfigureConsumer<TConsumer>(context);
+            if (typeof(IConsumer<Batch<TMessage>>).IsAssignableFrom(typeof(TConsumer)))
+            {
+                endpoint.ConfigureConsumer<TConsumer>(context, consumer =>
+                    Batching.Configure(endpoint, consumer, MisEventConsumer.BatchSize, MisEventConsumer.BatchTimeLimit, batchesAtOnce: 1));
+            }
+            else
+            {
+                endpoint.ConfigureConsumer<TConsumer>(context);
+            }
         });
 
     /// <summary>Reads and validates the event exactly as it arrived.</summary>

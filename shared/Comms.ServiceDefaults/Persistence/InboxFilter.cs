@@ -159,22 +159,37 @@ public static class BatchInbox
             }
         }
 
-        var keys = keyed.Keys.ToArray();
-        var handled = await db.InboxMessages.AsNoTracking()
-            .Where(x => x.Receiver == receiver && keys.Contains(x.MessageKey))
-            .Select(x => x.MessageKey)
-            .ToListAsync(cancellationToken);
-        foreach (var key in handled)
+        var fresh = await db.TryBeginKeysAsync(keyed.Keys, receiver, time, cancellationToken);
+        return [.. keyed.Where(k => fresh.Contains(k.Key)).Select(k => k.Value), .. unkeyed];
+    }
+
+    /// <summary>
+    /// The keys (message ids, or a CloudEvent's "source|id") not handled before by <paramref name="receiver"/> — one query
+    /// for all — with their inbox records added to <paramref name="db"/>, to commit with the work they cause. A key given
+    /// twice is taken once.
+    /// </summary>
+    public static async Task<HashSet<string>> TryBeginKeysAsync(
+        this ServiceDbContext db, IEnumerable<string> keys, string receiver, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var fresh = keys.ToHashSet(StringComparer.Ordinal);
+        if (fresh.Count == 0)
         {
-            keyed.Remove(key);
+            return fresh;
         }
 
+        var asked = fresh.ToArray();
+        var handled = await db.InboxMessages.AsNoTracking()
+            .Where(x => x.Receiver == receiver && asked.Contains(x.MessageKey))
+            .Select(x => x.MessageKey)
+            .ToListAsync(cancellationToken);
+        fresh.ExceptWith(handled);
+
         var now = time.GetUtcNow();
-        foreach (var key in keyed.Keys)
+        foreach (var key in fresh)
         {
             db.InboxMessages.Add(new InboxMessage { MessageKey = key, Receiver = receiver, ProcessedAt = now });
         }
 
-        return [.. keyed.Values, .. unkeyed];
+        return fresh;
     }
 }

@@ -35,4 +35,25 @@ public static class SubjectLock
         return await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtextextended({subject}, 0)) AS \"Value\"")
             .SingleAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The locks of several subjects (a batch's), one statement, in the order of their lock keys: two batches that share
+    /// subjects take them in the same order, so neither holds one the other waits for while it waits (PostgreSQL's
+    /// deadlock check, retried as transient, is the backstop).
+    /// </summary>
+    public static async Task LockSubjectsAsync(this DbContext db, IEnumerable<string> subjects, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A subject lock lasts as long as its transaction: begin the transaction first.");
+        }
+
+        var all = subjects.Distinct(StringComparer.Ordinal).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            SELECT count(pg_advisory_xact_lock(l.key))
+            FROM (SELECT DISTINCT hashtextextended(s, 0) AS key FROM unnest({all}) AS s ORDER BY 1) AS l
+            """,
+            cancellationToken);
+    }
 }

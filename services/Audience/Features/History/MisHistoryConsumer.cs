@@ -1,6 +1,7 @@
 using Comms.Audience.Features.Waitlist;
 using Comms.Audience.Persistence;
 using Comms.Contracts.Mis;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
 
 namespace Comms.Audience.Features.History;
@@ -15,7 +16,8 @@ public sealed class MisHistoryConsumer(
     HistoryProjection history,
     WaitlistBook waitlist,
     TimeProvider time,
-    ILogger<MisHistoryConsumer> logger) : MisEventConsumer(db, time, logger)
+    BatchIsolation isolation,
+    ILogger<MisHistoryConsumer> logger) : MisEventConsumer(db, time, isolation, logger)
 {
     public const string QueueName = "audience-mis-events";
 

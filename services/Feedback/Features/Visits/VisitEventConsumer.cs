@@ -1,6 +1,7 @@
 using Comms.Contracts.Mis;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Mis;
 
 namespace Comms.Feedback.Features.Visits;
@@ -15,7 +16,8 @@ public sealed class VisitEventConsumer(
     VisitProjection visits,
     RequestPlanner planner,
     TimeProvider time,
-    ILogger<VisitEventConsumer> logger) : MisEventConsumer(db, time, logger)
+    BatchIsolation isolation,
+    ILogger<VisitEventConsumer> logger) : MisEventConsumer(db, time, isolation, logger)
 {
     protected override async Task ApplyAsync(MisEvent misEvent, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace Comms.Inbox.Features.Conversations;
 /// The MIS's appointment and patient events (queue <c>inbox-mis-events</c>): the patient's name and contacts and their
 /// appointments, for the card beside the thread. Applied once each, one appointment at a time; versions decide.
 /// </summary>
-public sealed class MisCardsConsumer(InboxDbContext db, TimeProvider clock, ILogger<MisCardsConsumer> logger) : MisEventConsumer(db, clock, logger)
+public sealed class MisCardsConsumer(InboxDbContext db, TimeProvider clock, BatchIsolation isolation, ILogger<MisCardsConsumer> logger)
+    : MisEventConsumer(db, clock, isolation, logger)
 {
     private readonly InboxDbContext _db = db;
     private readonly TimeProvider _clock = clock;

@@ -19,9 +19,37 @@ public sealed partial class AppointmentPlanner(
     IOptionsMonitor<ReminderOptions> options,
     ILogger<AppointmentPlanner> logger)
 {
+    /// <summary>Appointments known not to be on record (<see cref="PreloadAsync"/>): looked up in this unit of work only.</summary>
+    private readonly HashSet<(string ClinicId, string AppointmentId)> _notOnRecord = [];
+
+    /// <summary>
+    /// Loads these appointments at once (a batch of MIS events, their subjects locked), so each event finds its own
+    /// without a query, and one that is not on record is known to be new.
+    /// </summary>
+    public async Task PreloadAsync(IReadOnlyCollection<(string ClinicId, string AppointmentId)> keys, CancellationToken cancellationToken)
+    {
+        var ids = keys.Select(k => k.AppointmentId).Distinct().ToArray();
+        var found = (await db.Appointments.Where(a => ids.Contains(a.AppointmentId)).ToListAsync(cancellationToken))
+            .Select(a => (a.ClinicId, a.AppointmentId))
+            .ToHashSet();
+        _notOnRecord.UnionWith(keys.Where(k => !found.Contains(k)));
+    }
+
+    /// <summary>Whether this appointment is not on record and no change of this unit of work made it.</summary>
+    public bool IsNew(string clinicId, string appointmentId) =>
+        _notOnRecord.Contains((clinicId, appointmentId)) && Tracked(clinicId, appointmentId) is null;
+
+    private async Task<Appointment?> FindAsync(string clinicId, string appointmentId, CancellationToken cancellationToken) =>
+        _notOnRecord.Contains((clinicId, appointmentId))
+            ? Tracked(clinicId, appointmentId)
+            : await db.Appointments.FindAsync([clinicId, appointmentId], cancellationToken);
+
+    private Appointment? Tracked(string clinicId, string appointmentId) =>
+        db.Appointments.Local.FindEntryUntyped([clinicId, appointmentId])?.Entity;
+
     public async Task ApplyBookingAsync(AppointmentData data, CancellationToken cancellationToken)
     {
-        var appointment = await db.Appointments.FindAsync([data.Clinic.ClinicId, data.AppointmentId], cancellationToken);
+        var appointment = await FindAsync(data.Clinic.ClinicId, data.AppointmentId, cancellationToken);
         if (appointment is not null && appointment.Version >= data.Version)
         {
             LogStale(logger, data.AppointmentId, data.Version, appointment.Version);
@@ -29,6 +57,7 @@ public sealed partial class AppointmentPlanner(
         }
 
         var now = time.GetUtcNow();
+        var isNew = appointment is null;
         var startsAtChanged = appointment is null || appointment.StartsAt != data.StartsAt || appointment.Status != AppointmentStatuses.Booked;
         var rulesMayDiffer = appointment is not null &&
             (appointment.ServiceCode != data.Service?.Code || appointment.DoctorSpecialty != data.Doctor?.Specialty);
@@ -72,7 +101,11 @@ public sealed partial class AppointmentPlanner(
             // A new moment: the old plan (and any answer to it) is void; the patient hears of the new time.
             appointment.Confirmation = null;
             appointment.AnsweredAt = null;
-            await SuppressPendingAsync(appointment, "the appointment was rescheduled", cancellationToken);
+            if (!isNew)
+            {
+                await SuppressPendingAsync(appointment, "the appointment was rescheduled", cancellationToken); // a new one has none
+            }
+
             Add(appointment, ReminderPlanner.Plan(appointment, rules, ZoneOf(appointment), now), now);
         }
         else if (rulesMayDiffer)
@@ -90,7 +123,7 @@ public sealed partial class AppointmentPlanner(
     /// <summary>Cancelled, completed or no-show: every pending send of the appointment is withdrawn at once.</summary>
     public async Task ApplyClosingAsync(AppointmentClosedData data, string status, CancellationToken cancellationToken)
     {
-        var appointment = await db.Appointments.FindAsync([data.Clinic.ClinicId, data.AppointmentId], cancellationToken);
+        var appointment = await FindAsync(data.Clinic.ClinicId, data.AppointmentId, cancellationToken);
         if (appointment is not null && appointment.Version >= data.Version)
         {
             LogStale(logger, data.AppointmentId, data.Version, appointment.Version);
