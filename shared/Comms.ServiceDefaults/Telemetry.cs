@@ -14,15 +14,21 @@ public static class Telemetry
 {
     /// <summary>
     /// Traces and metrics for ASP.NET Core, HttpClient, MassTransit and Npgsql. Exported over OTLP only when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set: nothing leaves the clinic's network unless an operator asks for it.
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set: nothing leaves the clinic's network unless an operator asks for it. Without it
+    /// no trace is made at all (and logs do not pass through OpenTelemetry): a span for every request, provider call,
+    /// message and database command, kept for nobody, cost a share of every service's CPU (docs/performance.md).
     /// </summary>
     public static IHostApplicationBuilder AddCommsTelemetry(this IHostApplicationBuilder builder)
     {
-        builder.Logging.AddOpenTelemetry(logging =>
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (exporting)
         {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+        }
 
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<CommsMetrics>();
@@ -34,18 +40,18 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 .AddMeter("MassTransit")
                 .AddMeter("Npgsql")
-                .AddMeter(CommsMeters.Name))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource("MassTransit")
-                .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddMeter(CommsMeters.Name));
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
-            otel.UseOtlpExporter();
+            otel.WithTracing(tracing => tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    .AddSource("MassTransit")
+                    .AddAspNetCoreInstrumentation(options =>
+                        options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql())
+                .UseOtlpExporter();
         }
 
         return builder;
