@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Comms.Contracts;
+using Comms.Delivery.Providers;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
@@ -14,7 +15,7 @@ namespace Comms.Gateway.Max.Providers.BotApi;
 /// </summary>
 public sealed class MaxBotClient(HttpClient http, string token)
 {
-    private readonly IMaxBotApi _api = RestService.For<IMaxBotApi>(ForRefit(http));
+    private readonly IMaxBotApi _api = RefitApi<IMaxBotApi>.For(ForRefit(http));
 
     public async Task<MaxSendResult> SendAsync(MaxSendRequest request, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Comms.Contracts;
+using Comms.Delivery.Providers;
 using Refit;
 
 namespace Comms.Gateway.Sms.Providers.SmsAero;
@@ -24,7 +25,7 @@ public sealed class SmsAeroClient(string account, SmsAccountOptions settings, Ht
 
     private const string Name = "SMS Aero";
 
-    private readonly ISmsAeroApi _api = RestService.For<ISmsAeroApi>(http);
+    private readonly ISmsAeroApi _api = RefitApi<ISmsAeroApi>.For(http);
 
     public string Account => account;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Comms.Contracts;
+using Comms.Delivery.Providers;
 using Refit;
 
 namespace Comms.Gateway.Sms.Providers.SmsRu;
@@ -17,7 +18,7 @@ public sealed class SmsRuClient(string account, SmsAccountOptions settings, Http
 
     private const string Name = "SMS.ru";
 
-    private readonly ISmsRuApi _api = RestService.For<ISmsRuApi>(http);
+    private readonly ISmsRuApi _api = RefitApi<ISmsRuApi>.For(http);
 
     public string Account => account;
 

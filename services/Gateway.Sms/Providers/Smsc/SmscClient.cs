@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Comms.Contracts;
+using Comms.Delivery.Providers;
 using Refit;
 
 namespace Comms.Gateway.Sms.Providers.Smsc;
@@ -17,7 +18,7 @@ public sealed class SmscClient(string account, SmsAccountOptions settings, HttpC
 
     private const string Name = "SMSC.ru";
 
-    private readonly ISmscApi _api = RestService.For<ISmscApi>(http);
+    private readonly ISmscApi _api = RefitApi<ISmscApi>.For(http);
 
     public string Account => account;
 

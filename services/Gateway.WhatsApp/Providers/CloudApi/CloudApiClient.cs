@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Comms.Contracts;
+using Comms.Delivery.Providers;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
@@ -13,7 +14,7 @@ namespace Comms.Gateway.WhatsApp.Providers.CloudApi;
 /// </summary>
 public sealed class CloudApiClient(HttpClient http, string apiVersion)
 {
-    private readonly ICloudApi _api = RestService.For<ICloudApi>(ForRefit(http));
+    private readonly ICloudApi _api = RefitApi<ICloudApi>.For(ForRefit(http));
 
     public async Task<WhatsAppSendResult> SendAsync(WhatsAppSendRequest request, CancellationToken cancellationToken)
     {
