@@ -15,6 +15,7 @@ namespace Comms.ProviderSimulator.Tests;
 public sealed class CallbackReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _received = new();
+    private readonly ConcurrentQueue<IReadOnlyList<string>> _smsRuCallbacks = new();
     private readonly ConcurrentQueue<ReceivedCallback> _callbacks = new();
     private WebApplication? _app;
     private int _calls;
@@ -32,6 +33,9 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>SMS.ru's <c>data[0]</c> of each call to <see cref="Url"/>.</summary>
     public IReadOnlyList<string> Received => [.. _received];
 
+    /// <summary>Each SMS.ru callback's entries (<c>data[0]</c>, <c>data[1]</c>, …), one list per callback.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> SmsRuCallbacks => [.. _smsRuCallbacks];
+
     /// <summary>Every call to a path other than <see cref="Url"/>'s.</summary>
     public IReadOnlyList<ReceivedCallback> Callbacks => [.. _callbacks];
 
@@ -48,7 +52,16 @@ public sealed class CallbackReceiver : IAsyncDisposable
         app.MapPost("/smsru/callback", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
-            receiver._received.Enqueue(form["data[0]"].ToString());
+            var entries = form.Keys.Where(k => k.StartsWith("data[", StringComparison.Ordinal))
+                .OrderBy(k => int.Parse(k[5..^1], System.Globalization.CultureInfo.InvariantCulture))
+                .Select(k => form[k].ToString())
+                .ToList();
+            receiver._smsRuCallbacks.Enqueue(entries);
+            foreach (var entry in entries)
+            {
+                receiver._received.Enqueue(entry);
+            }
+
             return receiver.Respond();
         });
         app.MapPost("/{**path}", async (HttpRequest request) =>

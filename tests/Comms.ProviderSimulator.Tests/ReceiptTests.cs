@@ -54,4 +54,37 @@ public sealed class ReceiptTests
         var received = await Eventually.Until(() => Task.FromResult(receiver.Received), r => r.Count > 0);
         Assert.Single(received);
     }
+
+    [Fact]
+    public async Task Receipts_falling_due_together_go_in_one_callback_as_sms_ru_sends_them()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync();
+        await using var simulator = new SimulatorFactory(receiver.Url, ("Simulator:SmsRu:ReceiptBatchWindowMs", "200"));
+        using var client = simulator.CreateSimulatorClient();
+        string[] numbers = ["79161234567", "79161234568", "79161234569", "79161234570", "79161234571"];
+
+        var answer = await client.SendAsync(("to", string.Join(',', numbers)), ("msg", "hi"));
+
+        var smsIds = numbers.Select(n => answer.GetProperty("sms").GetProperty(n).GetProperty("sms_id").GetString()!).ToHashSet();
+        var received = await Eventually.Until(() => Task.FromResult(receiver.Received), r => r.Count >= numbers.Length);
+        var callback = Assert.Single(receiver.SmsRuCallbacks);
+        Assert.Equal(numbers.Length, callback.Count);
+        Assert.Equal(smsIds, callback.Select(entry => entry.Split('\n')[1]).ToHashSet());
+        Assert.All(callback, entry => Assert.StartsWith("sms_status\n", entry, StringComparison.Ordinal));
+        Assert.Equal(numbers.Length, received.Count);
+    }
+
+    [Fact]
+    public async Task Without_a_window_each_receipt_has_a_callback_of_its_own()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync();
+        await using var simulator = new SimulatorFactory(receiver.Url, ("Simulator:SmsRu:ReceiptBatchWindowMs", "0"));
+        using var client = simulator.CreateSimulatorClient();
+
+        await client.SendAsync(("to", "79161234567,79161234568,79161234569"), ("msg", "hi"));
+
+        await Eventually.Until(() => Task.FromResult(receiver.Received), r => r.Count >= 3);
+        Assert.Equal(3, receiver.SmsRuCallbacks.Count);
+        Assert.All(receiver.SmsRuCallbacks, callback => Assert.Single(callback));
+    }
 }

@@ -30,6 +30,12 @@ public sealed class SmsRuOptions
     /// <summary>How long after a send the message counts as delivered and its receipt is POSTed.</summary>
     public int ReceiptDelayMs { get; set; } = 300;
 
+    /// <summary>
+    /// Receipts falling due within this many milliseconds of each other go in one callback (<c>data[0]</c>,
+    /// <c>data[1]</c>, … up to 100, as SMS.ru sends them); 0 posts each on its own.
+    /// </summary>
+    public int ReceiptBatchWindowMs { get; set; } = 20;
+
     /// <summary>The two-way number patients' replies are addressed to.</summary>
     public string VirtualNumber { get; set; } = "79000000000";
 
