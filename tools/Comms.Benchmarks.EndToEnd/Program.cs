@@ -9,6 +9,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
 var patients = new Option<int>("--patients") { Description = "Patients booked 3 h ahead (5 % of them without consent, which must end blocked).", DefaultValueFactory = _ => 2_000 };
+var warmup = new Option<int>("--warmup") { Description = "Patients booked first, the same way, and waited for before the measured run: the services' code paths compiled and warm, as in a system that has been running (0: measure a cold start).", DefaultValueFactory = _ => 1_000 };
 var timeout = new Option<int>("--timeout") { Description = "Seconds the run may take after the first booking.", DefaultValueFactory = _ => 600 };
 var set = new Option<string[]>("--set") { Description = "More configuration for every service as KEY=VALUE environment variables (repeatable), e.g. --set DOTNET_gcServer=0.", AllowMultipleArgumentsPerToken = true };
 var root = new RootCommand(
@@ -16,10 +17,10 @@ var root = new RootCommand(
     "through Scheduling → Templating → Gateway.Sms → the provider simulator → receipts → message.status_changed on comms.events; " +
     "beside the raw broker's rate in the same run. Exits 1 on any lost, doubled or unexpected message.")
 {
-    patients, timeout, set,
+    patients, warmup, timeout, set,
 };
 root.SetAction(async (result, cancellationToken) => await EndToEnd.RunAsync(
-    result.GetValue(patients), TimeSpan.FromSeconds(result.GetValue(timeout)), EndToEnd.Pairs(result.GetValue(set) ?? []), cancellationToken));
+    result.GetValue(patients), result.GetValue(warmup), TimeSpan.FromSeconds(result.GetValue(timeout)), EndToEnd.Pairs(result.GetValue(set) ?? []), cancellationToken));
 return await root.Parse(args).InvokeAsync();
 
 internal static class EndToEnd
@@ -32,7 +33,7 @@ internal static class EndToEnd
             : throw new ArgumentException($"--set expects KEY=VALUE, got '{pair}'"))
         .ToDictionary(p => p.key, p => p.value, StringComparer.Ordinal);
 
-    public static async Task<int> RunAsync(int count, TimeSpan timeout, Dictionary<string, string> extra, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int count, int warmup, TimeSpan timeout, Dictionary<string, string> extra, CancellationToken cancellationToken)
     {
         var infrastructure = InfrastructureSettings.FromEnvironment();
         var work = Path.Combine(Path.GetTempPath(), "comms-bench-e2e");
@@ -97,7 +98,7 @@ internal static class EndToEnd
                 await process.WaitReadyAsync(process.Name == "simulator" ? "health/live" : "health/ready", TimeSpan.FromMinutes(3), cancellationToken);
             }
 
-            return await MeasureAsync(infrastructure, processes, count, timeout, cancellationToken);
+            return await MeasureAsync(infrastructure, processes, count, warmup, timeout, cancellationToken);
         }
         finally
         {
@@ -115,7 +116,8 @@ internal static class EndToEnd
         }
     }
 
-    private static async Task<int> MeasureAsync(InfrastructureSettings infrastructure, List<ServiceProcess> processes, int count, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> MeasureAsync(
+        InfrastructureSettings infrastructure, List<ServiceProcess> processes, int count, int warmup, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory
         {
@@ -128,9 +130,12 @@ internal static class EndToEnd
         await channel.ExchangeDeclareAsync("comms.events", ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
 
         var people = Enumerable.Range(0, count).Select(i => (Patient: $"P-{i:000000}", Phone: "+7916" + (1_000_000 + i).ToString(Invariant), Consented: i % 20 != 19)).ToArray();
+        var warm = Enumerable.Range(0, warmup).Select(i => (Patient: $"W-{i:000000}", Phone: "+7915" + (1_000_000 + i).ToString(Invariant), Consented: i % 20 != 19)).ToArray();
+        var everyone = warm.Concat(people).ToArray();
         var consented = people.Count(p => p.Consented);
-        Say($"consents: {consented:N0} SMS service consents on mis.events; {count - consented:N0} patients without one");
-        foreach (var batch in people.Where(p => p.Consented).Chunk(256))
+        var consents = everyone.Count(p => p.Consented);
+        Say($"consents: {consents:N0} SMS service consents on mis.events ({warm.Length:N0} patients of them for the warm-up); {everyone.Length - consents:N0} patients without one");
+        foreach (var batch in everyone.Where(p => p.Consented).Chunk(256))
         {
             await Task.WhenAll(batch.Select(person => PublishAsync(channel, "patient.consent_changed", new
             {
@@ -146,7 +151,7 @@ internal static class EndToEnd
             while (true)
             {
                 await using var counted = new NpgsqlCommand("SELECT count(*) FROM consent_projection", gate);
-                if ((long)(await counted.ExecuteScalarAsync(cancellationToken))! >= consented)
+                if ((long)(await counted.ExecuteScalarAsync(cancellationToken))! >= consents)
                 {
                     break;
                 }
@@ -160,7 +165,7 @@ internal static class EndToEnd
             }
         }
 
-        Say($"consents at the gate in {waited.Elapsed.TotalSeconds:0.0} s; booking {count:N0} appointments 3 h ahead on mis.events");
+        Say($"consents at the gate in {waited.Elapsed.TotalSeconds:0.0} s");
         var statuses = new ConcurrentDictionary<string, ConcurrentQueue<(string Status, DateTimeOffset At)>>(StringComparer.Ordinal);
         var heard = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var queue = (await heard.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken)).QueueName;
@@ -179,40 +184,67 @@ internal static class EndToEnd
 
         // Idle: every process started, the consents in, nothing booked yet.
         var idle = processes.ToDictionary(p => p.Name, p => RssSampler.ResidentBytes(p.Id) ?? 0);
-        var samplers = processes.ToDictionary(p => p.Name, p => RssSampler.Start(p.Id, TimeSpan.FromMilliseconds(100)));
-        var cpuStart = CpuSnapshot.TakeIfSupported();
-
-        var startsAt = DateTimeOffset.UtcNow.AddHours(3).ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", Invariant);
         var publishedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var firstBooking = DateTimeOffset.UtcNow;
-        var started = Stopwatch.GetTimestamp();
+
         // As an MIS with an outbox would: many in flight, each confirmed by the broker.
-        foreach (var batch in people.Chunk(256))
+        async Task BookAsync((string Patient, string Phone, bool Consented)[] who)
         {
-            await Task.WhenAll(batch.Select(async person =>
+            var startsAt = DateTimeOffset.UtcNow.AddHours(3).ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", Invariant);
+            foreach (var batch in who.Chunk(256))
             {
-                publishedAt[person.Patient] = DateTimeOffset.UtcNow;
-                await PublishAsync(channel, "appointment.booked", new
+                await Task.WhenAll(batch.Select(async person =>
                 {
-                    appointmentId = "A-" + person.Patient, version = 1, startsAt, durationMinutes = 30,
-                    clinic = new { clinicId = Clinic, name = "Клиника на Ленина", timeZone = "Europe/Moscow" },
-                    patient = new { patientId = person.Patient, firstName = "Анна", phone = person.Phone },
-                }, cancellationToken);
-            }));
+                    publishedAt[person.Patient] = DateTimeOffset.UtcNow;
+                    await PublishAsync(channel, "appointment.booked", new
+                    {
+                        appointmentId = "A-" + person.Patient, version = 1, startsAt, durationMinutes = 30,
+                        clinic = new { clinicId = Clinic, name = "Клиника на Ленина", timeZone = "Europe/Moscow" },
+                        patient = new { patientId = person.Patient, firstName = "Анна", phone = person.Phone },
+                    }, cancellationToken);
+                }));
+            }
         }
 
-        var published = Stopwatch.GetElapsedTime(started);
-        Say($"published in {published.TotalSeconds:0.0} s; waiting for every consented patient's SMS delivered and every other blocked");
-        bool Done() => people.All(p => statuses.TryGetValue(p.Patient, out var s) && s.Any(x => x.Status == (p.Consented ? "delivered" : "blocked")));
-        while (!Done() && Stopwatch.GetElapsedTime(started) < timeout)
+        bool Done((string Patient, string Phone, bool Consented)[] who) =>
+            who.All(p => statuses.TryGetValue(p.Patient, out var s) && s.Any(x => x.Status == (p.Consented ? "delivered" : "blocked")));
+        async Task<bool> WaitAsync((string Patient, string Phone, bool Consented)[] who, long since)
         {
-            foreach (var process in processes)
+            while (!Done(who) && Stopwatch.GetElapsedTime(since) < timeout)
             {
-                process.ThrowIfExited();
+                foreach (var process in processes)
+                {
+                    process.ThrowIfExited();
+                }
+
+                await Task.Delay(250, cancellationToken);
             }
 
-            await Task.Delay(250, cancellationToken);
+            return Done(who);
         }
+
+        if (warm.Length > 0)
+        {
+            Say($"warm-up: booking {warm.Length:N0} other patients the same way and waiting for them (not measured)");
+            var warming = Stopwatch.GetTimestamp();
+            await BookAsync(warm);
+            if (!await WaitAsync(warm, warming))
+            {
+                Say("warm-up NOT finished within the timeout");
+                return 1;
+            }
+
+            Say($"warm-up done in {Stopwatch.GetElapsedTime(warming).TotalSeconds:0.0} s");
+        }
+
+        Say($"booking {count:N0} appointments 3 h ahead on mis.events");
+        var samplers = processes.ToDictionary(p => p.Name, p => RssSampler.Start(p.Id, TimeSpan.FromMilliseconds(100)));
+        var cpuStart = CpuSnapshot.TakeIfSupported();
+        var firstBooking = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
+        await BookAsync(people);
+        var published = Stopwatch.GetElapsedTime(started);
+        Say($"published in {published.TotalSeconds:0.0} s; waiting for every consented patient's SMS delivered and every other blocked");
+        await WaitAsync(people, started);
 
         var cpuEnd = CpuSnapshot.TakeIfSupported();
         var memory = new Dictionary<string, MemoryUsage>();
@@ -221,10 +253,12 @@ internal static class EndToEnd
             memory[name] = await sampler.StopAsync();
         }
 
-        var finished = Done();
+        var finished = Done(people);
         DateTimeOffset? Heard(string patient, string status) =>
             statuses.TryGetValue(patient, out var s) && s.Where(x => x.Status == status).Select(x => x.At).DefaultIfEmpty().Min() is var at && at != default ? at : null;
-        DateTimeOffset LastHeard(string status) => statuses.Values.SelectMany(s => s).Where(x => x.Status == status).Select(x => x.At).DefaultIfEmpty(firstBooking).Max();
+        var measured = people.Select(p => p.Patient).ToHashSet(StringComparer.Ordinal);
+        DateTimeOffset LastHeard(string status) => statuses.Where(s => measured.Contains(s.Key)).SelectMany(s => s.Value)
+            .Where(x => x.Status == status).Select(x => x.At).DefaultIfEmpty(firstBooking).Max();
         var accepted = LastHeard("accepted") - firstBooking;
         var delivered = LastHeard("delivered") - firstBooking;
 
@@ -250,8 +284,8 @@ internal static class EndToEnd
                     reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
             }
 
-            var known = people.Select(p => p.Patient).ToHashSet(StringComparer.Ordinal);
-            foreach (var person in people)
+            var known = everyone.Select(p => p.Patient).ToHashSet(StringComparer.Ordinal);
+            foreach (var person in everyone)
             {
                 var expected = person.Consented ? "delivered" : "blocked";
                 if (!seen.TryGetValue(person.Patient, out var row))
@@ -296,11 +330,12 @@ internal static class EndToEnd
         Stage("booking published → accepted", p => (Published(p.Patient), Gateway(p.Patient)?.Accepted));
         Stage("booking published → delivered heard by the MIS", p => (Published(p.Patient), Heard(p.Patient, "delivered")));
         Stage("booking published → blocked heard by the MIS", p => (Published(p.Patient), p.Consented ? null : Heard(p.Patient, "blocked")), consentedOnly: false);
-        var lastDeliveredAtGateway = atGateway.Values.Select(x => x.Delivered).Where(x => x is not null).DefaultIfEmpty(firstBooking).Max()!.Value;
+        var lastDeliveredAtGateway = atGateway.Where(x => measured.Contains(x.Key)).Select(x => x.Value.Delivered).Where(x => x is not null).DefaultIfEmpty(firstBooking).Max()!.Value;
 
         var raw = await RawBrokerRateAsync(connection, count, cancellationToken);
         Console.WriteLine();
-        Console.WriteLine($"End to end: {count:N0} bookings ({count - consented:N0} without consent); {Environment.ProcessorCount} cores");
+        Console.WriteLine($"End to end: {count:N0} bookings ({count - consented:N0} without consent); {Environment.ProcessorCount} cores; " +
+            (warm.Length > 0 ? $"after a warm-up of {warm.Length:N0}" : "cold (no warm-up)"));
         Console.WriteLine($"  bookings published on mis.events            {published.TotalSeconds,7:0.0} s");
         Console.WriteLine($"  first booking → last SMS accepted           {accepted.TotalSeconds,7:0.0} s   {consented / Math.Max(accepted.TotalSeconds, 0.001),8:0} reminders/s");
         Console.WriteLine($"  first booking → last delivered at the MIS   {delivered.TotalSeconds,7:0.0} s");
