@@ -3,7 +3,7 @@ namespace Comms.Benchmarks.Audience;
 /// <summary>
 /// Finds a service (or tool) built alongside a benchmark, in the same configuration (see the benchmarks' project
 /// references): <c>&lt;repository&gt;/&lt;folder&gt;/&lt;directory&gt;/bin/&lt;configuration&gt;/&lt;framework&gt;/&lt;assembly&gt;.dll</c>.
-/// Shared by the Audience, Inbox and end-to-end benchmarks.
+/// Shared by every benchmark that starts services.
 /// </summary>
 public static class BuiltServices
 {

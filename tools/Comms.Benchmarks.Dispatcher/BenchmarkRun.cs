@@ -15,7 +15,7 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var dll = settings.SchedulingDll ?? BuiltScheduling.DefaultPath();
+        var dll = settings.SchedulingDll ?? Audience.BuiltServices.Dll("services", "Comms.Scheduling", "Scheduling");
         var logPath = Path.Combine(Path.GetTempPath(), "comms-bench-dispatcher", "scheduling.log");
         var inspector = new DatabaseInspector(infrastructure.DatabaseConnectionString);
         var seeder = new SendSeeder(infrastructure.DatabaseConnectionString);

@@ -21,8 +21,8 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var gatewayDll = settings.GatewayDll ?? BuiltServices.Gateway();
-        var simulatorDll = settings.SimulatorDll ?? BuiltServices.Simulator();
+        var gatewayDll = settings.GatewayDll ?? Audience.BuiltServices.Dll("services", "Comms.Gateway.Sms", "Gateway.Sms");
+        var simulatorDll = settings.SimulatorDll ?? Audience.BuiltServices.Dll("tools", "Comms.ProviderSimulator");
         var logDirectory = Path.Combine(Path.GetTempPath(), "comms-bench-sms");
         var database = new GatewayDatabase(infrastructure.DatabaseConnectionString);
         var workload = Workload.Create(settings.Messages, settings.UnconsentedPercent);
