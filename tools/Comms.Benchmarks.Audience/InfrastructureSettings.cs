@@ -53,20 +53,8 @@ public sealed partial record InfrastructureSettings(
     /// <summary>A connection string to one of the run's databases.</summary>
     public string ConnectionStringOf(string database) => new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = database }.ConnectionString;
 
-    /// <summary>
-    /// Testing when the broker's or the database's password is a development default (the services refuse those in any
-    /// other environment, DevelopmentSecrets); else Production. Nothing else in the services depends on it.
-    /// </summary>
-    public string ServiceEnvironment
-    {
-        get
-        {
-            string[] defaults = ["", "comms", "guest", "postgres"];
-            return defaults.Contains(DatabasePassword.Trim(), StringComparer.OrdinalIgnoreCase) || defaults.Contains(RabbitPassword.Trim(), StringComparer.OrdinalIgnoreCase)
-                ? "Testing"
-                : "Production";
-        }
-    }
+    /// <summary>The environment to start the services in (<see cref="ServiceEnvironments"/>).</summary>
+    public string ServiceEnvironment => ServiceEnvironments.For(DatabasePassword, RabbitPassword);
 
     /// <summary>Deletes the benchmark virtual host and creates it afresh, with full permissions for the user.</summary>
     public async Task RecreateVirtualHostAsync(CancellationToken cancellationToken)

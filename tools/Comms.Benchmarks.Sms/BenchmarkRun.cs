@@ -276,6 +276,9 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
     {
         var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
+            // The services refuse a development password in Production: the local servers' defaults run as Testing.
+            ["ASPNETCORE_ENVIRONMENT"] = infrastructure.ServiceEnvironment,
+            ["DOTNET_ENVIRONMENT"] = infrastructure.ServiceEnvironment,
             ["ConnectionStrings__Database"] = infrastructure.DatabaseConnectionString,
             ["RabbitMq__Host"] = infrastructure.RabbitHost,
             ["RabbitMq__Port"] = infrastructure.RabbitPort.ToString(Invariant),

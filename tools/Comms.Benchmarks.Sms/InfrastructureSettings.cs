@@ -29,6 +29,10 @@ public sealed record InfrastructureSettings(
         Env("COMMS_TEST_RABBITMQ_PASSWORD") ?? "comms",
         new Uri(Env("COMMS_TEST_RABBITMQ_MANAGEMENT") ?? "http://localhost:15672"));
 
+    /// <summary>The environment to start the services in (<see cref="Audience.ServiceEnvironments"/>).</summary>
+    public string ServiceEnvironment =>
+        Audience.ServiceEnvironments.For(new NpgsqlConnectionStringBuilder(PostgresAdmin).Password, RabbitPassword);
+
     /// <summary>The benchmark's own database.</summary>
     public string DatabaseConnectionString =>
         new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = Database }.ConnectionString;
