@@ -28,6 +28,7 @@ public sealed partial class AppointmentPlanner(
     /// </summary>
     public async Task PreloadAsync(IReadOnlyCollection<(string ClinicId, string AppointmentId)> keys, CancellationToken cancellationToken)
     {
+        _notOnRecord.Clear(); // what an earlier transaction of this unit of work (a batch tried whole, then alone) found no longer holds
         var ids = keys.Select(k => k.AppointmentId).Distinct().ToArray();
         var found = (await db.Appointments.Where(a => ids.Contains(a.AppointmentId)).ToListAsync(cancellationToken))
             .Select(a => (a.ClinicId, a.AppointmentId))
