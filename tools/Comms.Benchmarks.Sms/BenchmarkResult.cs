@@ -77,7 +77,7 @@ public sealed class BenchmarkResult
         Row(text, "delivery receipts", ReceiptsIn is { } r
             ? $"{N(o.Delivered)} of {N(o.Consented)} delivered via the webhook, the last {Sec(r)} after the last acceptance"
             : $"{N(o.Delivered)} of {N(o.Consented)} delivered via the webhook when the wait ended");
-        Row(text, "outbox relay", $"{N(Outbox.Written)} status events written while measuring (MessageStatusChanged + CloudEvent per transition), " +
+        Row(text, "outbox relay", $"{N(Outbox.Written)} status events written while measuring (MessageStatusChanged + CloudEvent per change told; a queued superseded at once is not told), " +
             $"{N(Outbox.Relayed)} relayed ({N(Outbox.Relayed / Outbox.Elapsed.TotalSeconds)}/s), {N(Outbox.Backlog)} still waiting when the last message was through");
         if (Cpu is { } cpu)
         {

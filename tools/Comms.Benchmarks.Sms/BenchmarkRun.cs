@@ -113,7 +113,7 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
             }
 
             var cpu = cpuStart is null ? null : CpuSnapshot.Take().Since(cpuStart, gateway.Id, simulator.Id);
-            var outbox = new OutboxActivity(await database.StatusTransitionsAsync(cancellationToken) * 2, await database.OutboxBacklogAsync(cancellationToken), cpu?.Wall ?? DateTimeOffset.UtcNow - started);
+            var outbox = new OutboxActivity(await database.StatusChangesToldAsync(cancellationToken) * 2, await database.OutboxBacklogAsync(cancellationToken), cpu?.Wall ?? DateTimeOffset.UtcNow - started);
             var published = await publishing;
 
             var receiptsIn = finished ? await WaitForReceiptsAsync(database, progress, workload, cancellationToken) : null;

@@ -51,8 +51,17 @@ public sealed class GatewayDatabase(string connectionString)
         (long)(await ScalarAsync("SELECT count(*) FROM outbox_messages", cancellationToken))!;
 
     /// <summary>Status transitions recorded: each one put two events in the outbox (MessageStatusChanged and the MIS CloudEvent).</summary>
-    public async Task<long> StatusTransitionsAsync(CancellationToken cancellationToken) =>
-        (long)(await ScalarAsync("SELECT count(*) FROM message_status_history", cancellationToken))!;
+    /// <summary>
+    /// Status changes the gateway told (each is a MessageStatusChanged and a CloudEvent in its outbox): every change it
+    /// recorded, except a <c>queued</c> that the first provider call superseded at once (a message that never waited:
+    /// no attempt of it ended other than accepted), which is recorded but not told (DeliveryRecorder).
+    /// </summary>
+    public async Task<long> StatusChangesToldAsync(CancellationToken cancellationToken) =>
+        (long)(await ScalarAsync("""
+            SELECT count(*) FROM message_status_history h
+            WHERE h."Status" <> 'queued'
+               OR EXISTS (SELECT 1 FROM send_attempts a WHERE a."MessageId" = h."MessageId" AND a."Outcome" IS DISTINCT FROM 'accepted')
+            """, cancellationToken))!;
 
     public async Task<List<MessageRow>> MessagesAsync(CancellationToken cancellationToken)
     {
