@@ -14,8 +14,10 @@ namespace Comms.ServiceDefaults.Mis;
 /// what the first committed), each applied once (the inbox keyed by the CloudEvent's source and id).
 /// <para>
 /// Events come in batches (up to <see cref="BatchSize"/>, gathered for at most <see cref="BatchTimeLimit"/>), one batch
-/// at a time, so a replica applies them in the order the MIS published them; one transaction each: the subjects of the whole batch locked at once, its repeats found with one query, the events
-/// applied in the order they arrived, one commit. An event sees what the batch's earlier events changed: their changes
+/// at a time, each in the order the broker delivered it (MassTransit sorts a batch by delivery tag; two messages
+/// arriving at the same instant at a batch's edge may still fall in the batches the other way round, so the version,
+/// not the order, decides between an appointment's events). One transaction each: the subjects of the whole batch
+/// locked at once, its repeats found with one query, the events applied in the batch's order, one commit. An event sees what the batch's earlier events changed: their changes
 /// are saved (not committed) before it is applied, unless the service knows it cannot depend on them
 /// (<see cref="NeedsEarlierSaved"/>). An event that fails does not fail the others (<see cref="BatchIsolation"/>): it
 /// goes to the error queue alone, with its reason.
