@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<TemplatingDbContext>();
+builder.Services.AddHostedService<ShippedTemplatesSeeder>(); // after the migrations (hosted services start in order)
 builder.AddTemplateRendering();
 builder.AddApiKeys();
 builder.AddTemplatingSignIn();

@@ -24,7 +24,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     {
         using var client = await ClientAsync();
 
-        var preview = await PreviewAsync(client, new { body = TemplateSeed.ReminderBody, key = "appointment.reminder" });
+        var preview = await PreviewAsync(client, new { body = TemplateSeed.Body(TemplateSeed.ReminderKey), key = "appointment.reminder" });
 
         Assert.Equal("Анна, напоминаем о приёме 24.11.2026 в 10:30, Клиника на Ленина, ул. Ленина, 5.", preview.GetProperty("text").GetString());
         Assert.Equal("ucs2", preview.GetProperty("encoding").GetString());
@@ -103,7 +103,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     {
         using var client = await ClientAsync();
 
-        var preview = await PreviewAsync(client, new { body = TemplateSeed.MissedBody, key = "appointment.missed", channel = "whatsapp" });
+        var preview = await PreviewAsync(client, new { body = TemplateSeed.Body(TemplateSeed.MissedKey), key = "appointment.missed", channel = "whatsapp" });
 
         Assert.StartsWith("Анна, мы не дождались вас", preview.GetProperty("text").GetString());
         Assert.Equal(JsonValueKind.Null, preview.GetProperty("segments").ValueKind);
@@ -115,7 +115,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
     {
         using var client = await ClientAsync();
 
-        var preview = await PreviewAsync(client, new { body = TemplateSeed.ReminderBody, key = "appointment.reminder" });
+        var preview = await PreviewAsync(client, new { body = TemplateSeed.Body(TemplateSeed.ReminderKey), key = "appointment.reminder" });
 
         Assert.Equal("ucs2", preview.GetProperty("encoding").GetString());
         Assert.Equal(JsonValueKind.Null, preview.GetProperty("encodingHint").ValueKind);
@@ -157,7 +157,7 @@ public sealed class PreviewApiTests(TemplatingApp app) : IClassFixture<Templatin
 
         var preview = await PreviewAsync(client, new
         {
-            body = TemplateSeed.ReminderBody, key = "appointment.reminder", channel = "email", subject = "Напоминание: {{ appointment.date }}",
+            body = TemplateSeed.Body(TemplateSeed.ReminderKey), key = "appointment.reminder", channel = "email", subject = "Напоминание: {{ appointment.date }}",
         });
 
         Assert.Equal("email", preview.GetProperty("channel").GetString());

@@ -28,10 +28,10 @@ public sealed class TemplatePackTests
     {
         // A real link: the page's address and a 128-bit token (22 characters).
         const string link = "https://feedback.clinic.ru/f/Ab3dE6gHj9KlMn0PqRsT2w";
-        var byDigit = _renderer.Render(TemplateSeed.FeedbackRequestBody, Anna).Text!;
-        var byLink = _renderer.Render(TemplateSeed.FeedbackRequestBody, new Dictionary<string, string?>(Anna) { ["feedback.link"] = link }).Text!;
+        var byDigit = _renderer.Render(TemplateSeed.Body(TemplateSeed.FeedbackRequestKey), Anna).Text!;
+        var byLink = _renderer.Render(TemplateSeed.Body(TemplateSeed.FeedbackRequestKey), new Dictionary<string, string?>(Anna) { ["feedback.link"] = link }).Text!;
         var longName = _renderer.Render(
-            TemplateSeed.FeedbackRequestBody, new Dictionary<string, string?>(Anna) { ["feedback.link"] = link, ["patient.firstName"] = "Александра" }).Text!;
+            TemplateSeed.Body(TemplateSeed.FeedbackRequestKey), new Dictionary<string, string?>(Anna) { ["feedback.link"] = link, ["patient.firstName"] = "Александра" }).Text!;
 
         Assert.Equal("Анна, оцените, пожалуйста, визит 25.11.2026, Клиника на Ленина: ответьте цифрой от 1 (плохо) до 5 (отлично). Спасибо!", byDigit);
         Assert.Equal($"Анна, оцените визит от 1 до 5 (5 — отлично): цифрой в ответ или по ссылке {link}", byLink);
@@ -81,7 +81,7 @@ public sealed class TemplatePackTests
         var model = new Dictionary<string, string?>(Anna) { ["reply.text"] = "Вход со двора <левее> & выше" };
         var email = TemplateSeed.All.Single(t => t is { Channel: "email", Key: TemplateSeed.InboxReplyKey });
 
-        Assert.Equal("Вход со двора <левее> & выше", _renderer.Render(TemplateSeed.InboxReplyBody, model).Text);
+        Assert.Equal("Вход со двора <левее> & выше", _renderer.Render(TemplateSeed.Body(TemplateSeed.InboxReplyKey), model).Text);
         Assert.Equal("<p>Вход со двора &lt;левее&gt; &amp; выше</p>", _renderer.Render(email.Html!, model).Text);
         Assert.Equal("Ответ на ваше сообщение — Клиника на Ленина", _renderer.Render(email.Subject!, model).Text);
     }

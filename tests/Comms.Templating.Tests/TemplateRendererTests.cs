@@ -33,7 +33,7 @@ public sealed class TemplateRendererTests
     [Fact]
     public void Reminder_reads_naturally_with_every_variable()
     {
-        var result = _renderer.Render(TemplateSeed.ReminderBody, Anna);
+        var result = _renderer.Render(TemplateSeed.Body(TemplateSeed.ReminderKey), Anna);
 
         Assert.Equal("Анна, напоминаем о приёме 25.11.2026 в 10:30, Клиника на Ленина, ул. Ленина, 5.", result.Text);
     }
@@ -46,8 +46,8 @@ public sealed class TemplateRendererTests
     {
         var model = new Dictionary<string, string?>(Anna) { ["patient.firstName"] = firstName };
 
-        var confirmation = _renderer.Render(TemplateSeed.ConfirmationBody, model);
-        var reminder = _renderer.Render(TemplateSeed.ReminderBody, model);
+        var confirmation = _renderer.Render(TemplateSeed.Body(TemplateSeed.ConfirmationKey), model);
+        var reminder = _renderer.Render(TemplateSeed.Body(TemplateSeed.ReminderKey), model);
 
         Assert.Equal("Вы записаны на приём 25.11.2026 в 10:30, Клиника на Ленина. Ответьте 1 — подтвердить, 2 — отменить.", confirmation.Text);
         Assert.Equal("Напоминаем о приёме 25.11.2026 в 10:30, Клиника на Ленина, ул. Ленина, 5.", reminder.Text);
@@ -58,8 +58,8 @@ public sealed class TemplateRendererTests
     {
         var model = new Dictionary<string, string?> { ["appointment.date"] = "25.11.2026", ["appointment.time"] = "10:30" };
 
-        var reminder = _renderer.Render(TemplateSeed.ReminderBody, model);
-        var missed = _renderer.Render(TemplateSeed.MissedBody, new Dictionary<string, string?>());
+        var reminder = _renderer.Render(TemplateSeed.Body(TemplateSeed.ReminderKey), model);
+        var missed = _renderer.Render(TemplateSeed.Body(TemplateSeed.MissedKey), new Dictionary<string, string?>());
 
         Assert.Equal("Напоминаем о приёме 25.11.2026 в 10:30.", reminder.Text);
         Assert.Equal("Мы не дождались вас на приёме. Если приём ещё нужен, запишитесь снова.", missed.Text);
@@ -82,8 +82,8 @@ public sealed class TemplateRendererTests
     {
         var model = new Dictionary<string, string?>(Anna) { ["service.name"] = "Профессиональная гигиена" };
 
-        var recall = _renderer.Render(TemplateSeed.RecallBody, model).Text;
-        var anonymous = _renderer.Render(TemplateSeed.RecallBody, new Dictionary<string, string?> { ["appointment.date"] = "25.05.2026" }).Text;
+        var recall = _renderer.Render(TemplateSeed.Body(TemplateSeed.RecallKey), model).Text;
+        var anonymous = _renderer.Render(TemplateSeed.Body(TemplateSeed.RecallKey), new Dictionary<string, string?> { ["appointment.date"] = "25.05.2026" }).Text;
 
         Assert.Equal("Анна, подошёл срок планового визита, рекомендованного после приёма 25.11.2026, Клиника на Ленина. Запишитесь, пожалуйста.", recall);
         Assert.Equal("Подошёл срок планового визита, рекомендованного после приёма 25.05.2026. Запишитесь, пожалуйста.", anonymous);
@@ -92,7 +92,7 @@ public sealed class TemplateRendererTests
     [Fact]
     public void Confirmation_asks_for_1_or_2()
     {
-        var text = _renderer.Render(TemplateSeed.ConfirmationBody, Anna).Text!;
+        var text = _renderer.Render(TemplateSeed.Body(TemplateSeed.ConfirmationKey), Anna).Text!;
 
         Assert.Contains("1 — подтвердить", text);
         Assert.Contains("2 — отменить", text);

@@ -36,7 +36,7 @@ public class RenderingBenchmarks
     };
 
     private readonly TemplateRenderer _renderer = new();
-    private readonly MessageTemplate _reminder = TemplateSeed.All.Single(t => t.Key == TemplateSeed.ReminderKey);
+    private readonly MessageTemplate _reminder = TemplateSeed.All.Single(t => t is { Key: TemplateSeed.ReminderKey, Channel: Comms.Contracts.Channels.Sms });
 
     [GlobalSetup]
     public void Warm()

@@ -46,7 +46,6 @@ public sealed class TemplatingDbContext(DbContextOptions<TemplatingDbContext> op
             template.HasIndex(x => new { x.Key, x.Channel, x.Locale, x.ClinicId }, "ix_message_templates_one_draft")
                 .IsUnique().AreNullsDistinct(false)
                 .HasFilter($"\"Status\" = '{TemplateStatuses.Draft}'");
-            template.HasData(TemplateSeed.All);
         });
     }
 }

@@ -86,6 +86,7 @@ internal sealed partial class MigrationHostedService<TDbContext>(
                 var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
                 await EnsureDatabaseAsync(db.Database.GetConnectionString()!, cancellationToken);
                 await EnsureHistoryTableAsync(db, cancellationToken);
+                await RefuseForeignHistoryAsync(db, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 LogMigrated(logger, typeof(TDbContext).Name);
                 return;
@@ -123,6 +124,24 @@ internal sealed partial class MigrationHostedService<TDbContext>(
             {
                 // Another replica created it first.
             }
+        }
+    }
+
+    /// <summary>
+    /// A database whose applied migrations this build knows none of was made by a build from before each service's
+    /// migrations became one (nothing was released then): applying the first migration over it would fail halfway on
+    /// a table that exists. Refused at once, saying what to do.
+    /// </summary>
+    private static async Task RefuseForeignHistoryAsync(TDbContext db, CancellationToken cancellationToken)
+    {
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        if (applied.Count > 0 && !applied.Any(known.Contains))
+        {
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database;
+            throw new InvalidOperationException(
+                $"The database '{database}' was made by an earlier build of {typeof(TDbContext).Name}: none of its {applied.Count} applied migrations " +
+                $"(the last '{applied[^1]}') is one of this build's. Drop it (dropdb '{database}'), and the service creates it again at start.");
         }
     }
 
