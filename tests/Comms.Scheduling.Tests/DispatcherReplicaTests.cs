@@ -145,9 +145,9 @@ public sealed class DispatcherReplicaTests : IAsyncLifetime
                 FROM generate_series(1, $2) AS i
                 RETURNING "AppointmentId")
             INSERT INTO scheduled_sends ("MessageId", "ClinicId", "AppointmentId", "Kind", "TemplateKey", "Purpose", "Channels",
-                "DueAt", "Status", "CreatedAt")
+                "DueAt", "Status", "CreatedAt", "ChannelStep", "Fallback_OnNoContact", "Fallback_OnNoConsent", "Fallback_OnFailure")
             SELECT gen_random_uuid(), 'msk-1', "AppointmentId", 'reminder', 'appointment.reminder', 'service', ARRAY['sms'],
-                $3 - interval '1 minute', 'pending', $3
+                $3 - interval '1 minute', 'pending', $3, 0, true, true, true
             FROM booked
             RETURNING "MessageId"
             """,

@@ -29,7 +29,8 @@ public sealed class SendSeeder(string connectionString)
 
     private const string SendColumns = """
         COPY scheduled_sends ("MessageId", "ClinicId", "AppointmentId", "Kind", "TemplateKey", "Purpose", "Channels",
-            "ExpectedReply", "DueAt", "Status", "CreatedAt") FROM STDIN (FORMAT BINARY)
+            "ExpectedReply", "DueAt", "Status", "CreatedAt", "ChannelStep", "Fallback_OnNoContact", "Fallback_OnNoConsent",
+            "Fallback_OnFailure") FROM STDIN (FORMAT BINARY)
         """;
 
     private static readonly string[] Sms = [Channels.Sms];
@@ -190,5 +191,10 @@ public sealed class SendSeeder(string connectionString)
         await importer.WriteAsync(dueAt, NpgsqlDbType.TimestampTz, cancellationToken);
         await importer.WriteAsync("pending", NpgsqlDbType.Varchar, cancellationToken);
         await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+        // The first channel, and the default fallback (the next channel on no contact, no consent or a failure).
+        await importer.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken);
+        await importer.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
+        await importer.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
+        await importer.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
     }
 }
