@@ -24,7 +24,7 @@ public static class DeliveryExtensions
         builder.Services.AddScoped<OptOuts>();
         builder.Services.AddScoped<DeliveryIntake>();
         // The intake drops a repeat by the message's id, in the row committed with its first attempt: no inbox check too.
-        builder.Services.AddMessageDeduplicatedByConsumer<SendSms>();
+        builder.Services.AddMessageDeduplicatedByConsumer<SendSms>(batched: true); // Gateway.Sms takes them in batches
         builder.Services.AddMessageDeduplicatedByConsumer<SendEmail>();
         builder.Services.AddMessageDeduplicatedByConsumer<SendWhatsApp>();
         builder.Services.AddMessageDeduplicatedByConsumer<SendMax>();

@@ -1,4 +1,5 @@
 using Comms.Contracts.Templating;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Comms.Delivery.Messages;
@@ -22,6 +23,13 @@ public sealed partial class DeliveryIntake(GatewayDbContext db, TimeProvider tim
         LogRepeat(logger, channel, command.MessageId);
         return true;
     }
+
+    /// <summary>Which of these message ids are on record already, with one query (a batch's): their commands are done with.</summary>
+    public async Task<HashSet<Guid>> OnRecordAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) =>
+        [.. await db.Messages.AsNoTracking().Where(m => messageIds.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(cancellationToken)];
+
+    /// <summary>Logs a command dropped as a repeat (found by <see cref="OnRecordAsync"/>, or twice in one batch).</summary>
+    public void DropRepeat(string channel, Guid messageId) => LogRepeat(logger, channel, messageId);
 
     /// <summary>The new message, tracked, with no status yet; <paramref name="contact"/> as the channel normalised it (or as given, when it is not valid).</summary>
     public OutgoingMessage Take(IDeliveryCommand command, string channel, string contact)

@@ -58,6 +58,16 @@ public sealed class DeliveryRecorder
         _held.Clear();
     }
 
+    /// <summary>
+    /// Forgets what a failed unit of work held: a batch's work that threw and is run again, one message at a time,
+    /// starts from nothing (its changes were dropped with the change tracker).
+    /// </summary>
+    public void Reset()
+    {
+        _held.Clear();
+        _callFollows = false;
+    }
+
     public bool Transition(OutgoingMessage message, string status, string? reason = null, string? cause = null)
     {
         if (MessageStatuses.Rank(status) <= MessageStatuses.Rank(message.Status))

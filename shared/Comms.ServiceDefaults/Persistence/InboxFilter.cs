@@ -120,9 +120,10 @@ public static class BatchInbox
     /// Marks <typeparamref name="T"/> as deduplicated by its consumer: a repeat is found by the message's own id in a row
     /// the consumer commits with its first change, so the inbox's lookup and record would be a second check of the same.
     /// </summary>
-    public static IServiceCollection AddMessageDeduplicatedByConsumer<T>(this IServiceCollection services)
+    /// <param name="batched">Its consumer takes <see cref="Batch{T}"/>: the batch is not recorded either.</param>
+    public static IServiceCollection AddMessageDeduplicatedByConsumer<T>(this IServiceCollection services, bool batched = false)
         where T : class =>
-        services.AddSingleton(new OwnInboxMessageType(typeof(T), Batched: false));
+        services.AddSingleton(new OwnInboxMessageType(typeof(T), Batched: batched));
 
     /// <summary>
     /// The messages of a batch not handled before by this endpoint — one query for the whole batch — with their inbox

@@ -5,52 +5,71 @@ using Comms.Delivery.Messages;
 using Comms.Gateway.Sms.Features.Contacts;
 using Comms.Gateway.Sms.Persistence;
 using Comms.ServiceDefaults.Contacts;
+using Comms.ServiceDefaults.Messaging;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Gateway.Sms.Features.Sending;
 
 /// <summary>
-/// Sends one SMS: drop a repeat of the message id → a number flagged invalid fails at once → <see cref="SmsDispatcher"/>
-/// (consent gate before every call, accounts in order of health, an attempt on record before every call).
-/// The message row is committed with the first attempt, so a redelivered command — after a crash, a lost ack, a
-/// duplicate publish — finds it and is dropped: the provider is never called twice for one message by the consumer.
+/// Sends SMS in batches (<see cref="SendSmsConsumerDefinition"/>): the repeats of message ids already on record found
+/// with one query and dropped, and the flagged numbers with another; each new message normalised (an invalid number
+/// fails at once, a flagged one too) and handed to <see cref="SmsDispatcher.DispatchBatchAsync"/> (the consent gate
+/// and an attempt on record before every call, all the batch's calls side by side). The message rows are committed
+/// with their first attempts, so a redelivered command — after a crash, a lost ack, a duplicate publish — finds its
+/// message and is dropped: the provider is never called twice for one message by the consumer. A batch that fails for
+/// a reason of its own is taken again one message at a time (<see cref="BatchIsolation"/>).
 /// </summary>
 public sealed class SendSmsConsumer(
     SmsDbContext db,
     DeliveryIntake intake,
     SmsDispatcher dispatcher,
-    FlaggedContacts flags,
-    DeliveryRecorder recorder) : IConsumer<SendSms>
+    DeliveryRecorder recorder,
+    BatchIsolation isolation) : IConsumer<Batch<SendSms>>
 {
-    public async Task Consume(ConsumeContext<SendSms> context)
+    public Task Consume(ConsumeContext<Batch<SendSms>> context) =>
+        isolation.RunAsync(context, db, messages => SendAsync([.. messages.Select(m => m.Message)], context.CancellationToken));
+
+    private async Task SendAsync(IReadOnlyList<SendSms> commands, CancellationToken cancellationToken)
     {
-        var command = context.Message;
-        var cancellationToken = context.CancellationToken;
-        if (await intake.IsRepeatAsync(command, Channels.Sms, cancellationToken))
+        recorder.Reset(); // a batch tried whole and failed is tried again one message at a time, from nothing
+        var known = await intake.OnRecordAsync([.. commands.Select(c => c.MessageId).Distinct()], cancellationToken);
+        var phones = new Dictionary<SendSms, string?>();
+        foreach (var command in commands)
         {
-            return;
+            phones[command] = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone) ? phone : null;
         }
 
-        var validPhone = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone);
-        var message = intake.Take(command, Channels.Sms, validPhone ? phone : command.Phone);
-
-        if (!validPhone)
+        var valid = phones.Values.OfType<string>().Distinct().ToList();
+        var flags = await db.FlaggedContacts.Where(f => valid.Contains(f.Contact)).ToDictionaryAsync(f => f.Contact, cancellationToken);
+        var queued = new List<(OutgoingMessage Message, string Text)>();
+        foreach (var command in commands)
         {
-            recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid phone number", StatusCauses.NoContact);
-            await db.SaveChangesAsync(cancellationToken);
-            return;
+            if (!known.Add(command.MessageId))
+            {
+                intake.DropRepeat(Channels.Sms, command.MessageId);
+                continue;
+            }
+
+            var phone = phones[command];
+            var message = intake.Take(command, Channels.Sms, phone ?? command.Phone);
+            if (phone is null)
+            {
+                recorder.Transition(message, MessageStatuses.FailedPermanent, "not a valid phone number", StatusCauses.NoContact);
+                continue;
+            }
+
+            recorder.Transition(message, MessageStatuses.Queued);
+            if (flags.GetValueOrDefault(phone) is { } flag)
+            {
+                recorder.Transition(message, MessageStatuses.FailedPermanent,
+                    $"the number was reported invalid by {flag.Account} on {flag.FlaggedAt:u} ({flag.Reason}); not sent until the flag is cleared");
+                continue;
+            }
+
+            queued.Add((message, command.Text));
         }
 
-        recorder.Transition(message, MessageStatuses.Queued);
-        if (await flags.FindAsync(phone, cancellationToken) is { } flag)
-        {
-            recorder.Transition(message, MessageStatuses.FailedPermanent,
-                $"the number was reported invalid by {flag.Account} on {flag.FlaggedAt:u} ({flag.Reason}); not sent until the flag is cleared");
-            await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
-
-        await dispatcher.DispatchAsync(message, command.Text, cancellationToken);
+        await dispatcher.DispatchBatchAsync(queued, cancellationToken);
     }
-
 }

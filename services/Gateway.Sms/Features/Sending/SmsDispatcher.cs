@@ -8,6 +8,7 @@ using Comms.Gateway.Sms.Persistence;
 using Comms.Gateway.Sms.Providers;
 using Comms.ServiceDefaults.Contacts;
 using Comms.ServiceDefaults.Sms;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Comms.Gateway.Sms.Features.Sending;
@@ -34,6 +35,7 @@ public sealed partial class SmsDispatcher(
     ProviderHealth health,
     IOptions<SmsOptions> options,
     TimeProvider time,
+    IServiceScopeFactory scopes,
     ILogger<SmsDispatcher> logger)
 {
     /// <summary>Pauses between rounds over the route when no account took the message.</summary>
@@ -44,7 +46,8 @@ public sealed partial class SmsDispatcher(
     private SendAttempt? _resumePoint;
 
     /// <summary>Sends a message that is tracked and committed as queued. Returns with everything committed.</summary>
-    public async Task DispatchAsync(OutgoingMessage message, string text, CancellationToken cancellationToken)
+    /// <param name="tried">The account a batch's first call went to, left out of the first round.</param>
+    public async Task DispatchAsync(OutgoingMessage message, string text, CancellationToken cancellationToken, string? tried = null)
     {
         var route = accounts.RouteFor(message.ClinicId);
         SmsSendResult? last = null;
@@ -57,6 +60,11 @@ public sealed partial class SmsDispatcher(
 
             foreach (var account in health.Order(route.Accounts))
             {
+                if (round == 0 && account == tried)
+                {
+                    continue;
+                }
+
                 // Past its deadline no provider may be handed it: Scheduling may already count on the next channel.
                 if (recorder.ExpireIfPastDeadline(message))
                 {
@@ -95,8 +103,98 @@ public sealed partial class SmsDispatcher(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sends the queued messages of a batch (tracked, with their intake not yet committed): for each, the deadline and
+    /// the consent gate, then an attempt at the first account of its route in order of health — all committed at
+    /// once, with the intake, before any call; the calls side by side; their outcomes committed at once. A message no
+    /// account took in that first call goes on alone, each in a unit of work of its own and side by side, through the
+    /// rest of the route and the rounds after it (<see cref="DispatchAsync"/>). Returns with everything committed.
+    /// </summary>
+    public async Task DispatchBatchAsync(IReadOnlyList<(OutgoingMessage Message, string Text)> queued, CancellationToken cancellationToken)
+    {
+        var calls = new List<FirstCall>(queued.Count);
+        var alone = new List<(OutgoingMessage Message, string Text)>();
+        foreach (var (message, text) in queued)
+        {
+            var route = accounts.RouteFor(message.ClinicId);
+            var order = health.Order(route.Accounts);
+            if (order.Count == 0)
+            {
+                alone.Add((message, text));
+                continue;
+            }
+
+            if (recorder.ExpireIfPastDeadline(message))
+            {
+                continue;
+            }
+
+            var decision = await gate.CheckAsync(message.Contact, Channels.Sms, message.Purpose, cancellationToken);
+            if (decision.Clearance is not { } clearance)
+            {
+                recorder.Transition(message, MessageStatuses.Blocked, decision.Reason, decision.Cause);
+                LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decision.Reason!);
+                continue;
+            }
+
+            var attempt = NewAttempt(message, order[0], text);
+            var request = new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference,
+                CallbackUrl(order[0]), message.NotAfter - time.GetUtcNow());
+            calls.Add(new FirstCall(message, text, attempt, accounts.Provider(order[0]), request));
+        }
+
+        recorder.CallFollows();
+        await db.SaveChangesAsync(cancellationToken);
+
+        var results = await Task.WhenAll(calls.Select(call => CallAsync(call.Provider, call.Request, cancellationToken)));
+        var goOn = new List<(Guid MessageId, string Text, string Tried)>();
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            health.Record(call.Provider.Account, results[i]);
+            if (!await RecordOutcomeAsync(call.Message, call.Attempt, call.Provider, results[i], call.Text, cancellationToken))
+            {
+                goOn.Add((call.Message.MessageId, call.Text, call.Provider.Account));
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        _resumePoint = null; // each message's own, handed to its own unit of work below
+
+        await Task.WhenAll(
+            alone.Select(m => GoOnAloneAsync(m.Message.MessageId, m.Text, tried: null, cancellationToken))
+                .Concat(goOn.Select(m => GoOnAloneAsync(m.MessageId, m.Text, m.Tried, cancellationToken))));
+    }
+
+    private sealed record FirstCall(OutgoingMessage Message, string Text, SendAttempt Attempt, ISmsProvider Provider, SmsSendRequest Request);
+
+    /// <summary>One message of a batch sent on by itself, from where the batch left it (committed, queued).</summary>
+    private async Task GoOnAloneAsync(Guid messageId, string text, string? tried, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<SmsDispatcher>();
+        var ownDb = scope.ServiceProvider.GetRequiredService<SmsDbContext>();
+        var message = await ownDb.Messages.SingleAsync(m => m.MessageId == messageId, cancellationToken);
+        if (tried is not null)
+        {
+            // The attempt that surely did not send stays open until the next one starts (a resume point for the resolver).
+            own._resumePoint = await ownDb.SendAttempts.SingleAsync(a => a.MessageId == messageId && a.Number == message.Attempts, cancellationToken);
+        }
+
+        await own.DispatchAsync(message, text, cancellationToken, tried);
+    }
+
     /// <summary>The attempt is on record before the call: a crash mid-call leaves it open for the resolver.</summary>
     private async Task<SendAttempt> BeginAttemptAsync(OutgoingMessage message, string account, string text, CancellationToken cancellationToken)
+    {
+        var attempt = NewAttempt(message, account, text);
+        recorder.CallFollows();
+        await db.SaveChangesAsync(cancellationToken);
+        return attempt;
+    }
+
+    /// <summary>The next attempt at <paramref name="account"/>, tracked (the caller commits it before the call).</summary>
+    private SendAttempt NewAttempt(OutgoingMessage message, string account, string text)
     {
         var now = time.GetUtcNow();
         CloseResumePoint();
@@ -113,8 +211,6 @@ public sealed partial class SmsDispatcher(
             ResolveAfter = now + options.Value.Resolution.InFlightGrace,
         };
         db.SendAttempts.Add(attempt);
-        recorder.CallFollows();
-        await db.SaveChangesAsync(cancellationToken);
         return attempt;
     }
 
@@ -161,8 +257,17 @@ public sealed partial class SmsDispatcher(
         }
     }
 
-    /// <summary>Records the outcome; true when the message needs no further call now.</summary>
+    /// <summary>Records the outcome and commits it; true when the message needs no further call now.</summary>
     public async Task<bool> SettleAsync(
+        OutgoingMessage message, SendAttempt attempt, ISmsProvider provider, SmsSendResult result, string text, CancellationToken cancellationToken)
+    {
+        var settled = await RecordOutcomeAsync(message, attempt, provider, result, text, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return settled;
+    }
+
+    /// <summary>Records the outcome in the unit of work; true when the message needs no further call now.</summary>
+    private async Task<bool> RecordOutcomeAsync(
         OutgoingMessage message, SendAttempt attempt, ISmsProvider provider, SmsSendResult result, string text, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -221,7 +326,6 @@ public sealed partial class SmsDispatcher(
                 break;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         return settled;
     }
 
