@@ -121,6 +121,58 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
     }
 
     [Fact]
+    public async Task A_burst_taken_in_batches_ends_each_message_as_alone_and_sends_each_consented_number_once()
+    {
+        // Published back to back, so the gateway takes them in batches: consented numbers (one whose provider refuses
+        // the first call, which then goes on alone), numbers without consent, an invalid one, and one command twice.
+        var consented = new List<string>();
+        for (var i = 0; i < 9; i++)
+        {
+            consented.Add(NewPhone());
+            await ConsentAsync(consented[^1], "service", granted: true);
+        }
+
+        var unconsented = new[] { NewPhone(), NewPhone() };
+        await FaultAsync(consented[4], 220, times: 1);
+        var bus = app.Services.GetRequiredService<IBus>();
+        var toConsented = consented.Select(phone => Command(phone, "service")).ToList();
+        var toUnconsented = unconsented.Select(phone => Command(phone, "service")).ToList();
+        var invalid = Command("+7 000", "service");
+        foreach (var command in toConsented.Take(5).Concat(toUnconsented).Append(invalid).Append(toConsented[0]).Concat(toConsented.Skip(5)))
+        {
+            await bus.Publish(command);
+        }
+
+        foreach (var command in toConsented)
+        {
+            await WaitForStatusAsync(command.MessageId, "accepted");
+        }
+
+        foreach (var command in toUnconsented)
+        {
+            var blocked = await WaitForStatusAsync(command.MessageId, "blocked");
+            Assert.Equal("no consent on record for sms/service", blocked.GetProperty("reason").GetString());
+        }
+
+        var failed = await WaitForStatusAsync(invalid.MessageId, "failed-permanent");
+        Assert.Equal("no-contact", failed.GetProperty("cause").GetString());
+        var driver = new SmsDriver(app);
+        Assert.Equal(["not-sent", "accepted"], SmsDriver.Outcomes(await driver.AttemptsAsync(toConsented[4].MessageId)));
+        foreach (var command in toConsented.Where((_, i) => i != 4))
+        {
+            Assert.Equal(["accepted"], SmsDriver.Outcomes(await driver.AttemptsAsync(command.MessageId)));
+        }
+
+        foreach (var phone in consented)
+        {
+            Assert.Single(await driver.InboxAsync(phone));
+        }
+
+        var requests = await app.Simulator.Http.GetStringAsync("sim/requests");
+        Assert.All(unconsented, phone => Assert.DoesNotContain(phone.TrimStart('+'), requests, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_revocation_that_arrives_between_two_tries_blocks_the_second()
     {
         var phone = NewPhone();
