@@ -51,13 +51,38 @@ public sealed class ConsentGate(GatewayDbContext db, TimeProvider time)
     {
         if (!Purposes.All.Contains(purpose))
         {
-            return new ConsentDecision(null, $"unknown purpose '{purpose}'", StatusCauses.UnknownPurpose);
+            return Decide(null, contact, channel, purpose);
         }
 
         // Read from the database every time, never from this unit of work's cache: a consumer that asks again before a
         // retry must see a revocation another consumer committed meanwhile.
         var state = await db.ConsentStates.AsNoTracking()
             .SingleOrDefaultAsync(c => c.Contact == contact && c.Channel == channel && c.Purpose == purpose, cancellationToken);
+        return Decide(state, contact, channel, purpose);
+    }
+
+    /// <summary>
+    /// The same for a batch's messages on one channel, with one query: each decision as <see cref="CheckAsync"/>
+    /// gives it, in the order asked.
+    /// </summary>
+    public async Task<IReadOnlyList<ConsentDecision>> CheckAllAsync(
+        IReadOnlyList<(string Contact, string Purpose)> asks, string channel, CancellationToken cancellationToken)
+    {
+        var contacts = asks.Select(a => a.Contact).Distinct().ToList();
+        var states = (await db.ConsentStates.AsNoTracking()
+                .Where(c => c.Channel == channel && contacts.Contains(c.Contact))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(c => (c.Contact, c.Purpose));
+        return [.. asks.Select(a => Decide(states.GetValueOrDefault((a.Contact, a.Purpose)), a.Contact, channel, a.Purpose))];
+    }
+
+    private ConsentDecision Decide(ConsentState? state, string contact, string channel, string purpose)
+    {
+        if (!Purposes.All.Contains(purpose))
+        {
+            return new ConsentDecision(null, $"unknown purpose '{purpose}'", StatusCauses.UnknownPurpose);
+        }
+
         if (state is null)
         {
             return new ConsentDecision(null, $"no consent on record for {channel}/{purpose}", StatusCauses.NoConsent);

@@ -114,6 +114,7 @@ public sealed partial class SmsDispatcher(
     {
         var calls = new List<FirstCall>(queued.Count);
         var alone = new List<(OutgoingMessage Message, string Text)>();
+        var asking = new List<(OutgoingMessage Message, string Text, SmsRouteOptions Route, string Account)>(queued.Count);
         foreach (var (message, text) in queued)
         {
             var route = accounts.RouteFor(message.ClinicId);
@@ -121,26 +122,29 @@ public sealed partial class SmsDispatcher(
             if (order.Count == 0)
             {
                 alone.Add((message, text));
-                continue;
             }
-
-            if (recorder.ExpireIfPastDeadline(message))
+            else if (!recorder.ExpireIfPastDeadline(message))
             {
-                continue;
+                asking.Add((message, text, route, order[0]));
             }
+        }
 
-            var decision = await gate.CheckAsync(message.Contact, Channels.Sms, message.Purpose, cancellationToken);
-            if (decision.Clearance is not { } clearance)
+        // The gate for the whole batch with one query, right before the commit that precedes the calls.
+        var decisions = await gate.CheckAllAsync([.. asking.Select(a => (a.Message.Contact, a.Message.Purpose))], Channels.Sms, cancellationToken);
+        for (var i = 0; i < asking.Count; i++)
+        {
+            var (message, text, route, account) = asking[i];
+            if (decisions[i].Clearance is not { } clearance)
             {
-                recorder.Transition(message, MessageStatuses.Blocked, decision.Reason, decision.Cause);
-                LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decision.Reason!);
+                recorder.Transition(message, MessageStatuses.Blocked, decisions[i].Reason, decisions[i].Cause);
+                LogBlocked(logger, message.MessageId, ContactNormalizer.Mask(message.Contact), decisions[i].Reason!);
                 continue;
             }
 
-            var attempt = NewAttempt(message, order[0], text);
+            var attempt = NewAttempt(message, account, text);
             var request = new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference,
-                CallbackUrl(order[0]), message.NotAfter - time.GetUtcNow());
-            calls.Add(new FirstCall(message, text, attempt, accounts.Provider(order[0]), request));
+                CallbackUrl(account), message.NotAfter - time.GetUtcNow());
+            calls.Add(new FirstCall(message, text, attempt, accounts.Provider(account), request));
         }
 
         recorder.CallFollows();
