@@ -7,6 +7,7 @@ using Comms.Audience.Features.Rules;
 using Comms.Audience.Features.Scoring;
 using Comms.Audience.Features.Waitlist;
 using Comms.Audience.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
@@ -24,6 +25,7 @@ builder.AddChannels();
 builder.AddAnalytics();
 builder.AddCampaigns();
 builder.AddWaitlist();
+builder.AddMisIntegration();
 builder.AddServiceMessaging<AudienceDbContext>(
     bus => bus.AddHistoryConsumers().AddChannelConsumers().AddWaitlistConsumers(),
     (context, cfg) =>

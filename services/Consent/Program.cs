@@ -6,6 +6,7 @@ using Comms.Consent.Features.Messengers;
 using Comms.Consent.Features.Mis;
 using Comms.Consent.Features.OptOuts;
 using Comms.Consent.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
@@ -17,6 +18,7 @@ builder.AddServiceDatabase<ConsentDbContext>();
 builder.AddConsentLedger();
 builder.AddConsentAccess();
 builder.AddConsentImports();
+builder.AddMisIntegration();
 builder.AddServiceMessaging<ConsentDbContext>(
     bus => bus.AddMisConsentConsumers().AddOptOutConsumers().AddEvidenceConsumers().AddMessengerConsumers(),
     (context, cfg) => cfg.ReceiveMisConsentEvents(context));

@@ -4,6 +4,7 @@ using Comms.Feedback.Features.Managers;
 using Comms.Feedback.Features.Page;
 using Comms.Feedback.Features.Stats;
 using Comms.Feedback.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<FeedbackDbContext>();
 builder.AddFeedback();
+builder.AddMisIntegration();
 builder.AddServiceMessaging<FeedbackDbContext>(
     bus => bus.AddFeedbackConsumers(),
     (context, cfg) => cfg.ReceiveMisEvents(context));

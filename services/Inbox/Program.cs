@@ -1,8 +1,8 @@
 using Comms.Inbox.Features.Conversations;
 using Comms.Inbox.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
 using Comms.ServiceDefaults.Persistence;
 using Comms.StaffAccounts;
 using MassTransit;
@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<InboxDbContext>();
 builder.AddInbox();
+builder.AddMisIntegration();
 builder.AddServiceMessaging<InboxDbContext>(
     bus =>
     {

@@ -1,3 +1,4 @@
+using Comms.Mis;
 using Comms.Scheduling.Features.Appointments;
 using Comms.Scheduling.Features.MisEvents;
 using Comms.Scheduling.Features.Reminders;
@@ -13,6 +14,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<SchedulingDbContext>();
 builder.AddMisEvents();
 builder.AddReminders();
+builder.AddMisIntegration();
 builder.AddServiceMessaging<SchedulingDbContext>(
     bus => bus.AddSchedulingConsumers(),
     (context, cfg) => cfg.ReceiveMisEvents(context));

@@ -1,3 +1,4 @@
+using Comms.Mis;
 using Comms.ServiceDefaults;
 using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
@@ -19,6 +20,7 @@ builder.Services.AddHostedService<ShippedTemplatesSeeder>(); // after the migrat
 builder.AddTemplateRendering();
 builder.AddApiKeys();
 builder.AddTemplatingSignIn();
+builder.AddMisIntegration();
 builder.AddServiceMessaging<TemplatingDbContext>(bus => bus.AddComposeConsumers());
 
 var app = builder.Build();

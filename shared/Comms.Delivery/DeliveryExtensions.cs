@@ -1,3 +1,4 @@
+using Comms.Mis;
 using Comms.Contracts.Templating;
 using Comms.Delivery.Consent;
 using Comms.Delivery.Messages;
@@ -19,6 +20,7 @@ public static class DeliveryExtensions
     public static IHostApplicationBuilder AddDeliveryPipeline<TDbContext>(this IHostApplicationBuilder builder)
         where TDbContext : GatewayDbContext
     {
+        builder.AddMisIntegration(); // every status change is told to the MIS too
         builder.Services.AddScoped<GatewayDbContext>(services => services.GetRequiredService<TDbContext>());
         builder.Services.AddScoped<ConsentGate>();
         builder.Services.AddScoped<OptOuts>();

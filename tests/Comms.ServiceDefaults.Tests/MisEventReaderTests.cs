@@ -1,6 +1,6 @@
 using System.Text;
 using Comms.Contracts.Mis;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 
 namespace Comms.ServiceDefaults.Tests;
 

@@ -5,7 +5,7 @@ using Comms.Feedback.Features.Replies;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Features.Visits;
 using Comms.ServiceDefaults.Access;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 

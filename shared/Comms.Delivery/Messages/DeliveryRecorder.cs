@@ -1,5 +1,6 @@
 using Comms.Contracts;
 using Comms.Contracts.Delivery;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 
 namespace Comms.Delivery.Messages;

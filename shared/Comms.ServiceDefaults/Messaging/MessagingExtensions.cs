@@ -49,11 +49,8 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<ErrorQueuesHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<ErrorQueuesHealthCheck>("error-queues", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddSingleton<OwnInboxMessages>();
-        builder.Services.AddBatchedMessage<Mis.RawMisEvent>(); // MisEventConsumer: batches, the inbox keyed by the CloudEvent's source and id
         builder.Services.AddSingleton<BatchIsolation>();
         builder.Services.AddSingleton<RawCloudEventPublisher>();
-        builder.Services.AddSingleton<CommsCloudEvents>();
-        builder.Services.AddSingleton<MessageStatusPublisher>();
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {

@@ -7,7 +7,8 @@ public static class Outbox
 {
     public const string CloudEventType = "cloudevent";
 
-    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>How every outbox body is written (web defaults: camelCase), the MIS's CloudEvents too.</summary>
+    public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Publishes <paramref name="message"/> on the bus once <c>SaveChanges</c> commits.</summary>
     public static Guid Publish<T>(this ServiceDbContext db, T message, TimeProvider time)

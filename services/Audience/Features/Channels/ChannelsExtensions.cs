@@ -1,5 +1,5 @@
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using MassTransit;
 
 namespace Comms.Audience.Features.Channels;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Comms.Audience.Persistence;
 using Comms.ServiceDefaults.Http;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using Comms.Audience.Features.Imports;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using MassTransit;
 
 namespace Comms.Audience.Features.History;

@@ -2,7 +2,7 @@ using Comms.Audience.Features.Waitlist;
 using Comms.Audience.Persistence;
 using Comms.Contracts.Mis;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 
 namespace Comms.Audience.Features.History;
 

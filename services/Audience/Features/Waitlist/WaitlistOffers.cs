@@ -3,6 +3,7 @@ using Comms.Audience.Features.Campaigns;
 using Comms.Audience.Persistence;
 using Comms.Contracts;
 using Comms.Contracts.Scheduling;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using Comms.Audience.Persistence;
 using Comms.Contracts.Delivery;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

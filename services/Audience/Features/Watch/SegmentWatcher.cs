@@ -2,6 +2,7 @@ using System.Text.Json;
 using Comms.Audience.Features.Scoring;
 using Comms.Audience.Persistence;
 using Comms.Contracts.Audience;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Comms.Consent.Persistence;
 using Comms.Contracts;
 using Comms.Contracts.Mis;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 
 namespace Comms.Consent.Features.Ledger;
 

@@ -1,5 +1,6 @@
 using Comms.Consent.Persistence;
 using Comms.Contracts.Consent;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;

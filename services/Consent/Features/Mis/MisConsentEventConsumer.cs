@@ -3,7 +3,7 @@ using Comms.Consent.Persistence;
 using Comms.Contracts.Mis;
 using Comms.ServiceDefaults.Contacts;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 

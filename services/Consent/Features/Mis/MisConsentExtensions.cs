@@ -1,4 +1,4 @@
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using MassTransit;
 
 namespace Comms.Consent.Features.Mis;

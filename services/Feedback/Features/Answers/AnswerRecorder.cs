@@ -2,6 +2,7 @@ using Comms.Contracts;
 using Comms.Contracts.Templating;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Options;

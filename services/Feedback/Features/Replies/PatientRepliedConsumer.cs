@@ -4,6 +4,7 @@ using Comms.Contracts.Scheduling;
 using Comms.Feedback.Features.Answers;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;

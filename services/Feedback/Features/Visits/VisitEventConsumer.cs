@@ -2,7 +2,7 @@ using Comms.Contracts.Mis;
 using Comms.Feedback.Features.Requests;
 using Comms.Feedback.Persistence;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 
 namespace Comms.Feedback.Features.Visits;
 

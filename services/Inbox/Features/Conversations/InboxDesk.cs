@@ -1,6 +1,7 @@
 using Comms.Contracts;
 using Comms.Contracts.Scheduling;
 using Comms.Inbox.Persistence;
+using Comms.Mis;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Comms.StaffAccounts;

@@ -2,7 +2,7 @@ using Comms.Contracts.Mis;
 using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 
 namespace Comms.Scheduling.Features.MisEvents;
 

@@ -3,7 +3,7 @@ using Comms.Contracts.Mis;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Access;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Comms.Contracts.Mis;
 using Comms.Scheduling.Features.Reminders;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 

@@ -3,7 +3,7 @@ using Comms.Contracts.Audience;
 using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Messaging;
-using Comms.ServiceDefaults.Mis;
+using Comms.Mis;
 using Comms.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using Comms.Contracts.Delivery;
+using Comms.Mis;
 using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Persistence;
 using Comms.ServiceDefaults.Messaging;

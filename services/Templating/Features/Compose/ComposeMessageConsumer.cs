@@ -2,6 +2,7 @@ using Comms.Contracts;
 using Comms.Contracts.Delivery;
 using Comms.Contracts.Scheduling;
 using Comms.Contracts.Templating;
+using Comms.Mis;
 using Comms.ServiceDefaults.Contacts;
 using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;

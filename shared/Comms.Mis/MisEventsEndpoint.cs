@@ -1,7 +1,7 @@
 using Comms.ServiceDefaults.Messaging;
 using MassTransit;
 
-namespace Comms.ServiceDefaults.Mis;
+namespace Comms.Mis;
 
 /// <summary>
 /// What MassTransit hands a consumer for a raw MIS CloudEvent. It binds no fields on purpose: the consumer reads the

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Comms.Contracts.Delivery;
+using Comms.ServiceDefaults.Messaging;
 using Comms.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Hosting;
 
-namespace Comms.ServiceDefaults.Messaging;
+namespace Comms.Mis;
 
 /// <summary>
 /// Events for the MIS: CloudEvents 1.0 in structured JSON on the <c>comms.events</c> topic exchange (routing key =

@@ -5,7 +5,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
-namespace Comms.ServiceDefaults.Mis;
+namespace Comms.Mis;
 
 /// <summary>
 /// What every service's consumer of the MIS's events does around its own work: each event read and validated exactly

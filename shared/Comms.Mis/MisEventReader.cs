@@ -6,7 +6,7 @@ using Comms.Contracts.Mis;
 using Comms.ServiceDefaults.Contacts;
 using Comms.ServiceDefaults.Http;
 
-namespace Comms.ServiceDefaults.Mis;
+namespace Comms.Mis;
 
 /// <summary>The outcome of reading one MIS CloudEvent: the event, or every problem found, keyed by JSON path.</summary>
 public sealed record MisEventReadResult(MisEvent? Event, IReadOnlyDictionary<string, string[]> Errors)

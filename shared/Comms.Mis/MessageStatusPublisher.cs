@@ -1,7 +1,7 @@
 using Comms.Contracts.Delivery;
 using Comms.ServiceDefaults.Persistence;
 
-namespace Comms.ServiceDefaults.Messaging;
+namespace Comms.Mis;
 
 /// <summary>
 /// A message's status change, told twice in one transaction: to Comms services as <see cref="MessageStatusChanged"/>

@@ -1,6 +1,6 @@
 using Comms.Contracts.Mis;
 
-namespace Comms.ServiceDefaults.Mis;
+namespace Comms.Mis;
 
 public static class MisEventSubject
 {
