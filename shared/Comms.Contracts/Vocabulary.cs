@@ -11,6 +11,44 @@ public static class Channels
     public static readonly IReadOnlyList<string> All = [Sms, WhatsApp, Email, Max];
 }
 
+/// <summary>
+/// What a reply to a message answers: its <c>ExpectedReply</c>, given by the service that plans it, carried to the
+/// gateways (which offer the matching buttons) and back on <c>PatientReplied</c> to the service that reads the answer.
+/// </summary>
+public static class ExpectedReplies
+{
+    /// <summary>1 — confirm, 2 — cancel (Scheduling's confirmation requests).</summary>
+    public const string Confirmation = "confirmation";
+
+    /// <summary>A rating from 1 to 5 (Feedback's requests).</summary>
+    public const string Rating = "rating";
+
+    /// <summary>A few words about the visit (Feedback's follow-up after a rating).</summary>
+    public const string Review = "review";
+
+    /// <summary>1 — take the freed time, 2 — not needed (Audience's waitlist offers).</summary>
+    public const string Waitlist = "waitlist";
+
+    public static readonly IReadOnlyList<string> All = [Confirmation, Rating, Review, Waitlist];
+}
+
+/// <summary>The template keys the services send under and Templating ships texts for (docs/templates.md).</summary>
+public static class TemplateKeys
+{
+    public const string AppointmentConfirmation = "appointment.confirmation";
+    public const string AppointmentReminder = "appointment.reminder";
+    public const string AppointmentMissed = "appointment.missed";
+    public const string AppointmentRecall = "appointment.recall";
+    public const string FeedbackRequest = "feedback.request";
+    public const string FeedbackFollowUp = "feedback.followup";
+    public const string WaitlistOffer = "waitlist.offer";
+    public const string WaitlistClaimed = "waitlist.claimed";
+    public const string WaitlistTaken = "waitlist.taken";
+    public const string InboxReply = "inbox.reply";
+    public const string QuickAddress = "inbox.quick.address";
+    public const string QuickPhone = "inbox.quick.phone";
+}
+
 /// <summary>Why a message is sent: it decides which consent it needs (126-ФЗ ст. 44.1; 38-ФЗ ст. 18 for marketing).</summary>
 public static class Purposes
 {

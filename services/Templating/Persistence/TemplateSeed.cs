@@ -14,18 +14,18 @@ namespace Comms.Templating.Persistence;
 /// </summary>
 public static class TemplateSeed
 {
-    public const string ConfirmationKey = "appointment.confirmation";
-    public const string ReminderKey = "appointment.reminder";
-    public const string MissedKey = "appointment.missed";
-    public const string RecallKey = "appointment.recall";
-    public const string FeedbackRequestKey = "feedback.request";
-    public const string FeedbackFollowUpKey = "feedback.followup";
-    public const string WaitlistOfferKey = "waitlist.offer";
-    public const string WaitlistClaimedKey = "waitlist.claimed";
-    public const string WaitlistTakenKey = "waitlist.taken";
-    public const string InboxReplyKey = "inbox.reply";
-    public const string QuickAddressKey = "inbox.quick.address";
-    public const string QuickPhoneKey = "inbox.quick.phone";
+    public const string ConfirmationKey = TemplateKeys.AppointmentConfirmation;
+    public const string ReminderKey = TemplateKeys.AppointmentReminder;
+    public const string MissedKey = TemplateKeys.AppointmentMissed;
+    public const string RecallKey = TemplateKeys.AppointmentRecall;
+    public const string FeedbackRequestKey = TemplateKeys.FeedbackRequest;
+    public const string FeedbackFollowUpKey = TemplateKeys.FeedbackFollowUp;
+    public const string WaitlistOfferKey = TemplateKeys.WaitlistOffer;
+    public const string WaitlistClaimedKey = TemplateKeys.WaitlistClaimed;
+    public const string WaitlistTakenKey = TemplateKeys.WaitlistTaken;
+    public const string InboxReplyKey = TemplateKeys.InboxReply;
+    public const string QuickAddressKey = TemplateKeys.QuickAddress;
+    public const string QuickPhoneKey = TemplateKeys.QuickPhone;
     public const string SystemAuthor = "system";
     public const string DefaultLocale = "ru";
 

@@ -131,13 +131,40 @@ public sealed record ConsentChangedData(
     DateTimeOffset? CapturedAt,
     string? CapturedBy);
 
-/// <summary>How a consent was given or withdrawn: the evidence a court asks for.</summary>
+/// <summary>How a consent was given or withdrawn: the evidence a court asks for. Each word is defined here once.</summary>
 public static class ConsentMethods
 {
-    public static readonly IReadOnlyList<string> All =
-    [
-        "mis_checkbox", "paper_form", "web_form", "reply", "email_link", "verbal_recorded", "carrier_stop_list", "admin",
-    ];
+    public const string MisCheckbox = "mis_checkbox";
+    public const string PaperForm = "paper_form";
+    public const string WebForm = "web_form";
+
+    /// <summary>The patient's own reply (an opt-out word such as «СТОП»).</summary>
+    public const string Reply = "reply";
+
+    /// <summary>The patient used a link in an email (unsubscribe).</summary>
+    public const string EmailLink = "email_link";
+
+    public const string VerbalRecorded = "verbal_recorded";
+
+    /// <summary>The carrier reports the number on its stop list.</summary>
+    public const string CarrierStopList = "carrier_stop_list";
+
+    public const string Admin = "admin";
+
+    /// <summary>A gateway's: the patient opened their personal link to the clinic's bot and wrote to it.</summary>
+    public const string MessengerLink = "messenger_link";
+
+    /// <summary>A gateway's: the patient blocked the clinic's bot in the messenger.</summary>
+    public const string MessengerBlocked = "messenger_blocked";
+
+    /// <summary>What the MIS may send (<c>consent.changed</c>'s <c>method</c>).</summary>
+    public static readonly IReadOnlyList<string> All = [MisCheckbox, PaperForm, WebForm, Reply, EmailLink, VerbalRecorded, CarrierStopList, Admin];
+
+    /// <summary>The patient's own refusals: no grant the clinic records overrides them without a new act of the patient.</summary>
+    public static readonly IReadOnlyList<string> PatientOptOuts = [Reply, EmailLink, CarrierStopList, MessengerBlocked];
+
+    /// <summary>The patient's own acts, which may lift their own refusal.</summary>
+    public static readonly IReadOnlyList<string> PatientActs = [PaperForm, WebForm, VerbalRecorded, Reply, EmailLink, MessengerLink];
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace Comms.Contracts.Templating;
 /// <param name="Email">Lower-case address.</param>
 /// <param name="Html">The HTML part; null when the template has none (the mail is then plain text only).</param>
 /// <param name="Text">The plain-text part (the template's body).</param>
-/// <param name="ExpectedReply">What a reply to this message answers ("confirmation", "rating", "waitlist"), or null.</param>
+/// <param name="ExpectedReply">What a reply to this message answers (<see cref="Comms.Contracts.ExpectedReplies"/>), or null.</param>
 /// <param name="NotAfter">No provider is handed the message after this moment (see ComposeMessage.NotAfter).</param>
 public sealed record SendEmail(
     Guid MessageId,

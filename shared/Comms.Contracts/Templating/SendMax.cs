@@ -6,7 +6,7 @@ namespace Comms.Contracts.Templating;
 /// <paramref name="PatientId"/>), or by <paramref name="MessengerId"/> when the MIS knows it.
 /// </summary>
 /// <param name="Text">The message; with reply buttons when <paramref name="ExpectedReply"/> asks for an answer.</param>
-/// <param name="ExpectedReply">What a reply to this message answers ("confirmation", "rating", "waitlist"), or null.</param>
+/// <param name="ExpectedReply">What a reply to this message answers (<see cref="Comms.Contracts.ExpectedReplies"/>), or null.</param>
 /// <param name="NotAfter">No provider is handed the message after this moment (see ComposeMessage.NotAfter).</param>
 public sealed record SendMax(
     Guid MessageId,

@@ -2,7 +2,7 @@ namespace Comms.Contracts.Templating;
 
 /// <summary>Templating hands a rendered SMS to Gateway.Sms.</summary>
 /// <param name="Phone">E.164, e.g. "+79161234567".</param>
-/// <param name="ExpectedReply">What a reply to this message answers ("confirmation", "rating", "waitlist"), or null.</param>
+/// <param name="ExpectedReply">What a reply to this message answers (<see cref="Comms.Contracts.ExpectedReplies"/>), or null.</param>
 /// <param name="NotAfter">No provider is handed the message after this moment (see ComposeMessage.NotAfter).</param>
 public sealed record SendSms(
     Guid MessageId,

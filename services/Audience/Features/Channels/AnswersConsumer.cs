@@ -1,3 +1,4 @@
+using Comms.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using Comms.Audience.Persistence;
@@ -48,7 +49,7 @@ public sealed class AnswersConsumer(AudienceDbContext db, TimeProvider time) : I
             fact = new MessageFact
             {
                 MessageId = messageId, ClinicId = Text(data, "clinicId"), PatientId = Text(data, "patientId"),
-                AppointmentId = Text(data, "appointmentId"), ExpectedReply = "confirmation",
+                AppointmentId = Text(data, "appointmentId"), ExpectedReply = ExpectedReplies.Confirmation,
             };
             db.Messages.Add(fact);
         }

@@ -81,7 +81,7 @@ public sealed class ChannelReports(AudienceDbContext db, AudienceScoring scoring
             .ToList();
         foreach (var kind in new[] { "confirmation", "reminder" })
         {
-            var ofKind = timed.Where(t => (t.Fact.ExpectedReply == "confirmation") == (kind == "confirmation")).ToList();
+            var ofKind = timed.Where(t => (t.Fact.ExpectedReply == ExpectedReplies.Confirmation) == (kind == "confirmation")).ToList();
             foreach (var group in ofKind.GroupBy(t => LeadBucket(t.Visit.StartsAt!.Value - t.Fact.RequestedAt!.Value)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 rows.Add(Timing(kind, "lead:" + group.Key, [.. group]));
@@ -160,7 +160,7 @@ public sealed class ChannelReports(AudienceDbContext db, AudienceScoring scoring
         int Count(Func<MessageFact, bool> f) => facts.Count(f);
         var sent = Count(f => f.Status is MessageStatuses.Accepted or MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Expired);
         var delivered = Count(f => f.Status == MessageStatuses.Delivered);
-        var requests = facts.Where(f => f.ExpectedReply == "confirmation").ToList();
+        var requests = facts.Where(f => f.ExpectedReply == ExpectedReplies.Confirmation).ToList();
         var confirmed = requests.Where(f => f.Answer == MessageAnswers.Confirmed).ToList();
         var unanswered = requests.Where(f => f.Answer is null && f.Status != MessageStatuses.Blocked).ToList();
         double? NoShowShare(List<MessageFact> of)

@@ -24,12 +24,12 @@ public sealed partial class WaitlistOffers(
     TimeProvider time,
     ILogger<WaitlistOffers> logger)
 {
-    public const string OfferKey = "waitlist.offer";
-    public const string ClaimedKey = "waitlist.claimed";
-    public const string TakenKey = "waitlist.taken";
+    public const string OfferKey = TemplateKeys.WaitlistOffer;
+    public const string ClaimedKey = TemplateKeys.WaitlistClaimed;
+    public const string TakenKey = TemplateKeys.WaitlistTaken;
 
     /// <summary>What a reply to an offer answers (ComposeMessage.ExpectedReply, PatientReplied.ExpectedReply).</summary>
-    public const string ExpectedReply = "waitlist";
+    public const string ExpectedReply = ExpectedReplies.Waitlist;
 
     public const string SlotClaimed = "slot.claimed";
 

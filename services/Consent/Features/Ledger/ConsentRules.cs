@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using System.Globalization;
 using Comms.Consent.Persistence;
 using Comms.Contracts;
@@ -14,11 +15,11 @@ public static class ConsentRules
 {
     /// <summary>Revocations the patient made personally: a reply, an unsubscribe link, a carrier stop-list, blocking the
     /// clinic's bot in a messenger.</summary>
-    public static readonly IReadOnlyList<string> PatientOptOutMethods = ["reply", "email_link", "carrier_stop_list", "messenger_blocked"];
+    public static readonly IReadOnlyList<string> PatientOptOutMethods = ConsentMethods.PatientOptOuts;
 
     /// <summary>Methods that show the patient's own act: enough to lift their opt-out when the evidence is new.
     /// "messenger_link": the patient opened their personal link to the clinic's bot and wrote to it.</summary>
-    public static readonly IReadOnlyList<string> PatientActMethods = ["paper_form", "web_form", "verbal_recorded", "reply", "email_link", "messenger_link"];
+    public static readonly IReadOnlyList<string> PatientActMethods = ConsentMethods.PatientActs;
 
     public static bool IsPatientOptOut(ConsentRecord record) => !record.Granted && PatientOptOutMethods.Contains(record.Method);
 

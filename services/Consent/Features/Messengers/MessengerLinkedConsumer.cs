@@ -1,5 +1,6 @@
 using Comms.Consent.Features.Ledger;
 using Comms.Consent.Persistence;
+using Comms.Contracts.Mis;
 using Comms.Contracts;
 using Comms.Contracts.Delivery;
 using Comms.ServiceDefaults.Contacts;
@@ -21,7 +22,7 @@ public sealed partial class MessengerLinkedConsumer(
     TimeProvider time,
     ILogger<MessengerLinkedConsumer> logger) : IConsumer<MessengerLinked>
 {
-    public const string Method = "messenger_link";
+    public const string Method = ConsentMethods.MessengerLink;
 
     public async Task Consume(ConsumeContext<MessengerLinked> context)
     {

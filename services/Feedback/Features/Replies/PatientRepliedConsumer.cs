@@ -27,7 +27,7 @@ public sealed partial class PatientRepliedConsumer(
     IOptionsMonitor<FeedbackOptions> options,
     ILogger<PatientRepliedConsumer> logger) : IConsumer<PatientReplied>
 {
-    public const string FollowUpTemplateKey = "feedback.followup";
+    public const string FollowUpTemplateKey = TemplateKeys.FeedbackFollowUp;
 
     public async Task Consume(ConsumeContext<PatientReplied> context)
     {

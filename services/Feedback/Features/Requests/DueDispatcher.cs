@@ -26,7 +26,7 @@ public sealed partial class DueDispatcher(
     FailingRows<Guid> failing,
     ILogger<DueDispatcher> logger) : BackgroundService
 {
-    public const string RequestTemplateKey = "feedback.request";
+    public const string RequestTemplateKey = TemplateKeys.FeedbackRequest;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -218,9 +218,3 @@ public sealed partial class DueDispatcher(
     private static partial void LogRequestFailed(ILogger logger, Exception exception, Guid messageId);
 }
 
-/// <summary>What a reply to a Feedback message answers (ComposeMessage.ExpectedReply, PatientReplied.ExpectedReply).</summary>
-public static class ExpectedReplies
-{
-    public const string Rating = "rating";
-    public const string Review = "review";
-}

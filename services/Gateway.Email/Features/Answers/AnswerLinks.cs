@@ -1,3 +1,4 @@
+using Comms.Contracts;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -28,7 +29,7 @@ public enum AnswerLinkState
 public sealed class AnswerLinks(IOptions<AnswerLinkOptions> options, TimeProvider time)
 {
     /// <summary>The expected reply of a confirmation request (ComposeMessage.ExpectedReply, as Scheduling sets it).</summary>
-    public const string ConfirmationReply = "confirmation";
+    public const string ConfirmationReply = ExpectedReplies.Confirmation;
 
     public const string Confirm = "1";
     public const string Cancel = "2";

@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -164,7 +165,7 @@ public sealed partial class ReplyMailHandler(
         {
             var last = answered ?? await db.Messages.AsNoTracking().Where(m => m.Contact == sender && m.Channel == Channels.Email)
                 .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-            await optOuts.RecordAsync(Channels.Email, sender, OptOutWords.RefusedPurposes, "reply", text,
+            await optOuts.RecordAsync(Channels.Email, sender, OptOutWords.RefusedPurposes, ConsentMethods.Reply, text,
                 last?.ClinicId, last?.PatientId, last?.MessageId, cancellationToken);
             row.MessageId = last?.MessageId;
             return ReplyOutcomes.OptOut;

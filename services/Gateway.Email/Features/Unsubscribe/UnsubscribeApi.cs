@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using System.Net;
 using Comms.Contracts;
 using Comms.Delivery.Consent;
@@ -75,7 +76,7 @@ public static class UnsubscribeApi
     /// «Готово» is true either way. The caller saves.
     /// </summary>
     internal static async Task RecordAsync(OptOuts optOuts, UnsubscribeRequest request, string evidence, CancellationToken cancellationToken) =>
-        await optOuts.RecordUnlessStandingAsync(Channels.Email, request.Contact, [request.Purpose], "email_link", evidence, request.ClinicId,
+        await optOuts.RecordUnlessStandingAsync(Channels.Email, request.Contact, [request.Purpose], ConsentMethods.EmailLink, evidence, request.ClinicId,
             request.PatientId, request.MessageId, cancellationToken);
 
     private static ProblemHttpResult InvalidLink() => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,

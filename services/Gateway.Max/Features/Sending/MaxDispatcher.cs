@@ -26,9 +26,9 @@ public sealed partial class MaxDispatcher(
     /// <summary>The reply buttons: a tap sends back the digit Scheduling, Feedback and Audience's waitlist already read from SMS.</summary>
     public static MaxContent ContentFor(string text, string? expectedReply) => expectedReply switch
     {
-        "confirmation" => new MaxContent(text, [("1", "Подтверждаю"), ("2", "Отменить")]),
-        "rating" => new MaxContent(text, [.. Enumerable.Range(1, 5).Select(n => (n.ToString(System.Globalization.CultureInfo.InvariantCulture), new string('★', n)))]),
-        "waitlist" => new MaxContent(text, [("1", "Записаться"), ("2", "Не нужно")]),
+        ExpectedReplies.Confirmation => new MaxContent(text, [("1", "Подтверждаю"), ("2", "Отменить")]),
+        ExpectedReplies.Rating => new MaxContent(text, [.. Enumerable.Range(1, 5).Select(n => (n.ToString(System.Globalization.CultureInfo.InvariantCulture), new string('★', n)))]),
+        ExpectedReplies.Waitlist => new MaxContent(text, [("1", "Записаться"), ("2", "Не нужно")]),
         _ => new MaxContent(text, []),
     };
 

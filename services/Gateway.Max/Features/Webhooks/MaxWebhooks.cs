@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,7 +34,7 @@ public static partial class MaxWebhooks
     public const string TapAcknowledgement = "Спасибо, ответ принят";
 
     /// <summary>The consent method of an opt-out by blocking the bot.</summary>
-    public const string BlockedMethod = "messenger_blocked";
+    public const string BlockedMethod = ConsentMethods.MessengerBlocked;
     private const int MaxBody = 1024 * 1024;
 
     public static IEndpointRouteBuilder MapMaxWebhooks(this IEndpointRouteBuilder routes)
@@ -160,7 +161,7 @@ public static partial class MaxWebhooks
                     var last = await db.Messages.AsNoTracking().Where(m => m.Contact == userId && m.Channel == Channels.Max)
                         .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
                     var link = await db.Links.AsNoTracking().Where(l => l.UserId == userId).OrderByDescending(l => l.LinkedAt).FirstOrDefaultAsync(cancellationToken);
-                    await optOuts.RecordAsync(Channels.Max, userId, OptOutWords.RefusedPurposes, "reply", text,
+                    await optOuts.RecordAsync(Channels.Max, userId, OptOutWords.RefusedPurposes, ConsentMethods.Reply, text,
                         last?.ClinicId ?? link?.ClinicId, last?.PatientId ?? link?.PatientId, last?.MessageId, cancellationToken);
                     return;
                 }

@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using Comms.Contracts;
 using Comms.Contracts.Delivery;
 using Comms.Delivery.Consent;
@@ -293,7 +294,7 @@ public sealed partial class SmsDispatcher(
                 recorder.Transition(message, MessageStatuses.FailedPermanent, rejected.Reason);
                 if (rejected.Kind == RejectionKind.StopListed)
                 {
-                    await optOuts.RecordAsync(Channels.Sms, message.Contact, OptOutWords.RefusedPurposes, "carrier_stop_list", rejected.Reason,
+                    await optOuts.RecordAsync(Channels.Sms, message.Contact, OptOutWords.RefusedPurposes, ConsentMethods.CarrierStopList, rejected.Reason,
                         message.ClinicId, message.PatientId, message.MessageId, cancellationToken);
                 }
                 else if (rejected.Kind == RejectionKind.BadNumber)

@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using System.Security.Cryptography;
 using System.Text;
 using Comms.Contracts;
@@ -153,7 +154,7 @@ public static partial class SmsWebhooks
         {
             if (receipt.StopListed)
             {
-                await optOuts.RecordAsync(Channels.Sms, message.Contact, OptOutWords.RefusedPurposes, "carrier_stop_list", receipt.Reason ?? receipt.Code,
+                await optOuts.RecordAsync(Channels.Sms, message.Contact, OptOutWords.RefusedPurposes, ConsentMethods.CarrierStopList, receipt.Reason ?? receipt.Code,
                     message.ClinicId, message.PatientId, message.MessageId, cancellationToken);
             }
             else if (receipt.BadNumber)
@@ -182,7 +183,7 @@ public static partial class SmsWebhooks
         {
             var last = await db.Messages.AsNoTracking().Where(m => m.Contact == inbound.From && m.Channel == Channels.Sms)
                 .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-            await optOuts.RecordAsync(Channels.Sms, inbound.From, OptOutWords.RefusedPurposes, "reply", inbound.Text.Trim(),
+            await optOuts.RecordAsync(Channels.Sms, inbound.From, OptOutWords.RefusedPurposes, ConsentMethods.Reply, inbound.Text.Trim(),
                 last?.ClinicId, last?.PatientId, last?.MessageId, cancellationToken);
             return;
         }

@@ -58,9 +58,9 @@ public sealed partial class WhatsAppDispatcher(
 
         return expectedReply switch
         {
-            "confirmation" when text.Length <= InteractiveBodyLimit =>
+            ExpectedReplies.Confirmation when text.Length <= InteractiveBodyLimit =>
                 new WhatsAppContent.Buttons(text, [new Choice(ConfirmId, "Подтверждаю"), new Choice(CancelId, "Отменить")]),
-            "rating" when text.Length <= InteractiveBodyLimit =>
+            ExpectedReplies.Rating when text.Length <= InteractiveBodyLimit =>
                 new WhatsAppContent.List(text, "Поставить оценку",
                     [.. Enumerable.Range(1, 5).Select(n => new Choice(RatingIdPrefix + n, new string('★', n) + " " + n))]),
             _ => new WhatsAppContent.Text(text),

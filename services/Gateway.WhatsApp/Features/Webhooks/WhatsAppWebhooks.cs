@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -300,7 +301,7 @@ public static partial class WhatsAppWebhooks
         {
             var last = await db.Messages.AsNoTracking().Where(m => m.Contact == phone && m.Channel == Channels.WhatsApp)
                 .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-            await optOuts.RecordAsync(Channels.WhatsApp, phone, OptOutWords.RefusedPurposes, "reply", text.Trim(),
+            await optOuts.RecordAsync(Channels.WhatsApp, phone, OptOutWords.RefusedPurposes, ConsentMethods.Reply, text.Trim(),
                 last?.ClinicId, last?.PatientId, last?.MessageId, cancellationToken);
             return;
         }

@@ -1,3 +1,4 @@
+using Comms.Contracts.Mis;
 using Comms.Contracts;
 using Comms.Contracts.Scheduling;
 using Comms.Inbox.Persistence;
@@ -24,7 +25,7 @@ public sealed partial class InboxDesk(
     TimeProvider time,
     ILogger<InboxDesk> logger)
 {
-    public const string ReplyTemplateKey = "inbox.reply";
+    public const string ReplyTemplateKey = TemplateKeys.InboxReply;
     public const string RescheduleRequested = "appointment.reschedule_requested";
 
     public sealed record Summary(Conversation Conversation, string? LastText, string? LastDirection, bool RescheduleHint, string? PatientName);
@@ -256,7 +257,7 @@ public sealed partial class InboxDesk(
         return true;
     }
 
-    private static string OptedOutReason(PatientChannel record) => record.Method is "reply" or "email_link" or "carrier_stop_list" or "messenger_blocked"
+    private static string OptedOutReason(PatientChannel record) => ConsentMethods.PatientOptOuts.Contains(record.Method)
         ? $"Пациент отказался от сообщений в канале «{record.Channel}» (СТОП): ответ не отправлен."
         : $"Согласие пациента на сообщения в канале «{record.Channel}» отозвано: ответ не отправлен.";
 

@@ -1,3 +1,4 @@
+using Comms.Contracts;
 using System.Globalization;
 using System.Text;
 using Comms.Inbox.Persistence;
@@ -306,13 +307,13 @@ public static class InboxPages
 
     private static string KindName(string? kind) => kind switch
     {
-        "appointment.confirmation" => "запрос подтверждения",
-        "appointment.reminder" => "напоминание",
-        "appointment.missed" => "пропущенный приём",
-        "appointment.recall" => "плановый визит",
-        "feedback.request" => "просьба оценить визит",
-        "feedback.followup" => "благодарность за оценку",
-        "waitlist.offer" or "waitlist.claimed" or "waitlist.taken" => "лист ожидания",
+        TemplateKeys.AppointmentConfirmation => "запрос подтверждения",
+        TemplateKeys.AppointmentReminder => "напоминание",
+        TemplateKeys.AppointmentMissed => "пропущенный приём",
+        TemplateKeys.AppointmentRecall => "плановый визит",
+        TemplateKeys.FeedbackRequest => "просьба оценить визит",
+        TemplateKeys.FeedbackFollowUp => "благодарность за оценку",
+        TemplateKeys.WaitlistOffer or TemplateKeys.WaitlistClaimed or TemplateKeys.WaitlistTaken => "лист ожидания",
         { } k when k.StartsWith("campaign.", StringComparison.Ordinal) => "рассылка",
         _ => "сообщение",
     };

@@ -1,3 +1,4 @@
+using Comms.Contracts;
 using Comms.Scheduling.Features.Rules;
 using Comms.Scheduling.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -36,7 +37,7 @@ public sealed partial class MergedSends(
         {
             var appointment = await db.Appointments.FindAsync([send.ClinicId, send.AppointmentId], cancellationToken);
             if (appointment is not { Status: AppointmentStatuses.Booked } ||
-                (send.ExpectedReply == "confirmation" && appointment.Confirmation is not null) ||
+                (send.ExpectedReply == ExpectedReplies.Confirmation && appointment.Confirmation is not null) ||
                 await SupersededAsync(send, cancellationToken))
             {
                 continue; // nothing left to tell: closed, already answered, or a newer plan has its own send of this kind

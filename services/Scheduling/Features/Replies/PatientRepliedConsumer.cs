@@ -1,4 +1,5 @@
 using Comms.Contracts.Delivery;
+using Comms.Contracts;
 using Comms.Mis;
 using Comms.Scheduling.Features.Reminders;
 using Comms.Scheduling.Persistence;
@@ -20,9 +21,9 @@ public sealed partial class PatientRepliedConsumer(
     CommsCloudEvents misEvents,
     ILogger<PatientRepliedConsumer> logger) : IConsumer<PatientReplied>
 {
-    private const string FeedbackRating = "rating";
-    private const string FeedbackReview = "review";
-    private const string WaitlistOffer = "waitlist";
+    private const string FeedbackRating = ExpectedReplies.Rating;
+    private const string FeedbackReview = ExpectedReplies.Review;
+    private const string WaitlistOffer = ExpectedReplies.Waitlist;
 
     public async Task Consume(ConsumeContext<PatientReplied> context)
     {
@@ -38,7 +39,7 @@ public sealed partial class PatientRepliedConsumer(
             ? await db.ChannelAttempts.Where(a => a.MessageId == messageId).Select(a => (Guid?)a.SendMessageId).SingleOrDefaultAsync(cancellationToken) ?? messageId
             : (Guid?)null;
         await StopFallbackAsync(asked, reply, cancellationToken);
-        var appointment = reply is { ExpectedReply: "confirmation", ClinicId: { } clinicId, AppointmentId: { } appointmentId }
+        var appointment = reply is { ExpectedReply: ExpectedReplies.Confirmation, ClinicId: { } clinicId, AppointmentId: { } appointmentId }
             ? await db.Appointments.FindAsync([clinicId, appointmentId], cancellationToken)
             : null;
         var answer = appointment is { Status: AppointmentStatuses.Booked } && appointment.StartsAt > reply.ReceivedAt
@@ -78,7 +79,7 @@ public sealed partial class PatientRepliedConsumer(
             each.AnsweredAt = reply.ReceivedAt;
             var pendingQuestions = await db.ScheduledSends
                 .Where(s => s.ClinicId == each.ClinicId && s.AppointmentId == each.AppointmentId &&
-                            s.Status == SendStatuses.Pending && s.ExpectedReply == "confirmation")
+                            s.Status == SendStatuses.Pending && s.ExpectedReply == ExpectedReplies.Confirmation)
                 .ToListAsync(cancellationToken);
             foreach (var send in pendingQuestions)
             {

@@ -320,7 +320,7 @@ public sealed class SendRule : MessageRule
     public int HoursBefore { get; set; }
 
     [JsonIgnore]
-    public string? ExpectedReply => Kind == SendKinds.Confirmation ? "confirmation" : null;
+    public string? ExpectedReply => Kind == SendKinds.Confirmation ? ExpectedReplies.Confirmation : null;
 }
 
 public sealed class ServiceRules
@@ -343,14 +343,14 @@ public sealed class SpecialtyRules
 /// <summary>A recall <see cref="AfterDays"/> after a completed visit, skipped if the patient has booked again by then.</summary>
 public sealed class RecallRule : MessageRule
 {
-    public RecallRule() => TemplateKey = "appointment.recall";
+    public RecallRule() => TemplateKey = TemplateKeys.AppointmentRecall;
 
     public int AfterDays { get; set; }
 }
 
 public sealed class NoShowRule : MessageRule
 {
-    public NoShowRule() => TemplateKey = "appointment.missed";
+    public NoShowRule() => TemplateKey = TemplateKeys.AppointmentMissed;
 
     public bool Enabled { get; set; }
 
@@ -365,7 +365,7 @@ public sealed class NoShowRule : MessageRule
 /// </summary>
 public sealed class ReactivationRule : MessageRule
 {
-    public ReactivationRule() => TemplateKey = "appointment.recall";
+    public ReactivationRule() => TemplateKey = TemplateKeys.AppointmentRecall;
 
     public bool Enabled { get; set; }
 

@@ -1,3 +1,4 @@
+using Comms.Contracts;
 using System.Collections.Frozen;
 
 namespace Comms.Templating.Features.Models;
@@ -131,19 +132,19 @@ public static class TemplateModels
 
     private static readonly FrozenDictionary<string, TemplateModel> ByKey = new[]
     {
-        Cataloged("appointment.confirmation", "Подтверждение записи", Appointment),
-        Cataloged("appointment.reminder", "Напоминание о приёме", Appointment),
-        Cataloged("appointment.missed", "Пропущенный приём", Appointment),
-        Cataloged("appointment.recall", "Приглашение на плановый визит", Appointment),
-        Cataloged("feedback.request", "Просьба оценить визит", Feedback),
-        Cataloged("feedback.followup", "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
-        Cataloged("waitlist.offer", "Предложение освободившегося времени (лист ожидания)", SlotOffer),
-        Cataloged("waitlist.claimed", "Время за пациентом (лист ожидания)", Slot),
-        Cataloged("waitlist.taken", "Время уже занято (лист ожидания)", Slot),
-        Cataloged("inbox.reply", "Ответ администратора на сообщение пациента", InboxReply),
+        Cataloged(TemplateKeys.AppointmentConfirmation, "Подтверждение записи", Appointment),
+        Cataloged(TemplateKeys.AppointmentReminder, "Напоминание о приёме", Appointment),
+        Cataloged(TemplateKeys.AppointmentMissed, "Пропущенный приём", Appointment),
+        Cataloged(TemplateKeys.AppointmentRecall, "Приглашение на плановый визит", Appointment),
+        Cataloged(TemplateKeys.FeedbackRequest, "Просьба оценить визит", Feedback),
+        Cataloged(TemplateKeys.FeedbackFollowUp, "Благодарность за оценку и ссылка на отзыв", FeedbackFollowUp),
+        Cataloged(TemplateKeys.WaitlistOffer, "Предложение освободившегося времени (лист ожидания)", SlotOffer),
+        Cataloged(TemplateKeys.WaitlistClaimed, "Время за пациентом (лист ожидания)", Slot),
+        Cataloged(TemplateKeys.WaitlistTaken, "Время уже занято (лист ожидания)", Slot),
+        Cataloged(TemplateKeys.InboxReply, "Ответ администратора на сообщение пациента", InboxReply),
         // The front desk's saved answers (any key inbox.quick.*: the common variables); these are shipped.
-        Cataloged("inbox.quick.address", "Быстрый ответ: адрес и как добраться", []),
-        Cataloged("inbox.quick.phone", "Быстрый ответ: телефон клиники", []),
+        Cataloged(TemplateKeys.QuickAddress, "Быстрый ответ: адрес и как добраться", []),
+        Cataloged(TemplateKeys.QuickPhone, "Быстрый ответ: телефон клиники", []),
         // Audience's campaigns fill the common variables only; a campaign may name any other key too (its variant B).
         Marketing("campaign.offer", "Рекламная рассылка (кампания)"),
         Marketing("campaign.birthday", "Поздравление с днём рождения (сценарий)"),
