@@ -1,112 +1,65 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Comms.Contracts.Consent;
 using Comms.Contracts.Templating;
 using Comms.Testing;
-using MassTransit;
 
 namespace Comms.Gateway.Sms.Tests;
 
-/// <summary>
-/// Gateway.Sms as a real process that a test can kill without a graceful shutdown and start again on the same
-/// database and virtual host, beside the real simulator; commands reach it through RabbitMQ from a bus of the test's own.
-/// </summary>
+/// <summary>Gateway.Sms as a real process (<see cref="GatewayProcess"/>) beside the real simulator, with the SMS helpers.</summary>
 public sealed class GatewaySmsProcess : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _environment;
-    private readonly int _port = ServiceProcess.FreePort();
-    private IBusControl? _bus;
+    private readonly GatewayProcess _process;
 
-    private GatewaySmsProcess(string database, string virtualHost, Dictionary<string, string> environment, ServiceProcess simulator)
+    private GatewaySmsProcess(GatewayProcess process, ServiceProcess simulator)
     {
-        Database = database;
-        VirtualHost = virtualHost;
-        _environment = environment;
+        _process = process;
         Simulator = simulator;
     }
 
-    public string Database { get; }
+    public string Database => _process.Database;
 
-    public string VirtualHost { get; }
+    public string VirtualHost => _process.VirtualHost;
 
     public ServiceProcess Simulator { get; }
 
-    public ServiceProcess Gateway { get; private set; } = null!;
+    public ServiceProcess Gateway => _process.Gateway;
 
     /// <param name="settings">Gateway settings as environment variables, on top of the Development ones (whose smsru
-    /// account points at the simulator's port, rewritten here).</param>
+    /// account points at the simulator's port, rewritten here; <c>{simulator}</c> in a value is its address).</param>
     public static async Task<GatewaySmsProcess> StartAsync(string name, Dictionary<string, string> settings, Dictionary<string, string>? simulatorSettings = null)
     {
-        var database = await TestInfrastructure.NewDatabaseAsync(name);
-        var virtualHost = await TestInfrastructure.NewVirtualHostAsync(name);
         var simulator = new ServiceProcess("provider-simulator", "tools/Comms.ProviderSimulator", "Comms.ProviderSimulator", ServiceProcess.FreePort(),
             new Dictionary<string, string>(simulatorSettings ?? []) { ["Simulator__SmsRu__ApiId"] = "dev-smsru-api-id" });
         simulator.Start();
         await simulator.WaitReadyAsync("health/live", TimeSpan.FromSeconds(90));
-
-        var environment = await TestInfrastructure.ServiceEnvironmentAsync(database, virtualHost);
-        environment["Sms__Accounts__smsru__BaseUrl"] = $"http://127.0.0.1:{simulator.Port}/smsru";
-        foreach (var (key, value) in settings)
+        var process = await GatewayProcess.StartAsync(name, "Gateway.Sms", environment =>
         {
-            environment[key] = value.Replace("{simulator}", $"http://127.0.0.1:{simulator.Port}", StringComparison.Ordinal);
-        }
-
-        var process = new GatewaySmsProcess(database, virtualHost, environment, simulator);
-        await process.StartGatewayAsync();
-        var endpoints = await TestInfrastructure.GetAsync();
-        process._bus = Bus.Factory.CreateUsingRabbitMq(bus => bus.Host(endpoints.RabbitHost, (ushort)endpoints.RabbitPort, virtualHost, host =>
-        {
-            host.Username(endpoints.RabbitUser);
-            host.Password(endpoints.RabbitPassword);
-        }));
-        await process._bus.StartAsync();
-        return process;
+            environment["Sms__Accounts__smsru__BaseUrl"] = $"http://127.0.0.1:{simulator.Port}/smsru";
+            foreach (var (key, value) in settings)
+            {
+                environment[key] = value.Replace("{simulator}", $"http://127.0.0.1:{simulator.Port}", StringComparison.Ordinal);
+            }
+        }, simulator);
+        return new GatewaySmsProcess(process, simulator);
     }
 
-    public async Task StartGatewayAsync()
-    {
-        Gateway = new ServiceProcess("gateway-sms", "services/Gateway.Sms", "Comms.Gateway.Sms", _port, _environment);
-        Gateway.Http.AsOperator();
-        Gateway.Start();
-        await Gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(90));
-    }
+    public Task StartGatewayAsync() => _process.StartGatewayAsync();
 
-    public Task KillGatewayAsync() => Gateway.KillAsync();
+    public Task KillGatewayAsync() => _process.KillGatewayAsync();
 
-    public async Task<string> PatientWithConsentAsync()
-    {
-        var phone = SendingTests.NewPhone();
-        var sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await _bus!.Publish(new ConsentChanged(sequence, "msk-1", "P-1", phone, "sms", "service", true, "mis_checkbox", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
-        await Eventually.TrueAsync(async () =>
-            (await Gateway.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!.Length == 1,
-            SmsDriver.Patience, "consent in the projection");
-        return phone;
-    }
+    public Task<string> PatientWithConsentAsync() =>
+        _process.ConsentAsync(SendingTests.NewPhone(), "sms", "mis_checkbox", DateTimeOffset.UtcNow);
 
     public async Task<Guid> SendAsync(string phone, string clinicId = "msk-1")
     {
         var command = new SendSms(Guid.CreateVersion7(), clinicId, "P-1", "A-1", phone, "Анна, напоминаем о приёме завтра в 10:30.", "service",
             "appointment.reminder", 1, null, DateTimeOffset.UtcNow);
-        await _bus!.Publish(command);
+        await _process.Bus.Publish(command);
         return command.MessageId;
     }
 
-    public async Task<JsonElement> WaitForStatusAsync(Guid messageId, string status, TimeSpan timeout)
-    {
-        JsonElement last = default;
-        return await Eventually.GetAsync<JsonElement>(async () =>
-        {
-            using var response = await Gateway.Http.GetAsync($"api/v1/messages/{messageId}");
-            if (!response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            last = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return last.GetProperty("status").GetString() == status ? last : null;
-        }, timeout, () => $"message {messageId} {status}; last seen: {last}\n{Gateway.LogTail()}");
-    }
+    public Task<JsonElement> WaitForStatusAsync(Guid messageId, string status, TimeSpan timeout) =>
+        _process.WaitForStatusAsync(messageId, status, timeout);
 
     public async Task<JsonElement[]> AttemptsAsync(Guid messageId) =>
         (await Gateway.Http.GetFromJsonAsync<JsonElement[]>($"api/v1/sms/messages/{messageId}/attempts"))!;
@@ -120,16 +73,5 @@ public sealed class GatewaySmsProcess : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_bus is not null)
-        {
-            await _bus.StopAsync();
-        }
-
-        await Gateway.DisposeAsync();
-        await Simulator.DisposeAsync();
-        await TestInfrastructure.DropDatabaseAsync(Database);
-        await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
