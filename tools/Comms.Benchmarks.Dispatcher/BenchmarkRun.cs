@@ -1,4 +1,5 @@
 using System.Globalization;
+using Comms.Benchmarks.Sms;
 
 namespace Comms.Benchmarks.Dispatcher;
 
@@ -25,12 +26,12 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, InfrastructureSetti
         await infrastructure.RecreateDatabaseAsync(cancellationToken);
         await infrastructure.RecreateVirtualHostAsync(cancellationToken);
 
-        SchedulingProcess? service = null;
+        ServiceProcess? service = null;
         try
         {
-            service = SchedulingProcess.Start(dll, ServiceEnvironment(), logPath);
+            service = ServiceProcess.Start("Comms.Scheduling", dll, ServiceProcess.FreePort(), ServiceEnvironment(), logPath);
             Say($"Comms.Scheduling started (log: {logPath}); waiting for /health/ready (schema migration)");
-            await service.WaitReadyAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            await service.WaitReadyAsync("health/ready", TimeSpan.FromMinutes(2), cancellationToken);
 
             var machine = await DescribeMachineAsync(inspector, cancellationToken);
             Say($"machine: {machine}");
