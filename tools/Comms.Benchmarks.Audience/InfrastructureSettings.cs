@@ -86,6 +86,30 @@ public sealed partial record InfrastructureSettings(
         return overview.RootElement.TryGetProperty("rabbitmq_version", out var version) ? version.GetString() ?? "?" : "?";
     }
 
+    /// <summary>
+    /// The prefetch count of each consumer on <paramref name="queue"/> in the benchmark virtual host. The management API
+    /// lists a consumer only after its next statistics refresh (every 5 s by default), so this asks for up to 15 s.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> ConsumerPrefetchAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var http = ManagementClient();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            using var consumers = JsonDocument.Parse(await http.GetStringAsync($"api/consumers/{VirtualHost}", cancellationToken));
+            var prefetch = consumers.RootElement.EnumerateArray()
+                .Where(c => c.TryGetProperty("queue", out var q) && q.TryGetProperty("name", out var name) && name.GetString() == queue)
+                .Select(c => c.TryGetProperty("prefetch_count", out var count) ? count.GetInt32() : 0)
+                .ToList();
+            if (prefetch.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return prefetch;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
     private async Task MaintenanceAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(MaintenanceConnectionString);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Comms.Benchmarks.Audience;
 using Comms.Benchmarks.Sms;
 
 namespace Comms.Benchmarks.Dispatcher;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Comms.Benchmarks.Audience;
 using Comms.Contracts.Scheduling;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;

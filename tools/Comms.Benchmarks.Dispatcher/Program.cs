@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Comms.Benchmarks.Audience;
 using Comms.Benchmarks.Dispatcher;
 
 var pending = new Option<int>("--pending") { Description = "Pending sends in the database, the measured ones included.", DefaultValueFactory = _ => 1_000_000 };

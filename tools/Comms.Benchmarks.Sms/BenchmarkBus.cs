@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Comms.Benchmarks.Audience;
 using Comms.Contracts;
 using Comms.Contracts.Consent;
 using Comms.Contracts.Templating;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Comms.Benchmarks.Audience;
 
 namespace Comms.Benchmarks.Sms;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Comms.Benchmarks.Audience;
 using Comms.Benchmarks.Sms;
 
 var messages = new Option<int>("--messages") { Description = "SendSms commands to publish, the unconsented share included.", DefaultValueFactory = _ => 20_000 };
