@@ -74,6 +74,34 @@ public sealed class WebhookTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
     }
 
     [Fact]
+    public async Task Receipts_in_one_callback_are_applied_in_smsrus_numbering_data_2_before_data_10()
+    {
+        var phone = SendingTests.NewPhone();
+        var bus = app.Services.GetRequiredService<IBus>();
+        var sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await bus.Publish(new ConsentChanged(sequence, "msk-1", "P-1", phone, "sms", "service", true, "paper_form", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        using var client = app.CreateClient();
+        await Comms.Testing.Eventually.TrueAsync(async () =>
+            (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents?contact={Uri.EscapeDataString(phone)}"))!.Length == 1,
+            TimeSpan.FromSeconds(30), "consent in the projection");
+        var command = new SendSms(Guid.CreateVersion7(), "msk-1", "P-1", "A-1", phone, "Текст", "service", "appointment.reminder", 1, null, DateTimeOffset.UtcNow);
+        await bus.Publish(command);
+        var smsId = (await new SendingTests(app).WaitForStatusAsync(command.MessageId, "accepted")).GetProperty("providerMessageId").GetString()!;
+
+        // "Sent" is data[2], "delivered" data[10]: in SMS.ru's order the message is sent first, then delivered (by the
+        // names' characters, data[10] would come first and the later "sent" would be dropped as a step back).
+        using var callback = await client.PostAsync($"/webhooks/sms/smsru?token={GatewaySmsApp.CallbackToken}", new FormUrlEncodedContent(
+        [
+            new KeyValuePair<string, string>("data[10]", $"sms_status\n{smsId}\n103\n1795424401"),
+            new KeyValuePair<string, string>("data[2]", $"sms_status\n{smsId}\n102\n1795424400"),
+        ]));
+
+        Assert.Equal("100", await callback.Content.ReadAsStringAsync());
+        var message = await client.GetFromJsonAsync<JsonElement>($"/api/v1/messages/{command.MessageId}");
+        Assert.Equal(["queued", "accepted", "sent", "delivered"], message.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task Two_receipts_applied_at_once_cannot_move_a_delivered_message_back()
     {
         var driver = new SmsDriver(app);

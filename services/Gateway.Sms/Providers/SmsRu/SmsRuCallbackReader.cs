@@ -28,7 +28,11 @@ public sealed class SmsRuCallbackReader : ISmsCallbackReader
         }
 
         var form = await request.ReadFormAsync(cancellationToken);
-        var entries = form.Where(f => f.Key.StartsWith("data[", StringComparison.Ordinal)).OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+        // In the order SMS.ru numbered them: data[2] before data[10].
+        var entries = form.Where(f => f.Key.StartsWith("data[", StringComparison.Ordinal))
+            .OrderBy(f => IndexOf(f.Key))
+            .ThenBy(f => f.Key, StringComparer.Ordinal)
+            .ToList();
         if (entries.Count == 0)
         {
             unreadable["data"] = ["no data[N] fields in the callback"];
@@ -84,4 +88,9 @@ public sealed class SmsRuCallbackReader : ISmsCallbackReader
             : new SmsCallbackItem.Receipt(smsId, status, code.ToString(CultureInfo.InvariantCulture),
                 $"SMS.ru {code}: {SmsRuCodes.Describe(code)}", at, BadNumber: code == 150);
     }
+
+    /// <summary>N of a field <c>data[N]</c>; a name without a number sorts last.</summary>
+    private static int IndexOf(string key) =>
+        key.Length > 6 && key[^1] == ']' &&
+        int.TryParse(key.AsSpan(5, key.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
 }
