@@ -198,6 +198,10 @@ public sealed class ConcurrentEventsTests(SchedulingApp app) : IClassFixture<Sch
         Assert.Contains("data.startsAt", dead.Header("MT-Fault-Message"), StringComparison.Ordinal);
         using var response = await clinic.Api.GetAsync($"/api/v1/clinics/{clinic.Id}/appointments/{bad}");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        // The operator's log line names the event by its CloudEvent id (it has no transport message id).
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Entries.Any(e => e.Level == LogLevel.Error &&
+                e.Message.StartsWith($"Message cloudevent b-{bad} moved from {MisEventsExtensions.QueueName} to {MisEventsExtensions.QueueName}_error", StringComparison.Ordinal))),
+            Clinic.Patience, "the dead letter logged with the event's id");
     }
 
     private static string Event(Clinic clinic, string id, string type, object data) => JsonSerializer.Serialize(new

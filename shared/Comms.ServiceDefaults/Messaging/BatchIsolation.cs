@@ -70,7 +70,26 @@ public sealed partial class BatchIsolation(CommsMetrics metrics, ILogger<BatchIs
         metrics.DeadLettered.Add(1,
             new KeyValuePair<string, object?>("queue", queue),
             new KeyValuePair<string, object?>("exception", exception.GetType().Name));
-        LogDeadLettered(logger, message.MessageId?.ToString() ?? "(none)", queue, exception.GetType().Name, exception.Message);
+        LogDeadLettered(logger, message.MessageId?.ToString() ?? CloudEventId(message.ReceiveContext.Body) ?? "(none)", queue,
+            exception.GetType().Name, exception.Message);
+    }
+
+    /// <summary>A raw CloudEvent carries no transport message id: the operator finds it by its own <c>id</c> (at most 100 characters).</summary>
+    private static string? CloudEventId(MessageBody body)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body.GetBytes());
+            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
+                json.RootElement.TryGetProperty("id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String &&
+                id.GetString() is { Length: > 0 } text
+                    ? "cloudevent " + (text.Length <= 100 ? text : text[..100])
+                    : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} on {Queue} failed ({ExceptionType}); its messages are taken one at a time")]
