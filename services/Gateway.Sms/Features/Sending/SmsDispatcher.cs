@@ -114,7 +114,6 @@ public sealed partial class SmsDispatcher(
     public async Task DispatchBatchAsync(IReadOnlyList<(OutgoingMessage Message, string Text)> queued, CancellationToken cancellationToken)
     {
         var calls = new List<FirstCall>(queued.Count);
-        var alone = new List<(OutgoingMessage Message, string Text)>();
         var asking = new List<(OutgoingMessage Message, string Text, SmsRouteOptions Route, string Account)>(queued.Count);
         foreach (var (message, text) in queued)
         {
@@ -122,7 +121,8 @@ public sealed partial class SmsDispatcher(
             var order = health.Order(route.Accounts);
             if (order.Count == 0)
             {
-                alone.Add((message, text));
+                // No account to try, now or after a pause: it ends here, never on record as queued without an attempt.
+                recorder.Transition(message, MessageStatuses.FailedTemporary, "no provider took it after 0 tries; last: no provider account in the route");
             }
             else if (!recorder.ExpireIfPastDeadline(message))
             {
@@ -166,25 +166,20 @@ public sealed partial class SmsDispatcher(
         await db.SaveChangesAsync(cancellationToken);
         _resumePoint = null; // each message's own, handed to its own unit of work below
 
-        await Task.WhenAll(
-            alone.Select(m => GoOnAloneAsync(m.Message.MessageId, m.Text, tried: null, cancellationToken))
-                .Concat(goOn.Select(m => GoOnAloneAsync(m.MessageId, m.Text, m.Tried, cancellationToken))));
+        await Task.WhenAll(goOn.Select(m => GoOnAloneAsync(m.MessageId, m.Text, m.Tried, cancellationToken)));
     }
 
     private sealed record FirstCall(OutgoingMessage Message, string Text, SendAttempt Attempt, ISmsProvider Provider, SmsSendRequest Request);
 
-    /// <summary>One message of a batch sent on by itself, from where the batch left it (committed, queued).</summary>
-    private async Task GoOnAloneAsync(Guid messageId, string text, string? tried, CancellationToken cancellationToken)
+    /// <summary>One message of a batch sent on by itself, from where the batch left it (committed, queued, its not-sent attempt open).</summary>
+    private async Task GoOnAloneAsync(Guid messageId, string text, string tried, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<SmsDispatcher>();
         var ownDb = scope.ServiceProvider.GetRequiredService<SmsDbContext>();
         var message = await ownDb.Messages.SingleAsync(m => m.MessageId == messageId, cancellationToken);
-        if (tried is not null)
-        {
-            // The attempt that surely did not send stays open until the next one starts (a resume point for the resolver).
-            own._resumePoint = await ownDb.SendAttempts.SingleAsync(a => a.MessageId == messageId && a.Number == message.Attempts, cancellationToken);
-        }
+        // The attempt that surely did not send stays open until the next one starts (a resume point for the resolver).
+        own._resumePoint = await ownDb.SendAttempts.SingleAsync(a => a.MessageId == messageId && a.Number == message.Attempts, cancellationToken);
 
         await own.DispatchAsync(message, text, cancellationToken, tried);
     }
