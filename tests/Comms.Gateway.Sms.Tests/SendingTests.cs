@@ -12,6 +12,9 @@ namespace Comms.Gateway.Sms.Tests;
 public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsApp>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>The gateway's queue of SendSms commands.</summary>
+    private const string SendQueue = "gateway-sms-send-sms";
     private static long _sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     [Fact]
@@ -112,10 +115,11 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         var command = Command(phone, "service");
         var bus = app.Services.GetRequiredService<IBus>();
 
+        var finished = app.Received.Finished(SendQueue);
         await bus.Publish(command); // two deliveries with different transport ids: only the message id ties them
         await bus.Publish(command);
         await WaitForStatusAsync(command.MessageId, "accepted");
-        await Task.Delay(1000);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Received.Finished(SendQueue) >= finished + 2), Patience, "both copies handled");
 
         Assert.Single((await app.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"sim/messages?to={Uri.EscapeDataString(phone)}"))!);
     }
@@ -182,7 +186,7 @@ public sealed class SendingTests(GatewaySmsApp app) : IClassFixture<GatewaySmsAp
         var command = Command(phone, "service");
 
         await app.Services.GetRequiredService<IBus>().Publish(command);
-        await Task.Delay(500);
+        await Eventually.TrueAsync(async () => (await new SmsDriver(app).AttemptsAsync(command.MessageId)).Length == 1, Patience, "the first call under way");
         await ConsentAsync(phone, "service", granted: false);
 
         var message = await WaitForStatusAsync(command.MessageId, "blocked");
