@@ -65,7 +65,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway (again) on the same port, database and virtual host, and waits until it is ready.</summary>
     public async Task StartGatewayAsync()
     {
-        Gateway = new ServiceProcess(ServiceNames(_gateway), $"services/{_gateway}", $"Comms.{_gateway}", _port, _environment);
+        Gateway = new ServiceProcess(LogName(_gateway), $"services/{_gateway}", $"Comms.{_gateway}", _port, _environment);
         Gateway.Http.AsOperator();
         Gateway.Start();
         await Gateway.WaitReadyAsync("health/ready", TimeSpan.FromSeconds(90));
@@ -119,5 +119,5 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>"Gateway.Sms" → "gateway-sms", the name its log lines carry.</summary>
-    private static string ServiceNames(string gateway) => gateway.Replace('.', '-').ToLowerInvariant();
+    private static string LogName(string gateway) => gateway.Replace('.', '-').ToLowerInvariant();
 }

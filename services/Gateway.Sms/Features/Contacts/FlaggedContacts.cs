@@ -16,6 +16,10 @@ public sealed partial class FlaggedContacts(SmsDbContext db, TimeProvider time, 
     public async Task<FlaggedContact?> FindAsync(string contact, CancellationToken cancellationToken) =>
         await db.FlaggedContacts.FindAsync([contact], cancellationToken);
 
+    /// <summary>The flags of these numbers (a batch's), with one query.</summary>
+    public async Task<Dictionary<string, FlaggedContact>> FindAllAsync(IReadOnlyCollection<string> contacts, CancellationToken cancellationToken) =>
+        await db.FlaggedContacts.Where(f => contacts.Contains(f.Contact)).ToDictionaryAsync(f => f.Contact, cancellationToken);
+
     /// <summary>Adds the flag to the unit of work (saved by the caller with the message's status).</summary>
     public async Task FlagAsync(string contact, string account, string? code, string reason, Guid? messageId, CancellationToken cancellationToken)
     {

@@ -7,7 +7,6 @@ using Comms.Gateway.Sms.Persistence;
 using Comms.ServiceDefaults.Contacts;
 using Comms.ServiceDefaults.Messaging;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Comms.Gateway.Sms.Features.Sending;
 
@@ -24,6 +23,7 @@ public sealed class SendSmsConsumer(
     SmsDbContext db,
     DeliveryIntake intake,
     SmsDispatcher dispatcher,
+    FlaggedContacts flagged,
     DeliveryRecorder recorder,
     BatchIsolation isolation) : IConsumer<Batch<SendSms>>
 {
@@ -40,8 +40,7 @@ public sealed class SendSmsConsumer(
             phones[command] = ContactNormalizer.TryNormalizePhone(command.Phone, out var phone) ? phone : null;
         }
 
-        var valid = phones.Values.OfType<string>().Distinct().ToList();
-        var flags = await db.FlaggedContacts.Where(f => valid.Contains(f.Contact)).ToDictionaryAsync(f => f.Contact, cancellationToken);
+        var flags = await flagged.FindAllAsync([.. phones.Values.OfType<string>().Distinct()], cancellationToken);
         var queued = new List<(OutgoingMessage Message, string Text)>();
         foreach (var command in commands)
         {

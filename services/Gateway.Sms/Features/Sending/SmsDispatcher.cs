@@ -87,7 +87,7 @@ public sealed partial class SmsDispatcher(
 
                 var attempt = await BeginAttemptAsync(message, account, text, cancellationToken);
                 var provider = accounts.Provider(account);
-                var result = await CallAsync(provider, new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference, CallbackUrl(account), message.NotAfter - time.GetUtcNow()), cancellationToken);
+                var result = await CallAsync(provider, Request(message, attempt, clearance, text, route, account), cancellationToken);
                 health.Record(account, result);
                 if (await SettleAsync(message, attempt, provider, result, text, cancellationToken))
                 {
@@ -143,9 +143,7 @@ public sealed partial class SmsDispatcher(
             }
 
             var attempt = NewAttempt(message, account, text);
-            var request = new SmsSendRequest(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference,
-                CallbackUrl(account), message.NotAfter - time.GetUtcNow());
-            calls.Add(new FirstCall(message, text, attempt, accounts.Provider(account), request));
+            calls.Add(new FirstCall(message, text, attempt, accounts.Provider(account), Request(message, attempt, clearance, text, route, account)));
         }
 
         recorder.CallFollows();
@@ -233,6 +231,12 @@ public sealed partial class SmsDispatcher(
         bytes[14] ^= (byte)(attempt >> 8);
         return Convert.ToHexStringLower(bytes);
     }
+
+    /// <summary>The call of <paramref name="attempt"/>: the route's sender, the attempt's reference, what is left of the deadline.</summary>
+    private SmsSendRequest Request(
+        OutgoingMessage message, SendAttempt attempt, ConsentClearance clearance, string text, SmsRouteOptions route, string account) =>
+        new(clearance, text, string.IsNullOrWhiteSpace(route.Sender) ? null : route.Sender, attempt.ClientReference, CallbackUrl(account),
+            message.NotAfter - time.GetUtcNow());
 
     private Uri? CallbackUrl(string account)
     {
